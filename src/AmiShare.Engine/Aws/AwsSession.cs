@@ -1,0 +1,38 @@
+using Amazon.Runtime;
+
+namespace AmiShare.Engine.Aws
+{
+    /// <summary>
+    /// A resolved session: credentials, region and optional endpoint, with the sources they came from
+    /// (worded as AWS.Tools words them in its debug output). Never holds or prints a secret in text.
+    /// </summary>
+    public sealed class AwsSession
+    {
+        public AwsSession(AWSCredentials credentials, string credentialSource, string region, string regionSource, string endpointUrl)
+        {
+            Credentials = credentials;
+            CredentialSource = credentialSource;
+            Region = region;
+            RegionSource = regionSource;
+            EndpointUrl = endpointUrl;
+        }
+
+        /// <summary>SDK credentials (engine-only; the cmdlet assembly never touches AWSSDK types).</summary>
+        internal AWSCredentials Credentials { get; }
+
+        /// <summary>e.g. "the supplied key parameters", "stored profile named 'dev'", "shell variable $StoredAWSCredentials".</summary>
+        public string CredentialSource { get; }
+
+        /// <summary>System name, e.g. us-east-1.</summary>
+        public string Region { get; }
+
+        /// <summary>e.g. "region parameter", "shell variable $StoredAWSRegion", "environment variable AWS_REGION".</summary>
+        public string RegionSource { get; }
+
+        /// <summary>Service URL override, or null for the real AWS endpoint.</summary>
+        public string EndpointUrl { get; }
+
+        /// <summary>A key that is equal for sessions that can share clients.</summary>
+        public string CacheKey => Region + "|" + EndpointUrl + "|" + CredentialSource;
+    }
+}

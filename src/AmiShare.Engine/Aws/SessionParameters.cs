@@ -1,0 +1,35 @@
+namespace AmiShare.Engine.Aws
+{
+    /// <summary>
+    /// Everything a cmdlet knows about where and as whom to call AWS: the AWS.Tools common parameters
+    /// (aws-tools-compat.md §1.1) plus what the PowerShell session holds. Plain values only, so the
+    /// engine never sees System.Management.Automation.
+    /// </summary>
+    public sealed class SessionParameters
+    {
+        /// <summary>-Region: a system name string, or an object with a string Region/SystemName property (AWSRegion).</summary>
+        public object Region { get; set; }
+
+        public string ProfileName { get; set; }
+
+        public string ProfileLocation { get; set; }
+
+        public string AccessKey { get; set; }
+
+        public string SecretKey { get; set; }
+
+        public string SessionToken { get; set; }
+
+        /// <summary>-Credential: any object with a public GetCredentials() (an SDK AWSCredentials of any loaded copy, or AWS.Tools' AWSPSCredentials).</summary>
+        public object Credential { get; set; }
+
+        /// <summary>The value of $StoredAWSCredentials (PSObject already unwrapped), or null.</summary>
+        public object StoredCredentials { get; set; }
+
+        /// <summary>The value of $StoredAWSRegion (PSObject already unwrapped), or null.</summary>
+        public object StoredRegion { get; set; }
+
+        /// <summary>-EndpointUrl: sets the service URL; the region then only signs (AuthenticationRegion).</summary>
+        public string EndpointUrl { get; set; }
+    }
+}

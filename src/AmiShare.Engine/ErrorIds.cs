@@ -1,0 +1,39 @@
+namespace AmiShare.Engine
+{
+    /// <summary>
+    /// Stable error ids. They appear in FullyQualifiedErrorId ("Id,AmiShare.Commands.XxxCommand"), so
+    /// renaming one is a breaking change. docs/about_AmiShare.md lists them with their fixes.
+    /// </summary>
+    public static class ErrorIds
+    {
+        // Input validation (no AWS call was made).
+        public const string InvalidPrincipal = nameof(InvalidPrincipal);
+        public const string InvalidImageId = nameof(InvalidImageId);
+        public const string MissingPrincipal = nameof(MissingPrincipal);
+        public const string PublicNotAllowedHere = nameof(PublicNotAllowedHere);
+        public const string InvalidRegion = nameof(InvalidRegion);
+        public const string InvalidEndpointUrl = nameof(InvalidEndpointUrl);
+        public const string InvalidCredentialObject = nameof(InvalidCredentialObject);
+        public const string ConflictingCredentialParameters = nameof(ConflictingCredentialParameters);
+
+        // Session (terminating: every item would fail).
+        public const string NoCredentials = nameof(NoCredentials);
+        public const string NoRegion = nameof(NoRegion);
+        public const string ProfileNotFound = nameof(ProfileNotFound);
+        public const string CredentialsRejected = nameof(CredentialsRejected);
+
+        // Per-AMI outcomes mapped from EC2.
+        public const string AmiNotFound = nameof(AmiNotFound);
+        public const string AmiNotOwned = nameof(AmiNotOwned);
+        public const string AmiNotAvailable = nameof(AmiNotAvailable);
+        public const string PublicSharingBlocked = nameof(PublicSharingBlocked);
+        public const string EncryptedSnapshotsCannotBePublic = nameof(EncryptedSnapshotsCannotBePublic);
+        public const string ProductCodesCannotBePublic = nameof(ProductCodesCannotBePublic);
+        public const string EncryptedWithAwsManagedKey = nameof(EncryptedWithAwsManagedKey);
+        public const string PublicImageQuotaExceeded = nameof(PublicImageQuotaExceeded);
+        public const string AccessDenied = nameof(AccessDenied);
+        public const string Throttled = nameof(Throttled);
+        public const string AwsServiceError = nameof(AwsServiceError);
+        public const string EndpointUnreachable = nameof(EndpointUnreachable);
+    }
+}

@@ -1,0 +1,53 @@
+using System;
+
+namespace AmiShare.Engine.Principals
+{
+    /// <summary>Who a launch permission is for.</summary>
+    public enum PrincipalType
+    {
+        /// <summary>A 12-digit AWS account id (wire item UserId).</summary>
+        Account,
+
+        /// <summary>Everyone (wire item Group=all).</summary>
+        Public,
+
+        /// <summary>An AWS Organizations organization ARN (wire item OrganizationArn).</summary>
+        Organization,
+
+        /// <summary>An organizational unit ARN (wire item OrganizationalUnitArn).</summary>
+        OrganizationalUnit,
+    }
+
+    /// <summary>
+    /// One launch-permission principal: an immutable, validated value. Build it with
+    /// <see cref="PrincipalParser"/>; two principals are equal when type and value are equal
+    /// (ARNs compare case-sensitively, as EC2 does).
+    /// </summary>
+    public sealed class Principal : IEquatable<Principal>
+    {
+        /// <summary>The one public principal, group <c>all</c>.</summary>
+        public static readonly Principal Everyone = new Principal(PrincipalType.Public, "all");
+
+        internal Principal(PrincipalType type, string value)
+        {
+            Type = type;
+            Value = value ?? throw new ArgumentNullException(nameof(value));
+        }
+
+        public PrincipalType Type { get; }
+
+        /// <summary>The canonical wire value: account id, <c>all</c>, organization ARN or OU ARN.</summary>
+        public string Value { get; }
+
+        /// <summary>Makes an account principal from an id that is already known to be 12 ASCII digits (e.g. read from EC2).</summary>
+        public static Principal FromWire(PrincipalType type, string value) => new Principal(type, value);
+
+        public bool Equals(Principal other) => other != null && other.Type == Type && string.Equals(other.Value, Value, StringComparison.Ordinal);
+
+        public override bool Equals(object obj) => Equals(obj as Principal);
+
+        public override int GetHashCode() => ((int)Type * 397) ^ StringComparer.Ordinal.GetHashCode(Value);
+
+        public override string ToString() => Value;
+    }
+}

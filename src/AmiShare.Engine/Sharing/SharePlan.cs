@@ -1,0 +1,145 @@
+using System.Collections.Generic;
+using AmiShare.Engine.Principals;
+
+namespace AmiShare.Engine.Sharing
+{
+    /// <summary>What a mutating cmdlet was asked to do to one AMI.</summary>
+    public enum ShareOperation
+    {
+        Grant,
+        Revoke,
+        SetPublic,
+        SetPrivate,
+        Reset,
+    }
+
+    /// <summary>
+    /// The exact change one AMI will get: computed from its current launch permissions, so -WhatIf
+    /// prints the real plan and a plan with nothing to do makes no write at all.
+    /// </summary>
+    public sealed class SharePlan
+    {
+        public string ImageId { get; set; }
+
+        public string ImageName { get; set; }
+
+        public string Region { get; set; }
+
+        public ShareOperation Operation { get; set; }
+
+        /// <summary>Launch permissions before the change.</summary>
+        public IReadOnlyList<Principal> Current { get; set; } = new Principal[0];
+
+        /// <summary>Principals the write will add (already-present ones are left out).</summary>
+        public IReadOnlyList<Principal> ToAdd { get; set; } = new Principal[0];
+
+        /// <summary>Principals the write will remove (absent ones are left out).</summary>
+        public IReadOnlyList<Principal> ToRemove { get; set; } = new Principal[0];
+
+        /// <summary>Requested principals that need no change (already granted / already absent).</summary>
+        public IReadOnlyList<Principal> Unchanged { get; set; } = new Principal[0];
+
+        /// <summary>Warnings the cmdlet writes before asking ShouldProcess.</summary>
+        public IReadOnlyList<string> Warnings { get; set; } = new string[0];
+
+        /// <summary>True when the write is ResetImageAttribute rather than ModifyImageAttribute.</summary>
+        public bool IsReset => Operation == ShareOperation.Reset;
+
+        /// <summary>True when applying the plan would call AWS.</summary>
+        public bool HasChanges => IsReset ? Current.Count > 0 : (ToAdd.Count + ToRemove.Count) > 0;
+
+        /// <summary>Launch permissions after the change, as planned.</summary>
+        public IReadOnlyList<Principal> Expected
+        {
+            get
+            {
+                if (IsReset)
+                {
+                    return new Principal[0];
+                }
+
+                var after = new List<Principal>();
+                var removed = new HashSet<Principal>(ToRemove);
+                foreach (var p in Current)
+                {
+                    if (!removed.Contains(p))
+                    {
+                        after.Add(p);
+                    }
+                }
+
+                foreach (var p in ToAdd)
+                {
+                    if (!after.Contains(p))
+                    {
+                        after.Add(p);
+                    }
+                }
+
+                return after;
+            }
+        }
+
+        /// <summary>The ShouldProcess action text, e.g. "Grant launch permission to 111122223333, 444455556666".</summary>
+        public string Describe()
+        {
+            switch (Operation)
+            {
+                case ShareOperation.Reset:
+                    return "Reset launch permissions (remove all " + Current.Count + ": " + Join(Current) + ")";
+                case ShareOperation.SetPublic:
+                    return "Make public (add launch permission group 'all')";
+                case ShareOperation.SetPrivate:
+                    return "Make private (remove launch permission group 'all')";
+                default:
+                    var parts = new List<string>();
+                    if (ToAdd.Count > 0)
+                    {
+                        parts.Add("Grant launch permission to " + Join(ToAdd));
+                    }
+
+                    if (ToRemove.Count > 0)
+                    {
+                        parts.Add("Revoke launch permission from " + Join(ToRemove));
+                    }
+
+                    return parts.Count == 0 ? "No change" : string.Join("; ", parts);
+            }
+        }
+
+        private static string Join(IReadOnlyList<Principal> list)
+        {
+            var values = new List<string>();
+            foreach (var p in list)
+            {
+                values.Add(p.Value);
+            }
+
+            return values.Count == 0 ? "none" : string.Join(", ", values);
+        }
+    }
+
+    /// <summary>What happened to one AMI.</summary>
+    public sealed class ShareResult
+    {
+        public string ImageId { get; set; }
+
+        public string ImageName { get; set; }
+
+        public string Region { get; set; }
+
+        public ShareOperation Operation { get; set; }
+
+        public IReadOnlyList<Principal> Added { get; set; } = new Principal[0];
+
+        public IReadOnlyList<Principal> Removed { get; set; } = new Principal[0];
+
+        public IReadOnlyList<Principal> Unchanged { get; set; } = new Principal[0];
+
+        /// <summary>True when an AWS write happened.</summary>
+        public bool Changed { get; set; }
+
+        /// <summary>Launch permissions after the change.</summary>
+        public IReadOnlyList<Principal> LaunchPermissions { get; set; } = new Principal[0];
+    }
+}
