@@ -1,0 +1,234 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using AmiShare.Engine;
+using AmiShare.Engine.Principals;
+using AmiShare.Engine.Sharing;
+
+namespace AmiShare.Commands
+{
+    /// <summary>
+    /// Shared shape of Grant- and Revoke-AmiLaunchPermission: the AMI ids, the four ways to name
+    /// principals, and batching of adjacent pipeline records for the same AMI, so that one AMI's
+    /// change is one ModifyImageAttribute call even when principals arrive one row at a time
+    /// (e.g. Get-AmiLaunchPermission ami-1 | Revoke-AmiLaunchPermission).
+    /// </summary>
+    public abstract class AmiPrincipalCmdlet : AmiShareCmdlet
+    {
+        private static readonly string[] s_principalParameters = { nameof(AccountId), nameof(OrganizationArn), nameof(OrganizationalUnitArn), nameof(Principal) };
+        private Pending _pending;
+        private IReadOnlyList<Principal> _commandLinePrincipals;
+        private bool _progressWritten;
+        private int _done;
+
+        /// <summary>The AMI ids (ami-…). Accepts strings, Get-EC2Image objects, Import-Csv rows and Get-AmiLaunchPermission rows.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ImageIds")]
+        [ValidateNotNullOrEmpty]
+        public string[] ImageId { get; set; }
+
+        /// <summary>12-digit AWS account ids.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("UserId", "AccountIds")]
+        public string[] AccountId { get; set; }
+
+        /// <summary>Organization ARNs (arn:aws:organizations::&lt;mgmt-account&gt;:organization/o-…).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string[] OrganizationArn { get; set; }
+
+        /// <summary>Organizational unit ARNs (arn:aws:organizations::&lt;mgmt-account&gt;:ou/o-…/ou-…).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string[] OrganizationalUnitArn { get; set; }
+
+        /// <summary>Principals of any kind, mixed: account ids, organization ARNs, OU ARNs.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string[] Principal { get; set; }
+
+        /// <summary>Writes an AmiShareResult for every AMI, changed or not.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        /// <summary>Whether 'all' is accepted among the principals.</summary>
+        protected abstract bool AllowPublic { get; }
+
+        /// <summary>Progress activity text.</summary>
+        protected abstract string Activity { get; }
+
+        /// <summary>Computes the plan for one AMI.</summary>
+        protected abstract Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken);
+
+        /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            // Principals given on the command line apply to every AMI: a bad one fails the whole command
+            // before any AWS call. Principals bound from the pipeline are checked per record instead.
+            if (s_principalParameters.Any(MyInvocation.BoundParameters.ContainsKey))
+            {
+                try
+                {
+                    _commandLinePrincipals = ParsePrincipals();
+                }
+                catch (AmiShareException e)
+                {
+                    ThrowTerminatingError(ToErrorRecord(e, e.Target));
+                }
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            IReadOnlyList<Principal> principals;
+            try
+            {
+                principals = ParsePrincipals();
+            }
+            catch (AmiShareException e)
+            {
+                WriteItemError(e, e.Target);
+                return;
+            }
+
+            if (principals.Count == 0)
+            {
+                var missing = new AmiShareException(
+                    ErrorIds.MissingPrincipal,
+                    AmiShareErrorKind.InvalidArgument,
+                    $"No principal was given for {string.Join(", ", ImageId ?? new string[0])}.",
+                    ImageId,
+                    "Name who gets launch permission with -AccountId, -OrganizationArn, -OrganizationalUnitArn or -Principal.");
+                if (_commandLinePrincipals == null && !s_principalParameters.Any(MyInvocation.BoundParameters.ContainsKey))
+                {
+                    ThrowTerminatingError(ToErrorRecord(missing, null));
+                }
+
+                WriteItemError(missing, ImageId);
+                return;
+            }
+
+            foreach (string raw in ImageId)
+            {
+                string imageId;
+                try
+                {
+                    imageId = ImageIds.Normalize(raw);
+                }
+                catch (AmiShareException e)
+                {
+                    WriteItemError(e, raw);
+                    continue;
+                }
+
+                AmiShareService service = ResolveService();
+                if (_pending != null && _pending.ImageId == imageId && ReferenceEquals(_pending.Service, service))
+                {
+                    _pending.Add(principals);
+                    continue;
+                }
+
+                Flush();
+                _pending = new Pending(imageId, service);
+                _pending.Add(principals);
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            Flush();
+            if (_progressWritten)
+            {
+                WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        private void Flush()
+        {
+            Pending pending = _pending;
+            _pending = null;
+            if (pending == null)
+            {
+                return;
+            }
+
+            _progressWritten = true;
+            WriteProgress(new ProgressRecord(1, Activity, $"{pending.ImageId} ({_done} done)"));
+            try
+            {
+                SharePlan plan = Run(ct => PlanAsync(pending.Service, pending.ImageId, pending.Principals, ct));
+                foreach (string warning in plan.Warnings)
+                {
+                    WriteWarning(warning);
+                }
+
+                if (plan.HasChanges)
+                {
+                    string target = $"{plan.ImageId} ({plan.Region})";
+                    if (!ShouldProcess(target, plan.Describe()))
+                    {
+                        return;
+                    }
+                }
+                else
+                {
+                    WriteVerbose($"{plan.ImageId}: nothing to change ({string.Join(", ", plan.Unchanged.Select(p => p.Value))} already as asked); no AWS write made.");
+                }
+
+                ShareResult result = Run(ct => pending.Service.ApplyAsync(plan, ct));
+                if (PassThru)
+                {
+                    WriteObject(AmiShareResult.From(result));
+                }
+            }
+            catch (AmiShareException e)
+            {
+                WriteItemError(e, pending.ImageId);
+            }
+            finally
+            {
+                _done++;
+            }
+        }
+
+        private IReadOnlyList<Principal> ParsePrincipals()
+        {
+            var all = new List<Principal>();
+            all.AddRange(PrincipalParser.ParseMany(AccountId, PrincipalType.Account, AllowPublic));
+            all.AddRange(PrincipalParser.ParseMany(OrganizationArn, PrincipalType.Organization, AllowPublic));
+            all.AddRange(PrincipalParser.ParseMany(OrganizationalUnitArn, PrincipalType.OrganizationalUnit, AllowPublic));
+            all.AddRange(PrincipalParser.ParseMany(Principal, null, AllowPublic));
+            return all.Distinct().ToList();
+        }
+
+        private sealed class Pending
+        {
+            private readonly List<Principal> _principals = new List<Principal>();
+
+            public Pending(string imageId, AmiShareService service)
+            {
+                ImageId = imageId;
+                Service = service;
+            }
+
+            public string ImageId { get; }
+
+            public AmiShareService Service { get; }
+
+            public IReadOnlyList<Principal> Principals => _principals;
+
+            public void Add(IEnumerable<Principal> principals)
+            {
+                foreach (var p in principals)
+                {
+                    if (!_principals.Contains(p))
+                    {
+                        _principals.Add(p);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,293 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using AmiShare.Engine;
+using AmiShare.Engine.Aws;
+using AmiShare.Engine.Sharing;
+
+namespace AmiShare.Commands
+{
+    /// <summary>
+    /// Base of every AmiShare cmdlet: the AWS.Tools common parameters (aws-tools-compat.md §1.1),
+    /// session resolution in AWS.Tools' order, a cancellation token cancelled by Ctrl+C, and a pump that
+    /// writes the engine's verbose/debug/warning messages on the pipeline thread while engine tasks run.
+    /// It holds no AWS logic: that lives in AmiShare.Engine.
+    /// </summary>
+    public abstract class AmiShareCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private readonly BlockingCollection<KeyValuePair<StreamKind, string>> _messages = new BlockingCollection<KeyValuePair<StreamKind, string>>();
+        private readonly Dictionary<string, AwsSession> _sessions = new Dictionary<string, AwsSession>(StringComparer.Ordinal);
+        private AmiShareServiceFactory _factory;
+        private QueueReporter _reporter;
+        private bool _disposed;
+
+        private enum StreamKind
+        {
+            Verbose,
+            Debug,
+            Warning,
+        }
+
+        /// <summary>
+        /// <para>The AWS region to call, e.g. us-east-1. Without it, $StoredAWSRegion (Set-DefaultAWSRegion), the default
+        /// profile's region, then AWS_REGION / AWS_DEFAULT_REGION are used.</para>
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("RegionToCall")]
+        public object Region { get; set; }
+
+        /// <summary>The AWS access key id; use with -SecretKey (and -SessionToken for temporary keys).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AK")]
+        public string AccessKey { get; set; }
+
+        /// <summary>The AWS secret access key that goes with -AccessKey. Never written to any output stream.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("SK", "SecretAccessKey")]
+        public string SecretKey { get; set; }
+
+        /// <summary>The session token of temporary credentials.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("ST")]
+        public string SessionToken { get; set; }
+
+        /// <summary>The name of a profile in the shared credentials/config files (or the .NET SDK store).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("StoredCredentials", "AWSProfileName")]
+        public string ProfileName { get; set; }
+
+        /// <summary>The path of the shared credentials file to search instead of the default locations.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AWSProfilesLocation", "ProfilesLocation")]
+        public string ProfileLocation { get; set; }
+
+        /// <summary>A credentials object, such as the output of Get-AWSCredential or New-AWSCredential.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public object Credential { get; set; }
+
+        /// <summary>The service URL to call instead of the public EC2 endpoint (e.g. a local emulator).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public string EndpointUrl { get; set; }
+
+        /// <summary>Cancelled when the user presses Ctrl+C.</summary>
+        protected CancellationToken CancellationToken => _cancellation.Token;
+
+        /// <summary>Creates engine services for resolved sessions (one per region/endpoint/identity).</summary>
+        protected AmiShareServiceFactory Services => _factory ?? (_factory = new AmiShareServiceFactory(Reporter));
+
+        /// <summary>The engine's reporting channel (queues messages for the pipeline thread).</summary>
+        internal IShareReporter Reporter => _reporter ?? (_reporter = new QueueReporter(_messages));
+
+        /// <inheritdoc />
+        protected override void StopProcessing()
+        {
+            _cancellation.Cancel();
+        }
+
+        /// <summary>
+        /// Resolves the session for the current record (parameters may be bound from the pipeline) and
+        /// returns the engine service for it. A session failure ends the command: every item would fail.
+        /// </summary>
+        protected AmiShareService ResolveService()
+        {
+            var parameters = new SessionParameters
+            {
+                Region = Unwrap(Region),
+                AccessKey = AccessKey,
+                SecretKey = SecretKey,
+                SessionToken = SessionToken,
+                ProfileName = ProfileName,
+                ProfileLocation = ProfileLocation,
+                Credential = Unwrap(Credential),
+                StoredCredentials = Unwrap(SessionState.PSVariable.GetValue("StoredAWSCredentials")),
+                StoredRegion = Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion")),
+                EndpointUrl = EndpointUrl,
+            };
+
+            string key = SessionKey(parameters);
+            if (!_sessions.TryGetValue(key, out AwsSession session))
+            {
+                try
+                {
+                    var debugLines = new List<string>();
+                    session = new AwsSessionResolver(ProcessEnvironment.Instance).Resolve(parameters, debugLines.Add);
+                    foreach (string line in debugLines)
+                    {
+                        WriteDebug(line);
+                    }
+                }
+                catch (AmiShareException e)
+                {
+                    ThrowTerminatingError(ToErrorRecord(e, e.Target));
+                    throw; // unreachable: ThrowTerminatingError always throws
+                }
+
+                _sessions[key] = session;
+            }
+
+            return Services.For(session);
+        }
+
+        /// <summary>
+        /// Runs an engine call to completion on a worker thread while writing its messages on this
+        /// (the pipeline) thread, so -Verbose shows each AWS call as it happens.
+        /// </summary>
+        protected T Run<T>(Func<CancellationToken, Task<T>> operation)
+        {
+            Task<T> task = Task.Run(() => operation(_cancellation.Token));
+            while (!task.IsCompleted)
+            {
+                if (_messages.TryTake(out KeyValuePair<StreamKind, string> message, 50))
+                {
+                    Emit(message);
+                }
+            }
+
+            DrainMessages();
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>Writes any queued engine messages now.</summary>
+        protected void DrainMessages()
+        {
+            while (_messages.TryTake(out KeyValuePair<StreamKind, string> message))
+            {
+                Emit(message);
+            }
+        }
+
+        /// <summary>
+        /// ShouldProcess that lets -Force skip the confirmation prompt of a high-impact cmdlet, while
+        /// -WhatIf (parameter or $WhatIfPreference) and an explicit -Confirm still win.
+        /// </summary>
+        protected bool ShouldProcessUnlessForced(bool force, string target, string action)
+        {
+            if (force && !IsWhatIf() && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
+            {
+                WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force: not asking for confirmation).");
+                return true;
+            }
+
+            return ShouldProcess(target, action);
+        }
+
+        /// <summary>Turns an engine error into an ErrorRecord with the stable id and the item as target.</summary>
+        internal static ErrorRecord ToErrorRecord(AmiShareException e, object target)
+        {
+            var record = new ErrorRecord(e, e.ErrorId, Map(e.Kind), target ?? e.Target);
+            if (!string.IsNullOrEmpty(e.Remedy))
+            {
+                record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = e.Remedy };
+            }
+
+            return record;
+        }
+
+        /// <summary>Writes a non-terminating error for one item.</summary>
+        protected void WriteItemError(AmiShareException e, object target)
+        {
+            DrainMessages();
+            WriteError(ToErrorRecord(e, target));
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _factory?.Dispose();
+            _cancellation.Dispose();
+            _messages.Dispose();
+        }
+
+        /// <summary>True when -WhatIf is in force (parameter or preference variable).</summary>
+        protected bool IsWhatIf()
+        {
+            if (MyInvocation.BoundParameters.TryGetValue("WhatIf", out object value))
+            {
+                return value is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(value);
+            }
+
+            return LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+        }
+
+        private static ErrorCategory Map(AmiShareErrorKind kind)
+        {
+            switch (kind)
+            {
+                case AmiShareErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
+                case AmiShareErrorKind.ObjectNotFound: return ErrorCategory.ObjectNotFound;
+                case AmiShareErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
+                case AmiShareErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
+                case AmiShareErrorKind.LimitsExceeded: return ErrorCategory.LimitsExceeded;
+                case AmiShareErrorKind.AuthenticationError: return ErrorCategory.AuthenticationError;
+                case AmiShareErrorKind.SecurityError: return ErrorCategory.SecurityError;
+                case AmiShareErrorKind.ConnectionError: return ErrorCategory.ConnectionError;
+                case AmiShareErrorKind.OperationStopped: return ErrorCategory.OperationStopped;
+                default: return ErrorCategory.NotSpecified;
+            }
+        }
+
+        private static object Unwrap(object value) => value is PSObject pso ? pso.BaseObject : value;
+
+        private static string SessionKey(SessionParameters p)
+        {
+            // Identity of the inputs, not their secrets' text: object references stand for themselves.
+            return string.Join("\u001f", new[]
+            {
+                p.Region?.ToString(), p.AccessKey, p.SecretKey?.GetHashCode().ToString(), p.SessionToken?.GetHashCode().ToString(),
+                p.ProfileName, p.ProfileLocation, p.EndpointUrl,
+                p.Credential == null ? null : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(p.Credential).ToString(),
+                p.StoredCredentials == null ? null : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(p.StoredCredentials).ToString(),
+                p.StoredRegion?.ToString(),
+            });
+        }
+
+        private void Emit(KeyValuePair<StreamKind, string> message)
+        {
+            switch (message.Key)
+            {
+                case StreamKind.Verbose:
+                    WriteVerbose(message.Value);
+                    break;
+                case StreamKind.Debug:
+                    WriteDebug(message.Value);
+                    break;
+                default:
+                    WriteWarning(message.Value);
+                    break;
+            }
+        }
+
+        private sealed class QueueReporter : IShareReporter
+        {
+            private readonly BlockingCollection<KeyValuePair<StreamKind, string>> _queue;
+
+            public QueueReporter(BlockingCollection<KeyValuePair<StreamKind, string>> queue)
+            {
+                _queue = queue;
+            }
+
+            public void Verbose(string message) => _queue.Add(new KeyValuePair<StreamKind, string>(StreamKind.Verbose, message));
+
+            public void Debug(string message) => _queue.Add(new KeyValuePair<StreamKind, string>(StreamKind.Debug, message));
+
+            public void Warning(string message) => _queue.Add(new KeyValuePair<StreamKind, string>(StreamKind.Warning, message));
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using AmiShare.Engine.Principals;
+using AmiShare.Engine.Sharing;
+
+namespace AmiShare.Commands
+{
+    /// <summary>
+    /// Gives accounts, organizations and OUs permission to launch AMIs: one ModifyImageAttribute per AMI
+    /// carrying every principal, and none when they already have it. Making an AMI public is Set-AmiPublic.
+    /// </summary>
+    [Cmdlet(VerbsSecurity.Grant, "AmiLaunchPermission", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(AmiShareResult))]
+    public sealed class GrantAmiLaunchPermissionCommand : AmiPrincipalCmdlet
+    {
+        /// <inheritdoc />
+        protected override bool AllowPublic => false;
+
+        /// <inheritdoc />
+        protected override string Activity => "Granting AMI launch permissions";
+
+        /// <inheritdoc />
+        protected override Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
+            => service.PlanGrantAsync(imageId, principals, cancellationToken);
+    }
+}

@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using AmiShare.Engine.Principals;
+using AmiShare.Engine.Sharing;
+
+namespace AmiShare.Commands
+{
+    /// <summary>
+    /// Takes launch permission away from accounts, organizations, OUs (or 'all'): one
+    /// ModifyImageAttribute per AMI, none when nothing listed is granted. Warns when a removed account
+    /// keeps access through an organization or OU the AMI is still shared with.
+    /// </summary>
+    [Cmdlet(VerbsSecurity.Revoke, "AmiLaunchPermission", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(AmiShareResult))]
+    public sealed class RevokeAmiLaunchPermissionCommand : AmiPrincipalCmdlet
+    {
+        /// <inheritdoc />
+        protected override bool AllowPublic => true;
+
+        /// <inheritdoc />
+        protected override string Activity => "Revoking AMI launch permissions";
+
+        /// <inheritdoc />
+        protected override Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
+            => service.PlanRevokeAsync(imageId, principals, cancellationToken);
+    }
+}

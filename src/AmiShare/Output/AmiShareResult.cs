@@ -1,0 +1,52 @@
+using System.Linq;
+using AmiShare.Engine.Sharing;
+
+namespace AmiShare
+{
+    /// <summary>What a Grant/Revoke/Set-AmiPublic/Reset call did to one AMI (written with -PassThru).</summary>
+    public sealed class AmiShareResult
+    {
+        /// <summary>The AMI id.</summary>
+        public string ImageId { get; private set; }
+
+        /// <summary>The AMI name, when it was read.</summary>
+        public string ImageName { get; private set; }
+
+        /// <summary>The region the AMI lives in.</summary>
+        public string Region { get; private set; }
+
+        /// <summary>Grant, Revoke, SetPublic, SetPrivate or Reset.</summary>
+        public string Operation { get; private set; }
+
+        /// <summary>True when AWS was called to change the AMI; false when it was already as asked.</summary>
+        public bool Changed { get; private set; }
+
+        /// <summary>Principals that were added.</summary>
+        public string[] Added { get; private set; }
+
+        /// <summary>Principals that were removed.</summary>
+        public string[] Removed { get; private set; }
+
+        /// <summary>Requested principals that needed no change.</summary>
+        public string[] Unchanged { get; private set; }
+
+        /// <summary>Who can launch the AMI afterwards (account ids, 'all', ARNs).</summary>
+        public string[] LaunchPermissions { get; private set; }
+
+        internal static AmiShareResult From(ShareResult r) => new AmiShareResult
+        {
+            ImageId = r.ImageId,
+            ImageName = r.ImageName,
+            Region = r.Region,
+            Operation = r.Operation.ToString(),
+            Changed = r.Changed,
+            Added = r.Added.Select(p => p.Value).ToArray(),
+            Removed = r.Removed.Select(p => p.Value).ToArray(),
+            Unchanged = r.Unchanged.Select(p => p.Value).ToArray(),
+            LaunchPermissions = r.LaunchPermissions.Select(p => p.Value).ToArray(),
+        };
+
+        /// <inheritdoc />
+        public override string ToString() => ImageId;
+    }
+}
