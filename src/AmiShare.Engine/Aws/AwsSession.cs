@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Threading;
 using Amazon.Runtime;
 
 namespace AmiShare.Engine.Aws
@@ -32,7 +34,29 @@ namespace AmiShare.Engine.Aws
         /// <summary>Service URL override, or null for the real AWS endpoint.</summary>
         public string EndpointUrl { get; }
 
-        /// <summary>A key that is equal for sessions that can share clients.</summary>
-        public string CacheKey => Region + "|" + EndpointUrl + "|" + CredentialSource;
+        /// <summary>A key that is equal for sessions that can share clients (same region, endpoint and credentials).</summary>
+        public string CacheKey => Region + "|" + EndpointUrl + "|" + CredentialSource + "|" + CredentialIdentity(Credentials);
+
+        private static readonly ConditionalWeakTable<AWSCredentials, object> s_identities = new ConditionalWeakTable<AWSCredentials, object>();
+        private static long s_nextIdentity;
+
+        // Static keys compare by value (two resolves of the same -AccessKey/-SecretKey share a client; different
+        // keys never do); any other credentials object by identity. The value is in-memory only and never printed.
+        private static string CredentialIdentity(AWSCredentials credentials)
+        {
+            if (credentials == null)
+            {
+                return string.Empty;
+            }
+
+            if (credentials is BasicAWSCredentials || credentials is SessionAWSCredentials)
+            {
+                ImmutableCredentials c = credentials.GetCredentials();
+                return c.AccessKey + ":" + ((c.SecretKey ?? string.Empty) + "\n" + (c.Token ?? string.Empty)).GetHashCode().ToString("x");
+            }
+
+            object id = s_identities.GetValue(credentials, _ => Interlocked.Increment(ref s_nextIdentity));
+            return "#" + id;
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AmiShare.Engine.Gateways;
@@ -14,6 +15,9 @@ namespace AmiShare.Engine.Sharing
     /// </summary>
     public sealed class AmiShareService : IDisposable
     {
+        /// <summary>EC2's default quota of public AMIs per account and region (wire-spec.md §3 E20).</summary>
+        public const int PublicImageQuota = 5;
+
         private readonly IEc2Gateway _ec2;
         private readonly IShareReporter _reporter;
 
@@ -26,24 +30,265 @@ namespace AmiShare.Engine.Sharing
         public string Region => _ec2.Region;
 
         /// <summary>Current launch permissions of one AMI.</summary>
-        public Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+        public async Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
+        {
+            string id = ImageIds.Normalize(imageId);
+            cancellationToken.ThrowIfCancellationRequested();
+            return await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
+        }
 
-        public Task<SharePlan> PlanGrantAsync(string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+        public async Task<SharePlan> PlanGrantAsync(string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
+        {
+            string id = ImageIds.Normalize(imageId);
+            IReadOnlyList<Principal> requested = RequirePrincipals(principals, id, "grant");
+            foreach (Principal p in requested)
+            {
+                if (p.Type == PrincipalType.Public)
+                {
+                    throw new AmiShareException(
+                        ErrorIds.PublicNotAllowedHere,
+                        AmiShareErrorKind.InvalidArgument,
+                        $"Granting launch permission to group 'all' would make {id} public, which Grant-AmiLaunchPermission does not do.",
+                        id,
+                        "Use Set-AmiPublic to make an AMI public (it checks first that the AMI can be public).");
+                }
+            }
 
-        public Task<SharePlan> PlanRevokeAsync(string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+            cancellationToken.ThrowIfCancellationRequested();
 
-        public Task<SharePlan> PlanSetPublicAsync(string imageId, bool makePublic, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+            // Reading the current permissions also proves ownership (AmiNotOwned / AmiNotFound surface here).
+            IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
+            var currentSet = new HashSet<Principal>(current);
+            var plan = NewPlan(id, ShareOperation.Grant, current);
+            plan.ToAdd = requested.Where(p => !currentSet.Contains(p)).ToList();
+            plan.Unchanged = requested.Where(currentSet.Contains).ToList();
+            ReportPlan(plan);
+            return plan;
+        }
 
-        public Task<SharePlan> PlanResetAsync(string imageId, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+        public async Task<SharePlan> PlanRevokeAsync(string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
+        {
+            string id = ImageIds.Normalize(imageId);
+            IReadOnlyList<Principal> requested = RequirePrincipals(principals, id, "revoke");
+            cancellationToken.ThrowIfCancellationRequested();
 
-        public Task<ShareResult> ApplyAsync(SharePlan plan, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+            IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
+            var currentSet = new HashSet<Principal>(current);
+            var plan = NewPlan(id, ShareOperation.Revoke, current);
+            plan.ToRemove = requested.Where(currentSet.Contains).ToList();
+            plan.Unchanged = requested.Where(p => !currentSet.Contains(p)).ToList();
+            plan.Warnings = RevokeWarnings(id, plan);
+            ReportPlan(plan);
+            return plan;
+        }
+
+        public async Task<SharePlan> PlanSetPublicAsync(string imageId, bool makePublic, CancellationToken cancellationToken)
+        {
+            string id = ImageIds.Normalize(imageId);
+            cancellationToken.ThrowIfCancellationRequested();
+
+            if (!makePublic)
+            {
+                IReadOnlyList<Principal> now = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
+                var privatePlan = NewPlan(id, ShareOperation.SetPrivate, now);
+                if (now.Contains(Principal.Everyone))
+                {
+                    privatePlan.ToRemove = new[] { Principal.Everyone };
+                }
+                else
+                {
+                    privatePlan.Unchanged = new[] { Principal.Everyone };
+                }
+
+                ReportPlan(privatePlan);
+                return privatePlan;
+            }
+
+            ImageInfo image = await _ec2.DescribeImageAsync(id, cancellationToken).ConfigureAwait(false);
+            if (!string.Equals(image.State, "available", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new AmiShareException(
+                    ErrorIds.AmiNotAvailable,
+                    AmiShareErrorKind.InvalidOperation,
+                    $"AMI {id} is in state '{image.State}', not 'available', so it cannot be made public.",
+                    id,
+                    image.State == "pending"
+                        ? "Wait until the AMI is available (Get-EC2Image shows its State), then run the command again."
+                        : "Only an available AMI can be shared; create or copy a new AMI if this one failed or was deregistered.");
+            }
+
+            IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
+            var plan = NewPlan(id, ShareOperation.SetPublic, current);
+            plan.ImageName = image.Name;
+            if (current.Contains(Principal.Everyone))
+            {
+                plan.Unchanged = new[] { Principal.Everyone };
+                ReportPlan(plan);
+                return plan;
+            }
+
+            // Refuse before any write, each with the reason and the fix.
+            var encrypted = image.Snapshots.Where(s => s.Encrypted).Select(s => s.SnapshotId).ToList();
+            if (encrypted.Count > 0)
+            {
+                throw AwsErrorMapper.EncryptedCannotBePublic(id, id, "encrypted: " + string.Join(", ", encrypted), null);
+            }
+
+            if (image.ProductCodes.Count > 0)
+            {
+                throw AwsErrorMapper.ProductCodesCannotBePublic(id, id, "product codes: " + string.Join(", ", image.ProductCodes), null);
+            }
+
+            string blockState = await _ec2.GetImageBlockPublicAccessStateAsync(cancellationToken).ConfigureAwait(false);
+            if (string.Equals(blockState, "block-new-sharing", StringComparison.OrdinalIgnoreCase))
+            {
+                throw AwsErrorMapper.PublicSharingBlocked(id, Region, id, "image block public access state is block-new-sharing", null);
+            }
+
+            int publicCount = await _ec2.CountOwnedPublicImagesAsync(cancellationToken).ConfigureAwait(false);
+            if (publicCount >= PublicImageQuota)
+            {
+                throw AwsErrorMapper.PublicImageQuotaExceeded(id, Region, id, $"the account already has {publicCount} public AMIs here; the default quota is {PublicImageQuota}", null);
+            }
+
+            plan.ToAdd = new[] { Principal.Everyone };
+            ReportPlan(plan);
+            return plan;
+        }
+
+        public async Task<SharePlan> PlanResetAsync(string imageId, CancellationToken cancellationToken)
+        {
+            string id = ImageIds.Normalize(imageId);
+            cancellationToken.ThrowIfCancellationRequested();
+            IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
+            var plan = NewPlan(id, ShareOperation.Reset, current);
+            ReportPlan(plan);
+            return plan;
+        }
+
+        public async Task<ShareResult> ApplyAsync(SharePlan plan, CancellationToken cancellationToken)
+        {
+            if (plan == null)
+            {
+                throw new ArgumentNullException(nameof(plan));
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = new ShareResult
+            {
+                ImageId = plan.ImageId,
+                ImageName = plan.ImageName,
+                Region = plan.Region ?? Region,
+                Operation = plan.Operation,
+                Unchanged = plan.Unchanged,
+            };
+
+            if (!plan.HasChanges)
+            {
+                _reporter.Verbose($"{plan.ImageId}: nothing to change; no write made");
+                result.Changed = false;
+                result.LaunchPermissions = plan.Current;
+                return result;
+            }
+
+            if (plan.IsReset)
+            {
+                await _ec2.ResetLaunchPermissionsAsync(plan.ImageId, cancellationToken).ConfigureAwait(false);
+                result.Removed = plan.Current;
+            }
+            else
+            {
+                await _ec2.ModifyLaunchPermissionsAsync(plan.ImageId, plan.ToAdd, plan.ToRemove, cancellationToken).ConfigureAwait(false);
+                result.Added = plan.ToAdd;
+                result.Removed = plan.ToRemove;
+            }
+
+            result.Changed = true;
+            result.LaunchPermissions = plan.Expected;
+            return result;
+        }
 
         public void Dispose() => _ec2.Dispose();
+
+        private SharePlan NewPlan(string id, ShareOperation operation, IReadOnlyList<Principal> current) =>
+            new SharePlan { ImageId = id, Region = Region, Operation = operation, Current = current ?? new Principal[0] };
+
+        private void ReportPlan(SharePlan plan)
+        {
+            _reporter.Verbose(plan.HasChanges
+                ? $"{plan.ImageId}: {plan.Describe()}"
+                : $"{plan.ImageId}: nothing to change ({plan.Operation})");
+        }
+
+        private static IReadOnlyList<Principal> RequirePrincipals(IReadOnlyList<Principal> principals, string id, string verb)
+        {
+            var list = new List<Principal>();
+            var seen = new HashSet<Principal>();
+            if (principals != null)
+            {
+                foreach (Principal p in principals)
+                {
+                    if (p != null && seen.Add(p))
+                    {
+                        list.Add(p);
+                    }
+                }
+            }
+
+            if (list.Count == 0)
+            {
+                throw new AmiShareException(
+                    ErrorIds.MissingPrincipal,
+                    AmiShareErrorKind.InvalidArgument,
+                    $"No principal was given to {verb} launch permission for {id}.",
+                    id,
+                    "Give at least one -AccountId, -OrganizationArn, -OrganizationalUnitArn or -Principal.");
+            }
+
+            return list;
+        }
+
+        /// <summary>A removed account may keep access through an organization / OU / public permission that stays.</summary>
+        private static IReadOnlyList<string> RevokeWarnings(string id, SharePlan plan)
+        {
+            var warnings = new List<string>();
+            var removedAccounts = plan.ToRemove.Where(p => p.Type == PrincipalType.Account).ToList();
+            if (removedAccounts.Count == 0)
+            {
+                return warnings;
+            }
+
+            var paths = new List<string>();
+            foreach (Principal p in plan.Expected)
+            {
+                switch (p.Type)
+                {
+                    case PrincipalType.Organization:
+                        paths.Add("organization " + p.Value);
+                        break;
+                    case PrincipalType.OrganizationalUnit:
+                        paths.Add("OU " + p.Value);
+                        break;
+                    case PrincipalType.Public:
+                        paths.Add("public launch permission (group 'all')");
+                        break;
+                }
+            }
+
+            if (paths.Count == 0)
+            {
+                return warnings;
+            }
+
+            string through = string.Join(" / ", paths);
+            foreach (Principal account in removedAccounts)
+            {
+                warnings.Add(
+                    $"Account {account.Value} may keep launch access to {id} through {through} that the AMI is still shared with; " +
+                    "EC2 reports success, yet access persists. Revoke the organization/OU too, or check with Test-AmiLaunchAccess.");
+            }
+
+            return warnings;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using AmiShare.Engine.Aws;
+using AmiShare.Engine.Gateways;
 
 namespace AmiShare.Engine.Sharing
 {
@@ -13,12 +14,51 @@ namespace AmiShare.Engine.Sharing
         private readonly IShareReporter _reporter;
         private readonly Dictionary<string, AmiShareService> _services = new Dictionary<string, AmiShareService>(StringComparer.Ordinal);
 
+        private readonly Func<AwsSession, IShareReporter, IEc2Gateway> _gatewayFactory;
+        private readonly object _gate = new object();
+
         public AmiShareServiceFactory(IShareReporter reporter)
+            : this(reporter, null)
         {
-            _reporter = reporter ?? NullShareReporter.Instance;
         }
 
-        public AmiShareService For(AwsSession session) => throw new NotImplementedException();
+        /// <summary>Builds services over gateways from <paramref name="gatewayFactory"/> (tests, or a custom transport); null = <see cref="Ec2Gateway"/>.</summary>
+        public AmiShareServiceFactory(IShareReporter reporter, Func<AwsSession, IShareReporter, IEc2Gateway> gatewayFactory)
+        {
+            _reporter = reporter ?? NullShareReporter.Instance;
+            _gatewayFactory = gatewayFactory ?? ((session, r) => new Ec2Gateway(session, r));
+        }
+
+        /// <summary>The service for <paramref name="session"/>, created on first use and cached per <see cref="AwsSession.CacheKey"/>.</summary>
+        public AmiShareService For(AwsSession session)
+        {
+            if (session == null)
+            {
+                throw new ArgumentNullException(nameof(session));
+            }
+
+            lock (_gate)
+            {
+                if (!_services.TryGetValue(session.CacheKey, out AmiShareService service))
+                {
+                    service = new AmiShareService(_gatewayFactory(session, _reporter), _reporter);
+                    _services.Add(session.CacheKey, service);
+                }
+
+                return service;
+            }
+        }
+
+        /// <summary>A new STS gateway for <paramref name="session"/> (the caller disposes it).</summary>
+        public IStsGateway CreateSts(AwsSession session)
+        {
+            if (session == null)
+            {
+                throw new ArgumentNullException(nameof(session));
+            }
+
+            return new StsGateway(session, _reporter);
+        }
 
         public void Dispose()
         {

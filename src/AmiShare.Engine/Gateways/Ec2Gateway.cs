@@ -1,0 +1,296 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+using Amazon;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using AmiShare.Engine.Aws;
+using AmiShare.Engine.Principals;
+using PrincipalType = AmiShare.Engine.Principals.PrincipalType;
+
+namespace AmiShare.Engine.Gateways
+{
+    /// <summary><see cref="IEc2Gateway"/> over the SDK's AmazonEC2Client.</summary>
+    public sealed class Ec2Gateway : IEc2Gateway
+    {
+        private readonly IAmazonEC2 _client;
+        private readonly IShareReporter _reporter;
+        private readonly string _endpoint;
+
+        public Ec2Gateway(AwsSession session, IShareReporter reporter)
+            : this(CreateClient(session), session.Region, session.EndpointUrl, reporter)
+        {
+        }
+
+        internal Ec2Gateway(IAmazonEC2 client, string region, string endpoint, IShareReporter reporter)
+        {
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            Region = region;
+            _endpoint = endpoint;
+            _reporter = reporter ?? NullShareReporter.Instance;
+        }
+
+        public string Region { get; }
+
+        /// <summary>Builds the client: with an endpoint, ServiceURL + AuthenticationRegion (wire-spec.md §7); else the region endpoint.</summary>
+        internal static IAmazonEC2 CreateClient(AwsSession session)
+        {
+            if (session == null)
+            {
+                throw new ArgumentNullException(nameof(session));
+            }
+
+            var config = new AmazonEC2Config();
+            ApplyEndpoint(config, session);
+            return new AmazonEC2Client(session.Credentials, config);
+        }
+
+        internal static void ApplyEndpoint(ClientConfig config, AwsSession session)
+        {
+            if (!string.IsNullOrEmpty(session.EndpointUrl))
+            {
+                config.ServiceURL = session.EndpointUrl;
+                config.AuthenticationRegion = session.Region;
+            }
+            else
+            {
+                config.RegionEndpoint = RegionEndpoint.GetBySystemName(session.Region);
+            }
+        }
+
+        public async Task<ImageInfo> DescribeImageAsync(string imageId, CancellationToken cancellationToken)
+        {
+            var request = new DescribeImagesRequest { ImageIds = new List<string> { imageId } };
+            DescribeImagesResponse response = await Call("DescribeImages", imageId, ct => _client.DescribeImagesAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            if (response.Images == null || response.Images.Count == 0)
+            {
+                throw new AmiShareException(
+                    ErrorIds.AmiNotFound,
+                    AmiShareErrorKind.ObjectNotFound,
+                    $"AMI {imageId} was not found in region '{Region}'.",
+                    imageId,
+                    "Check the image id and the region (-Region): an AMI exists in one region only, and a private AMI of another account is invisible to you.");
+            }
+
+            return ToInfo(response.Images[0]);
+        }
+
+        public async Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
+        {
+            var request = new DescribeImageAttributeRequest { ImageId = imageId, Attribute = ImageAttributeName.LaunchPermission };
+            DescribeImageAttributeResponse response = await Call("DescribeImageAttribute", imageId, ct => _client.DescribeImageAttributeAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            var result = new List<Principal>();
+            var seen = new HashSet<Principal>();
+            List<LaunchPermission> items = response.ImageAttribute?.LaunchPermissions;
+            if (items != null)
+            {
+                foreach (LaunchPermission item in items)
+                {
+                    Principal p = FromWire(item);
+                    if (p != null && seen.Add(p))
+                    {
+                        result.Add(p);
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        public async Task ModifyLaunchPermissionsAsync(string imageId, IReadOnlyList<Principal> add, IReadOnlyList<Principal> remove, CancellationToken cancellationToken)
+        {
+            var modifications = new LaunchPermissionModifications();
+            if (add != null && add.Count > 0)
+            {
+                modifications.Add = ToWire(add);
+            }
+
+            if (remove != null && remove.Count > 0)
+            {
+                modifications.Remove = ToWire(remove);
+            }
+
+            if (modifications.Add == null && modifications.Remove == null)
+            {
+                throw new ArgumentException("ModifyLaunchPermissionsAsync needs at least one principal to add or remove.");
+            }
+
+            // The LaunchPermission.Add/Remove form: every add and remove in one request, never the flat UserId.N form.
+            var request = new ModifyImageAttributeRequest { ImageId = imageId, LaunchPermission = modifications };
+            await Call("ModifyImageAttribute", imageId, ct => _client.ModifyImageAttributeAsync(request, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task ResetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
+        {
+            var request = new ResetImageAttributeRequest { ImageId = imageId, Attribute = ResetImageAttributeName.LaunchPermission };
+            await Call("ResetImageAttribute", imageId, ct => _client.ResetImageAttributeAsync(request, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<string> GetImageBlockPublicAccessStateAsync(CancellationToken cancellationToken)
+        {
+            var request = new GetImageBlockPublicAccessStateRequest();
+            GetImageBlockPublicAccessStateResponse response = await Call("GetImageBlockPublicAccessState", null, ct => _client.GetImageBlockPublicAccessStateAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            return string.IsNullOrEmpty(response.ImageBlockPublicAccessState) ? "unblocked" : response.ImageBlockPublicAccessState;
+        }
+
+        public async Task<int> CountOwnedPublicImagesAsync(CancellationToken cancellationToken)
+        {
+            int count = 0;
+            string next = null;
+            do
+            {
+                var request = new DescribeImagesRequest
+                {
+                    Owners = new List<string> { "self" },
+                    Filters = new List<Filter> { new Filter("is-public", new List<string> { "true" }) },
+                    MaxResults = 1000,
+                    NextToken = next,
+                };
+                DescribeImagesResponse response = await Call("DescribeImages", null, ct => _client.DescribeImagesAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                count += response.Images?.Count ?? 0;
+                next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
+            }
+            while (next != null);
+
+            return count;
+        }
+
+        public void Dispose() => _client.Dispose();
+
+        /// <summary>The verbose line for one call, AWS.Tools-shaped.</summary>
+        internal string DescribeCall(string operation, string imageId)
+        {
+            string text = "Invoking EC2 " + operation + (imageId != null ? " for " + imageId : string.Empty) + " in region '" + Region + "'";
+            return _endpoint != null ? text + " on endpoint '" + _endpoint + "'" : text;
+        }
+
+        private async Task<T> Call<T>(string operation, string imageId, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+            where T : AmazonWebServiceResponse
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _reporter.Verbose(DescribeCall(operation, imageId));
+            try
+            {
+                T response = await call(cancellationToken).ConfigureAwait(false);
+                if (response?.ResponseMetadata?.RequestId != null)
+                {
+                    _reporter.Debug($"EC2 {operation} request id {response.ResponseMetadata.RequestId}");
+                }
+
+                return response;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e) when (!(e is AmiShareException))
+            {
+                AmiShareException mapped = AwsErrorMapper.Map(e, operation, imageId, Region, _endpoint);
+                if (mapped.AwsRequestId != null)
+                {
+                    _reporter.Debug($"EC2 {operation} failed with {mapped.AwsErrorCode}, request id {mapped.AwsRequestId}");
+                }
+
+                throw mapped;
+            }
+        }
+
+        internal static Principal FromWire(LaunchPermission item)
+        {
+            if (!string.IsNullOrEmpty(item.UserId))
+            {
+                return Principal.FromWire(PrincipalType.Account, item.UserId);
+            }
+
+            if (item.Group != null && string.Equals(item.Group.Value, "all", StringComparison.OrdinalIgnoreCase))
+            {
+                return Principal.Everyone;
+            }
+
+            if (!string.IsNullOrEmpty(item.OrganizationArn))
+            {
+                return Principal.FromWire(PrincipalType.Organization, item.OrganizationArn);
+            }
+
+            if (!string.IsNullOrEmpty(item.OrganizationalUnitArn))
+            {
+                return Principal.FromWire(PrincipalType.OrganizationalUnit, item.OrganizationalUnitArn);
+            }
+
+            return null;
+        }
+
+        internal static List<LaunchPermission> ToWire(IReadOnlyList<Principal> principals)
+        {
+            var list = new List<LaunchPermission>(principals.Count);
+            foreach (Principal p in principals)
+            {
+                switch (p.Type)
+                {
+                    case PrincipalType.Account:
+                        list.Add(new LaunchPermission { UserId = p.Value });
+                        break;
+                    case PrincipalType.Public:
+                        list.Add(new LaunchPermission { Group = PermissionGroup.All });
+                        break;
+                    case PrincipalType.Organization:
+                        list.Add(new LaunchPermission { OrganizationArn = p.Value });
+                        break;
+                    case PrincipalType.OrganizationalUnit:
+                        list.Add(new LaunchPermission { OrganizationalUnitArn = p.Value });
+                        break;
+                }
+            }
+
+            return list;
+        }
+
+        internal static ImageInfo ToInfo(Image image)
+        {
+            var productCodes = new List<string>();
+            if (image.ProductCodes != null)
+            {
+                foreach (ProductCode code in image.ProductCodes)
+                {
+                    if (!string.IsNullOrEmpty(code.ProductCodeId))
+                    {
+                        productCodes.Add(code.ProductCodeId);
+                    }
+                }
+            }
+
+            var snapshots = new List<SnapshotRef>();
+            if (image.BlockDeviceMappings != null)
+            {
+                foreach (BlockDeviceMapping mapping in image.BlockDeviceMappings)
+                {
+                    if (mapping.Ebs != null && !string.IsNullOrEmpty(mapping.Ebs.SnapshotId))
+                    {
+                        snapshots.Add(new SnapshotRef
+                        {
+                            DeviceName = mapping.DeviceName,
+                            SnapshotId = mapping.Ebs.SnapshotId,
+                            Encrypted = mapping.Ebs.Encrypted ?? false,
+                            KmsKeyId = mapping.Ebs.KmsKeyId,
+                        });
+                    }
+                }
+            }
+
+            return new ImageInfo
+            {
+                ImageId = image.ImageId,
+                Name = image.Name,
+                OwnerId = image.OwnerId,
+                State = image.State?.Value,
+                IsPublic = image.Public ?? false,
+                CreationDate = image.CreationDate,
+                DeprecationTime = image.DeprecationTime,
+                ProductCodes = productCodes,
+                Snapshots = snapshots,
+            };
+        }
+    }
+}
