@@ -1,0 +1,85 @@
+<#
+.SYNOPSIS
+    A walk through AmiShare: share AMIs with accounts, organizations and OUs, make them public and
+    private, look at who can launch them, revoke and reset — and see each refusal AmiShare makes
+    before it would touch AWS.
+
+.DESCRIPTION
+    `dotnet run --project src/AmiShare.Sandbox` runs this script against the local emulator's demo
+    world (owner account 123456789012, region us-east-1). Against real AWS, run it after
+    Set-AWSCredential / Set-DefaultAWSRegion with AMI ids of your own.
+    It uses only what the hosted PowerShell engine has (no Write-Host or Format-Table), so the
+    tables you see come from the module's format file through Out-Default.
+#>
+
+$web      = 'ami-0a1b2c3d4e5f60001'   # unencrypted
+$cmk      = 'ami-0a1b2c3d4e5f60002'   # encrypted with a customer managed KMS key
+$awsEbs   = 'ami-0a1b2c3d4e5f60003'   # encrypted with the AWS managed key aws/ebs
+$market   = 'ami-0a1b2c3d4e5f60004'   # has a Marketplace product code
+$agent    = 'ami-0a1b2c3d4e5f60005'   # unencrypted
+$euWeb    = 'ami-0a1b2c3d4e5f60006'   # eu-west-1, where block public access is on
+$org      = 'arn:aws:organizations::123456789012:organization/o-abc1234567'
+$platform = 'arn:aws:organizations::123456789012:ou/o-abc1234567/ou-ab12-33333333'
+
+function Step([string] $Title) {
+    ''
+    "=== $Title"
+}
+
+Step "Share one AMI with one account"
+Grant-AmiLaunchPermission -ImageId $web -AccountId 111122223333 -PassThru | Out-Default
+
+Step "Share two AMIs with several accounts: one API call per AMI, whatever the number of accounts"
+$web, $agent | Grant-AmiLaunchPermission -AccountId 111122223333, 444455556666 -PassThru | Out-Default
+
+Step "Who can launch them now?"
+$web, $agent | Get-AmiLaunchPermission | Out-Default
+
+Step "Run the same grant again: nothing to change, so no write (Changed = False)"
+$web, $agent | Grant-AmiLaunchPermission -AccountId 111122223333, 444455556666 -PassThru | Out-Default
+
+Step "-WhatIf shows the real plan and changes nothing"
+Grant-AmiLaunchPermission -ImageId $agent -AccountId 555566667777 -WhatIf
+
+Step "Make an AMI public (ConfirmImpact High: -Force skips the prompt), verify, then make it private again"
+Set-AmiPublic -ImageId $web -Force -PassThru | Out-Default
+Get-AmiLaunchPermission -ImageId $web | Out-Default
+Set-AmiPublic -ImageId $web -Public:$false -Force -PassThru | Out-Default
+
+Step "Share with a whole organization and with one OU"
+Grant-AmiLaunchPermission -ImageId $agent -OrganizationArn $org -PassThru | Out-Default
+Grant-AmiLaunchPermission -ImageId $web -OrganizationalUnitArn $platform -PassThru | Out-Default
+
+Step "Revoke an account while the organization still covers it: EC2 says yes, but access stays (warning)"
+Revoke-AmiLaunchPermission -ImageId $agent -AccountId 444455556666 -PassThru | Out-Default
+
+Step "Revoke everything listed, by piping Get-AmiLaunchPermission into Revoke (one call for the AMI)"
+Get-AmiLaunchPermission -ImageId $agent | Revoke-AmiLaunchPermission -PassThru | Out-Default
+
+Step "Reset an AMI's launch permissions: only the owner can launch it afterwards"
+Reset-AmiLaunchPermission -ImageId $web -Force -PassThru | Out-Default
+Get-AmiLaunchPermission -ImageId $web -Verbose | Out-Default
+
+Step "Refusal: an encrypted AMI can't be public (checked before any write)"
+Set-AmiPublic -ImageId $cmk -Force
+
+Step "Refusal: an AMI with a Marketplace product code can't be public"
+Set-AmiPublic -ImageId $market -Force
+
+Step "Refusal: block public access is on in eu-west-1"
+Set-AmiPublic -ImageId $euWeb -Region eu-west-1 -Force
+
+Step "Refusal: an AMI encrypted with the AWS managed key aws/ebs can't be shared at all"
+Grant-AmiLaunchPermission -ImageId $awsEbs -AccountId 111122223333
+
+Step "Refusal: bad principals are rejected before any AWS call, naming the value"
+Grant-AmiLaunchPermission -ImageId $web -AccountId 12345
+Grant-AmiLaunchPermission -ImageId $web -Principal o-abc1234567
+Grant-AmiLaunchPermission -ImageId $web -Principal all
+
+Step "Refusal: not your AMI, and an AMI that does not exist (one error each; the other AMIs go on)"
+'ami-0f0f0f0f0f0f0f0f0', 'ami-00000000000000000', $agent | Grant-AmiLaunchPermission -AccountId 111122223333 -PassThru | Out-Default
+
+Step "Errors carry stable ids for scripts: -ErrorAction SilentlyContinue -ErrorVariable"
+Grant-AmiLaunchPermission -ImageId 'ami-00000000000000000' -AccountId 111122223333 -ErrorAction SilentlyContinue -ErrorVariable failed
+"Caught: $($failed[0].FullyQualifiedErrorId)"

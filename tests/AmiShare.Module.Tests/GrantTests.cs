@@ -1,0 +1,164 @@
+using Xunit;
+using static AmiShare.Module.Tests.ModuleTestContext;
+
+namespace AmiShare.Module.Tests;
+
+public sealed class GrantTests
+{
+    [Fact]
+    public async Task Grant_TwoAmisTwoAccounts_OneCallPerAmiThenNoneWhenRepeated()
+    {
+        await using var t = await StartAsync();
+        const string script = "$args[0], $args[1] | Grant-AmiLaunchPermission -AccountId 111122223333,444455556666";
+
+        t.Run(script, Web, Agent).ThrowIfErrors();
+        Assert.Equal(2, t.Log.Count("ModifyImageAttribute"));
+        Assert.Equal(new[] { "UserId:111122223333", "UserId:444455556666" }, t.PermissionsOf(Web));
+        Assert.Equal(new[] { "UserId:111122223333", "UserId:444455556666" }, t.PermissionsOf(Agent));
+
+        t.Run(script, Web, Agent).ThrowIfErrors();
+        Assert.Equal(2, t.Log.Count("ModifyImageAttribute"));
+    }
+
+    [Fact]
+    public async Task Grant_PassThru_ReportsAddedAndUnchanged()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333", Web).ThrowIfErrors();
+        var r = t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333,444455556666 -PassThru", Web).ThrowIfErrors();
+
+        var result = Assert.Single(r.Output);
+        Assert.Equal("AmiShare.AmiShareResult", result.BaseObject.GetType().FullName);
+        Assert.Equal(true, result.Properties["Changed"].Value);
+        Assert.Equal(new[] { "444455556666" }, (string[])result.Properties["Added"].Value);
+        Assert.Equal(new[] { "111122223333" }, (string[])result.Properties["Unchanged"].Value);
+        Assert.Equal("us-east-1", result.Properties["Region"].Value);
+    }
+
+    [Fact]
+    public async Task Grant_OrganizationAndOuArns_SharesWithBothInOneCall()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -OrganizationArn $args[1] -OrganizationalUnitArn $args[2]", Agent, OrgArn, EngineeringOu).ThrowIfErrors();
+
+        Assert.Equal(1, t.Log.Count("ModifyImageAttribute"));
+        Assert.Equal(new[] { "OrganizationArn:" + OrgArn, "OrganizationalUnitArn:" + EngineeringOu }, t.PermissionsOf(Agent));
+    }
+
+    [Fact]
+    public async Task Grant_MixedPrincipalParameter_SortsEachKind()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -Principal ' 111122223333 ', $args[1]", Agent, EngineeringOu).ThrowIfErrors();
+
+        Assert.Equal(new[] { "OrganizationalUnitArn:" + EngineeringOu, "UserId:111122223333" }, t.PermissionsOf(Agent));
+    }
+
+    [Theory]
+    [InlineData("-AccountId 12345", "12345")]
+    [InlineData("-Principal o-abc1234567", "o-abc1234567")]
+    [InlineData("-Principal arn:aws:organizations::123456789012:account/o-abc1234567", "arn:aws:organizations::123456789012:account/o-abc1234567")]
+    [InlineData("-AccountId 1111222233334", "1111222233334")]
+    public async Task Grant_InvalidPrincipal_ErrorNamesValue_AndMakesNoAwsCall(string parameters, string value)
+    {
+        await using var t = await StartAsync();
+        var r = t.Run($"Grant-AmiLaunchPermission $args[0] {parameters}", Web);
+
+        Assert.Contains("InvalidPrincipal,AmiShare.Commands.GrantAmiLaunchPermissionCommand", r.ErrorIds);
+        var record = r.Errors.Count > 0 ? r.Errors[0] : ((System.Management.Automation.IContainsErrorRecord)r.Terminating!).ErrorRecord;
+        Assert.Contains(value, record.ToString());
+        Assert.Contains("arn:aws:organizations::", record.ToString());
+        Assert.Equal(0, t.Log.Total);
+    }
+
+    [Fact]
+    public async Task Grant_InvalidPrincipal_WithErrorActionStop_ThrowsWithStableId()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("try { Grant-AmiLaunchPermission $args[0] -AccountId 12345 -ErrorAction Stop } catch { $_.FullyQualifiedErrorId; $_.CategoryInfo.Category.ToString() }", Web);
+
+        Assert.Equal(new object[] { "InvalidPrincipal,AmiShare.Commands.GrantAmiLaunchPermissionCommand", "InvalidArgument" }, r.Output.Select(o => o.BaseObject).ToArray());
+        Assert.Equal(0, t.Log.Total);
+    }
+
+    [Fact]
+    public async Task Grant_All_IsRefusedWithPointerToSetAmiPublic()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("Grant-AmiLaunchPermission $args[0] -Principal all", Web);
+
+        Assert.Contains("PublicNotAllowedHere,AmiShare.Commands.GrantAmiLaunchPermissionCommand", r.ErrorIds);
+        Assert.Contains("Set-AmiPublic", string.Join(" ", r.Errors.Select(e => e.ToString())) + r.Terminating?.Message);
+        Assert.Equal(0, t.Log.Total);
+    }
+
+    [Fact]
+    public async Task Grant_NoPrincipal_FailsBeforeAnyCall()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("Grant-AmiLaunchPermission $args[0]", Web);
+
+        Assert.Contains("MissingPrincipal,AmiShare.Commands.GrantAmiLaunchPermissionCommand", r.ErrorIds);
+        Assert.Equal(0, t.Log.Total);
+    }
+
+    [Fact]
+    public async Task Grant_MalformedImageId_IsRefusedBeforeAnyCall_OthersGoOn()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("'ami-xyz', $args[0] | Grant-AmiLaunchPermission -AccountId 111122223333", Web);
+
+        Assert.Equal(new[] { "InvalidImageId,AmiShare.Commands.GrantAmiLaunchPermissionCommand" }, r.ErrorIds);
+        Assert.Equal(new[] { "UserId:111122223333" }, t.PermissionsOf(Web));
+        Assert.Equal(1, t.Log.Count("ModifyImageAttribute"));
+    }
+
+    [Fact]
+    public async Task Grant_NotFoundAndNotOwned_AreNonTerminating_AndTheRunGoesOn()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("$args[0], $args[1], $args[2] | Grant-AmiLaunchPermission -AccountId 111122223333 -ErrorVariable ev -ErrorAction SilentlyContinue; $ev.Count", ThirdParty, Missing, Agent);
+
+        Assert.Equal(new[] { "AmiNotOwned,AmiShare.Commands.GrantAmiLaunchPermissionCommand", "AmiNotFound,AmiShare.Commands.GrantAmiLaunchPermissionCommand" }, r.ErrorIds);
+        Assert.Equal(2, r.Output.Single().BaseObject);
+        Assert.Equal(new[] { "UserId:111122223333" }, t.PermissionsOf(Agent));
+        Assert.Equal(ThirdParty, r.Errors[0].TargetObject);
+        Assert.Equal(Missing, r.Errors[1].TargetObject);
+    }
+
+    [Fact]
+    public async Task Grant_AwsManagedKeyAmi_FailsWithEncryptedWithAwsManagedKey_AndRemedy()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333", AwsEbs);
+
+        var error = Assert.Single(r.Errors);
+        Assert.Equal("EncryptedWithAwsManagedKey,AmiShare.Commands.GrantAmiLaunchPermissionCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("customer managed", error.ToString(), StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(t.PermissionsOf(AwsEbs));
+    }
+
+    [Fact]
+    public async Task Grant_WhatIf_LeavesStateUnchanged_AndMakesNoWrite()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333 -WhatIf", Web).ThrowIfErrors();
+
+        Assert.Empty(t.PermissionsOf(Web));
+        Assert.Equal(0, t.Log.MutatingCount);
+        Assert.Contains("What if", t.Ps.HostOutput.ToString());
+        Assert.Contains("Grant launch permission to 111122223333", t.Ps.HostOutput.ToString());
+    }
+
+    [Fact]
+    public async Task Grant_Verbose_OneLinePerAwsCall_NamingOperationAndRegion_NoSecret()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333 -Verbose -Debug -ErrorAction Stop 5>&1 4>&1", Web);
+
+        var lines = r.Output.Select(o => o.ToString()).ToList();
+        Assert.Contains(lines, l => l.Contains("ModifyImageAttribute") && l.Contains("us-east-1"));
+        Assert.Contains(lines, l => l.Contains("DescribeImageAttribute"));
+        Assert.DoesNotContain(lines, l => l.Contains(OwnerSecret));
+    }
+}

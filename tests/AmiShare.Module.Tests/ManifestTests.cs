@@ -1,0 +1,78 @@
+using AmiShare.Sandbox;
+using Xunit;
+
+namespace AmiShare.Module.Tests;
+
+public sealed class ManifestTests
+{
+    private static readonly string[] s_expected =
+    {
+        "Get-AmiLaunchPermission", "Grant-AmiLaunchPermission", "Reset-AmiLaunchPermission", "Revoke-AmiLaunchPermission", "Set-AmiPublic",
+    };
+
+    [Fact]
+    public void ModuleFolder_AsAssembled_HoldsNoSystemManagementAutomation()
+    {
+        string folder = Path.GetDirectoryName(RepoPaths.ModuleManifest)!;
+        Assert.True(File.Exists(Path.Combine(folder, "AmiShare.dll")));
+        Assert.True(File.Exists(Path.Combine(folder, "AmiShare.Engine.dll")));
+        Assert.True(File.Exists(Path.Combine(folder, "AmiShare.Format.ps1xml")));
+        Assert.Empty(Directory.GetFiles(folder, "System.Management.Automation*.dll", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void TestModuleManifest_OnAssembledPsd1_Accepts()
+    {
+        using var ps = new ModuleSession();
+        var r = ps.Invoke("Test-ModuleManifest -Path $args[0] -ErrorAction Stop", RepoPaths.ModuleManifest);
+        Assert.Null(r.Terminating);
+        Assert.Empty(r.Errors);
+        var manifest = Assert.Single(r.Output);
+        Assert.Equal("AmiShare", manifest.Properties["Name"].Value);
+    }
+
+    [Fact]
+    public void GetCommand_AfterImport_ListsExactlyCmdletsToExport()
+    {
+        using var ps = new ModuleSession();
+        var exported = ps.Invoke("(Import-PowerShellDataFile -Path $args[0]).CmdletsToExport", RepoPaths.ModuleManifest).ThrowIfErrors();
+        var commands = ps.Invoke("Get-Command -Module AmiShare | ForEach-Object Name").ThrowIfErrors();
+        var names = commands.Output.Select(o => o.ToString()).OrderBy(n => n, StringComparer.Ordinal).ToArray();
+        Assert.Equal(s_expected, names);
+        Assert.Equal(s_expected, exported.Output.Select(o => o.ToString()).OrderBy(n => n, StringComparer.Ordinal).ToArray());
+    }
+
+    [Theory]
+    [InlineData("Grant-AmiLaunchPermission", "Medium")]
+    [InlineData("Revoke-AmiLaunchPermission", "Medium")]
+    [InlineData("Set-AmiPublic", "High")]
+    [InlineData("Reset-AmiLaunchPermission", "High")]
+    public void MutatingCmdlets_SupportShouldProcess_WithDocumentedImpact(string name, string impact)
+    {
+        using var ps = new ModuleSession();
+        var r = ps.Invoke("$c = Get-Command $args[0]; $c.Parameters.ContainsKey('WhatIf'); $c.Parameters.ContainsKey('Confirm'); $c.ImplementingType.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0].ConfirmImpact.ToString()", name).ThrowIfErrors();
+        Assert.Equal(new object[] { true, true, impact }, r.Output.Select(o => o.BaseObject).ToArray());
+    }
+
+    [Theory]
+    [InlineData("Get-AmiLaunchPermission")]
+    [InlineData("Grant-AmiLaunchPermission")]
+    [InlineData("Revoke-AmiLaunchPermission")]
+    [InlineData("Set-AmiPublic")]
+    [InlineData("Reset-AmiLaunchPermission")]
+    public void EveryCmdlet_HasAwsToolsCommonParameters_WithTheirAliases(string name)
+    {
+        using var ps = new ModuleSession();
+        var r = ps.Invoke(@"$p = (Get-Command $args[0]).Parameters
+foreach ($n in 'Region','AccessKey','SecretKey','SessionToken','ProfileName','ProfileLocation','Credential','EndpointUrl') { $p.ContainsKey($n) }
+$p['AccessKey'].Aliases -contains 'AK'
+$p['SecretKey'].Aliases -contains 'SecretAccessKey'
+$p['ProfileName'].Aliases -contains 'StoredCredentials'
+$p['ProfileLocation'].Aliases -contains 'ProfilesLocation'
+$p['Region'].Aliases -contains 'RegionToCall'
+$p['ImageId'].Attributes.Where({ $_ -is [System.Management.Automation.ParameterAttribute] })[0].Position", name).ThrowIfErrors();
+        var values = r.Output.Select(o => o.BaseObject).ToList();
+        Assert.All(values.Take(values.Count - 1), v => Assert.Equal(true, v));
+        Assert.Equal(0, values[^1]);
+    }
+}
