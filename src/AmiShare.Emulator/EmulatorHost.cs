@@ -1,0 +1,279 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace AmiShare.Emulator;
+
+/// <summary>The emulator web server (Kestrel on 127.0.0.1). One port serves EC2, STS, KMS and Organizations.</summary>
+public sealed class EmulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly TokenBuckets _buckets;
+
+    public World World { get; }
+    public RequestLog Log { get; }
+    public EmulatorOptions Options { get; }
+    /// <summary>e.g. http://127.0.0.1:54321 (no trailing slash).</summary>
+    public string Endpoint { get; private set; } = "";
+    public int Port { get; private set; }
+
+    private EmulatorHost(WebApplication app, World world, EmulatorOptions options)
+    {
+        _app = app; World = world; Options = options; Log = new RequestLog(); _buckets = new TokenBuckets(options);
+    }
+
+    public static async Task<EmulatorHost> StartAsync(World world, EmulatorOptions? options = null, int port = 0, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(world);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(EmulatorHost).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
+            k.Listen(IPAddress.Loopback, port);
+        });
+        var app = builder.Build();
+        var host = new EmulatorHost(app, world, options ?? new EmulatorOptions());
+        app.Run(host.HandleAsync);
+        await app.StartAsync(ct).ConfigureAwait(false);
+        var addr = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        host.Port = new Uri(addr).Port;
+        host.Endpoint = "http://127.0.0.1:" + host.Port.ToString(CultureInfo.InvariantCulture);
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2)); await _app.StopAsync(cts.Token).ConfigureAwait(false); } catch { /* already stopped */ }
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // ------------------------------------------------------------------------------------------ pipeline
+
+    private static readonly Regex CredentialRx = new(@"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request", RegexOptions.Compiled);
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        var requestId = Guid.NewGuid().ToString();
+        string body;
+        using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
+            body = await reader.ReadToEndAsync().ConfigureAwait(false);
+
+        var target = http.Request.Headers["X-Amz-Target"].ToString();
+        var auth = http.Request.Headers.Authorization.ToString();
+        string? akid = null, scopeRegion = null, scopeService = null;
+        var m = CredentialRx.Match(auth.StartsWith("AWS4-HMAC-SHA256", StringComparison.Ordinal) ? auth : http.Request.Query["X-Amz-Credential"].ToString().Replace("%2F", "/"));
+        if (m.Success) { akid = m.Groups[1].Value; scopeRegion = m.Groups[3].Value; scopeService = m.Groups[4].Value; }
+
+        var ctx = new CallContext { RequestId = requestId, Service = "ec2", Action = "", Params = new Dictionary<string, string>(StringComparer.Ordinal) };
+        ctx.AccessKeyId = akid;
+        ctx.Region = scopeRegion;
+        bool json = target.Length > 0;
+        if (json)
+        {
+            var dot = target.IndexOf('.');
+            var prefix = dot > 0 ? target[..dot] : target;
+            ctx.Action = dot > 0 ? target[(dot + 1)..] : "";
+            ctx.Service = prefix switch
+            {
+                "TrentService" => "kms",
+                "AWSOrganizationsV20161128" => "organizations",
+                _ => scopeService ?? "unknown",
+            };
+            ctx.JsonBody = string.IsNullOrWhiteSpace(body) ? "{}" : body;
+            try
+            {
+                using var doc = JsonDocument.Parse(ctx.JsonBody);
+                if (doc.RootElement.ValueKind == JsonValueKind.Object)
+                    foreach (var p in doc.RootElement.EnumerateObject())
+                        ctx.Params[p.Name] = p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText();
+            }
+            catch (JsonException) { ctx.JsonBody = "{}"; ctx.Params["__invalidJson"] = "true"; }
+        }
+        else
+        {
+            foreach (var q in http.Request.Query) ctx.Params[q.Key] = q.Value.ToString();
+            if (body.Length > 0) foreach (var kv in ParseForm(body)) ctx.Params[kv.Key] = kv.Value;
+            ctx.Action = ctx.Get("Action") ?? "";
+            ctx.Service = ctx.Get("Version") == "2011-06-15" || scopeService == "sts" || ctx.Action == "GetCallerIdentity" ? "sts" : "ec2";
+        }
+
+        if (Options.Latency > TimeSpan.Zero) await Task.Delay(Options.Latency).ConfigureAwait(false);
+
+        int status = 200;
+        string? errorCode = null;
+        string? responseBody = null;
+        try
+        {
+            var fault = Options.TakeFault(ctx.Action);
+            if (fault is { Drop: true })
+            {
+                Record(ctx, 0, "ConnectionDropped");
+                http.Abort();
+                return;
+            }
+            if (fault != null) throw new ApiException(fault.Status, fault.Code, fault.Message ?? DefaultFaultMessage(fault.Code));
+
+            Authenticate(ctx, m.Success);
+            if (ctx.Service == "ec2" && Options.Throttling && !_buckets.TryTake(ctx))
+                throw new ApiException(503, "RequestLimitExceeded", "Request limit exceeded.");
+
+            responseBody = ctx.Service switch
+            {
+                "ec2" => Ec2Api.Handle(World, Options, ctx),
+                "sts" => StsApi.Handle(World, ctx),
+                "kms" => KmsApi.Handle(World, ctx),
+                "organizations" => OrganizationsApi.Handle(World, ctx),
+                _ => throw new ApiException(400, "UnknownOperationException", ""),
+            };
+        }
+        catch (ApiException e)
+        {
+            status = e.Status;
+            errorCode = e.Code;
+            responseBody = RenderError(ctx, e);
+        }
+        catch (Exception e)
+        {
+            status = 500;
+            errorCode = ctx.Service is "kms" ? "KMSInternalException" : ctx.Service == "organizations" ? "ServiceException" : "InternalError";
+            responseBody = RenderError(ctx, new ApiException(500, errorCode, "An internal error has occurred: " + e.Message));
+        }
+
+        var res = http.Response;
+        res.StatusCode = status;
+        res.Headers["x-amzn-RequestId"] = requestId;
+        res.Headers.Date = DateTime.UtcNow.ToString("r", CultureInfo.InvariantCulture);
+        if (json)
+        {
+            res.ContentType = "application/x-amz-json-1.1";
+            if (errorCode != null) res.Headers["X-Amzn-ErrorType"] = errorCode;
+        }
+        else
+        {
+            res.ContentType = "text/xml;charset=UTF-8";
+            if (ctx.Service == "ec2") res.Headers.Server = "AmazonEC2";
+        }
+        Record(ctx, status, errorCode);
+        var bytes = Encoding.UTF8.GetBytes(responseBody ?? "");
+        res.ContentLength = bytes.Length;
+        await res.Body.WriteAsync(bytes).ConfigureAwait(false);
+    }
+
+    private void Record(CallContext ctx, int status, string? error) =>
+        Log.Add(new RequestLogEntry(DateTime.UtcNow, ctx.Service, ctx.Action, ctx.AccessKeyId, ctx.Account?.Id, ctx.Region, status, error,
+            new Dictionary<string, string>(ctx.Params), ctx.RequestId));
+
+    private static string DefaultFaultMessage(string code) => code switch
+    {
+        "RequestLimitExceeded" => "Request limit exceeded.",
+        "InternalError" => "An internal error has occurred",
+        "Unavailable" => "The service is unavailable. Please try again shortly.",
+        "ThrottlingException" => "Rate exceeded",
+        "TooManyRequestsException" => "AWS Organizations can't complete your request because another request is already in progress. Try again later.",
+        _ => "Injected fault: " + code,
+    };
+
+    private void Authenticate(CallContext ctx, bool hasCredential)
+    {
+        if (!hasCredential || ctx.AccessKeyId == null)
+            throw ctx.Service switch
+            {
+                "ec2" => new ApiException(401, "AuthFailure", "AWS was not able to validate the provided access credentials"),
+                "sts" => new ApiException(403, "MissingAuthenticationToken", "Request is missing Authentication Token"),
+                _ => new ApiException(403, "MissingAuthenticationTokenException", "Missing Authentication Token"),
+            };
+        (AccountSpec, AccessKeySpec)? found;
+        lock (World.Sync) found = World.FindAccessKey(ctx.AccessKeyId);
+        if (found == null)
+            throw ctx.Service switch
+            {
+                "ec2" => new ApiException(401, "AuthFailure", "AWS was not able to validate the provided access credentials"),
+                "sts" => new ApiException(403, "InvalidClientTokenId", "The security token included in the request is invalid."),
+                _ => new ApiException(400, "UnrecognizedClientException", "The security token included in the request is invalid."),
+            };
+        (ctx.Account, ctx.Key) = found.Value;
+        if (ctx.Service == "organizations") ctx.Region ??= "us-east-1";
+        if (string.IsNullOrEmpty(ctx.Region)) ctx.Region = "us-east-1";
+        var denied = ctx.Account.DeniedActions.Any(a => a == ctx.Action || a == ctx.Service + ":" + ctx.Action || a == ctx.Service + ":*" || a == "*");
+        if (denied)
+        {
+            var principal = ctx.Key.Arn ?? $"arn:aws:iam::{ctx.Account.Id}:user/emulator-{ctx.Account.Id}";
+            throw ctx.Service switch
+            {
+                "ec2" => new ApiException(403, "UnauthorizedOperation", "You are not authorized to perform this operation."),
+                _ => new ApiException(400, "AccessDeniedException", $"User: {principal} is not authorized to perform: {ctx.Service}:{ctx.Action}"),
+            };
+        }
+    }
+
+    private static string RenderError(CallContext ctx, ApiException e)
+    {
+        switch (ctx.Service)
+        {
+            case "ec2":
+                return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Response><Errors><Error><Code>" + Xml.Esc(e.Code) + "</Code><Message>" + Xml.Esc(e.Message)
+                       + "</Message></Error></Errors><RequestID>" + ctx.RequestId + "</RequestID></Response>";
+            case "sts":
+                return "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">\n  <Error>\n    <Type>" + (e.Status >= 500 ? "Receiver" : "Sender")
+                       + "</Type>\n    <Code>" + Xml.Esc(e.Code) + "</Code>\n    <Message>" + Xml.Esc(e.Message) + "</Message>\n  </Error>\n  <RequestId>"
+                       + ctx.RequestId + "</RequestId>\n</ErrorResponse>\n";
+            default:
+            {
+                var d = new Dictionary<string, object?> { ["__type"] = e.Code };
+                d[ctx.Service == "organizations" ? "Message" : "message"] = e.Message;
+                if (e.Reason != null) d["Reason"] = e.Reason;
+                return JsonSerializer.Serialize(d);
+            }
+        }
+    }
+
+    internal static IEnumerable<KeyValuePair<string, string>> ParseForm(string body)
+    {
+        foreach (var part in body.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=');
+            var k = eq < 0 ? part : part[..eq];
+            var v = eq < 0 ? "" : part[(eq + 1)..];
+            yield return new(Uri.UnescapeDataString(k.Replace('+', ' ')), Uri.UnescapeDataString(v.Replace('+', ' ')));
+        }
+    }
+
+    /// <summary>EC2 token buckets per account × region × action.</summary>
+    private sealed class TokenBuckets
+    {
+        private readonly EmulatorOptions _options;
+        private readonly Dictionary<(string, string, string), (double Tokens, long Ticks)> _state = new();
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        public TokenBuckets(EmulatorOptions o) => _options = o;
+
+        public bool TryTake(CallContext ctx)
+        {
+            var unfiltered = ctx.Action == "DescribeSnapshots" && !ctx.HasPrefix("Filter.") && ctx.Get("MaxResults") == null && !ctx.HasPrefix("SnapshotId.");
+            var (burst, refill) = _options.BucketFor(ctx.Action, unfiltered);
+            refill *= Math.Max(_options.TimeScale, 0.000001);
+            var key = (ctx.AccountId, ctx.RegionName, ctx.Action);
+            lock (_state)
+            {
+                var now = _clock.ElapsedTicks;
+                var (tokens, last) = _state.TryGetValue(key, out var s) ? s : (burst, now);
+                tokens = Math.Min(burst, tokens + (now - last) / (double)Stopwatch.Frequency * refill);
+                if (tokens < 1) { _state[key] = (tokens, now); return false; }
+                _state[key] = (tokens - 1, now);
+                return true;
+            }
+        }
+    }
+}
