@@ -39,7 +39,7 @@ namespace AmiShare.Engine.Aws
 
         // us-east-1, cn-north-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1, ap-southeast-4 …
         private static readonly Regex s_regionName = new Regex(
-            @"^[a-z]{2,4}(-(gov|iso|isob|isoe|isof))?-[a-z]+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
+            @"^[a-z]{2,4}(-[a-z]{2,5})?-[a-z]+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
 
         private readonly IEnvironment _environment;
 
