@@ -341,6 +341,24 @@ public sealed class World
         }
     }
 
+    /// <summary>Adds an access key (secret optional) to an existing account, or creates the account.</summary>
+    public void AddAccessKey(string account, string accessKeyId, string? secretAccessKey = null)
+    {
+        lock (Sync)
+        {
+            if (FindAccessKey(accessKeyId) != null) throw new InvalidOperationException($"Access key {accessKeyId} already exists.");
+            var a = FindAccount(account);
+            if (a == null) { a = new AccountSpec { Id = account }; Doc.Accounts.Add(a); }
+            a.AccessKeys.Add(new AccessKeySpec { AccessKeyId = accessKeyId, SecretAccessKey = secretAccessKey });
+        }
+    }
+
+    /// <summary>Denies an action (e.g. "ec2:ModifyImageAttribute") to an account, as an IAM deny would.</summary>
+    public void DenyAction(string account, string action)
+    {
+        lock (Sync) (FindAccount(account) ?? throw new KeyNotFoundException(account)).DeniedActions.Add(action);
+    }
+
     public void AddSnapshot(SnapshotSpec snapshot)
     {
         lock (Sync)
