@@ -63,6 +63,35 @@ public sealed class EmulatorGatewayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ModifyLaunchPermissionsAsync_AddAndRemove_SendsOneRequestInLaunchPermissionForm()
+    {
+        using var gateway = new Ec2Gateway(Session(), _reporter);
+        await gateway.ModifyLaunchPermissionsAsync(Plain, new[] { Consumer }, Array.Empty<Principal>(), default);
+        await gateway.ModifyLaunchPermissionsAsync(Plain, new[] { Member, Org, Ou }, new[] { Consumer }, default);
+
+        var writes = _host.Log.Entries.Where(e => e.Action == "ModifyImageAttribute").ToList();
+        Assert.Equal(2, writes.Count);
+        var last = writes[1].Parameters;
+        Assert.Equal("444455556666", last["LaunchPermission.Add.1.UserId"]);
+        Assert.Equal(Org.Value, last["LaunchPermission.Add.2.OrganizationArn"]);
+        Assert.Equal(Ou.Value, last["LaunchPermission.Add.3.OrganizationalUnitArn"]);
+        Assert.Equal("111122223333", last["LaunchPermission.Remove.1.UserId"]);
+        Assert.DoesNotContain(last.Keys, k => k.StartsWith("UserId.", StringComparison.Ordinal) || k == "OperationType");
+        Assert.Equal(new HashSet<Principal> { Member, Org, Ou }, (await gateway.GetLaunchPermissionsAsync(Plain, default)).ToHashSet());
+        Assert.Contains($"Invoking EC2 ModifyImageAttribute for {Plain} in region 'us-east-1' on endpoint '{_host.Endpoint}'", _reporter.VerboseLines);
+    }
+
+    [Fact]
+    public async Task ModifyLaunchPermissionsAsync_Everyone_SendsGroupAll()
+    {
+        using var gateway = new Ec2Gateway(Session(), _reporter);
+        await gateway.ModifyLaunchPermissionsAsync(Plain, new[] { Principal.Everyone }, Array.Empty<Principal>(), default);
+        var write = _host.Log.Entries.Single(e => e.Action == "ModifyImageAttribute");
+        Assert.Equal("all", write.Parameters["LaunchPermission.Add.1.Group"]);
+        Assert.Equal(new[] { Principal.Everyone }, await gateway.GetLaunchPermissionsAsync(Plain, default));
+    }
+
+    [Fact]
     public async Task ApplyAsync_GrantTwice_SecondRunMakesNoWrite()
     {
         using var service = Service();
