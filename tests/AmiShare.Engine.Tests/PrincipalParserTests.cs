@@ -84,6 +84,17 @@ public class PrincipalParserTests
     }
 
     [Theory]
+    [InlineData("١١١١٢٢٢٢٣٣٣٣")]
+    [InlineData("１１１１２２２２３３３３")]
+    [InlineData("11112222333３")]
+    public void Parse_UnicodeDigits_SaysOnlyAsciiDigits(string input)
+    {
+        var e = Assert.Throws<AmiShareException>(() => PrincipalParser.Parse(input));
+        Assert.Equal(ErrorIds.InvalidPrincipal, e.ErrorId);
+        Assert.Contains("other digit characters", e.Message);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]

@@ -17,7 +17,7 @@ namespace AmiShare.Engine.Principals
             "an OU ARN (arn:aws:organizations::111122223333:ou/o-abcd123456/ou-ab12-abcd1234). " +
             "Partitions: aws, aws-cn, aws-us-gov.";
 
-        // RegexOptions.ECMAScript keeps \d to ASCII 0-9 (so Arabic-Indic or full-width digits are refused).
+        // [0-9], not \d: \d would also match Arabic-Indic or full-width digits, which EC2 refuses.
         private static readonly Regex s_account = new Regex(@"^[0-9]{12}$", RegexOptions.CultureInvariant);
         private static readonly Regex s_orgArn = new Regex(
             @"^arn:(aws|aws-cn|aws-us-gov):organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$", RegexOptions.CultureInvariant);
@@ -155,6 +155,15 @@ namespace AmiShare.Engine.Principals
 
             if (digits == value.Length)
             {
+                foreach (char c in value)
+                {
+                    if (c < '0' || c > '9')
+                    {
+                        // Arabic-Indic, full-width and other Unicode digits look right but EC2 refuses them.
+                        return "An account id has exactly 12 ASCII digits (0-9); this one contains other digit characters (for example Arabic-Indic or full-width digits).";
+                    }
+                }
+
                 return $"An account id has exactly 12 ASCII digits; this has {value.Length} characters.";
             }
 
