@@ -301,4 +301,23 @@ public sealed class EmulatorGatewayTests : IAsyncLifetime
         await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Member }, default), default);
         Assert.Contains(("UserId", "444455556666"), WorldPermissions(Plain).Select(p => (p.Kind, p.Value)));
     }
+
+    [Fact]
+    public async Task ResolveAndFactory_StoredAwsToolsCredentialsHoldingForeignObject_SignsWithItsKeys()
+    {
+        using var home = new TempHome();
+        var foreign = new ForeignCredentials(OwnerKey, OwnerSecret);
+        var parameters = new SessionParameters
+        {
+            StoredCredentials = new Amazon.PowerShell.Common.AWSPSCredentials(foreign, "dev"),
+            StoredRegion = "us-east-1",
+            EndpointUrl = _host.Endpoint,
+        };
+        var session = new AwsSessionResolver(new FakeEnvironment(home.Path)) { UseInstanceMetadata = false }.Resolve(parameters, null!);
+        Assert.Equal("shell variable $StoredAWSCredentials", session.CredentialSource);
+        using var factory = new AmiShareServiceFactory(_reporter);
+        Assert.Empty(await factory.For(session).GetLaunchPermissionsAsync(Plain, default));
+        Assert.True(foreign.Calls >= 1);
+        Assert.Equal("123456789012", _host.Log.Entries.Last().Account);
+    }
 }
