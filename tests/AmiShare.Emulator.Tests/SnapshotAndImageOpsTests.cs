@@ -195,11 +195,11 @@ public sealed class SnapshotAndImageOpsTests : FreshEmulatorTest
     [Fact]
     public async Task CopyImage_UnknownOrInvisibleSource_InvalidAMIIDNotFound()
     {
-        await Assertions.Ec2Error(() => Owner.CopyImageAsync(new CopyImageRequest { SourceImageId = "ami-12345678", SourceRegion = "us-east-1", Name = "x" }),
+        await Assertions.Ec2Error(() => Owner.CopyImageAsync(new CopyImageRequest { SourceImageId = "ami-12345678", SourceRegion = "us-east-1", Name = "copy-x" }),
             "InvalidAMIID.NotFound", 400, "The image id '[ami-12345678]' does not exist");
-        await Assertions.Ec2Error(() => Owner.CopyImageAsync(new CopyImageRequest { SourceImageId = Demo.Web, SourceRegion = "eu-west-1", Name = "x" }),
+        await Assertions.Ec2Error(() => Owner.CopyImageAsync(new CopyImageRequest { SourceImageId = Demo.Web, SourceRegion = "eu-west-1", Name = "copy-x" }),
             "InvalidAMIID.NotFound");
-        await Assertions.Ec2Error(() => Consumer.CopyImageAsync(new CopyImageRequest { SourceImageId = Demo.Web, SourceRegion = "us-east-1", Name = "x" }),
+        await Assertions.Ec2Error(() => Consumer.CopyImageAsync(new CopyImageRequest { SourceImageId = Demo.Web, SourceRegion = "us-east-1", Name = "copy-x" }),
             "InvalidAMIID.NotFound");
     }
 
