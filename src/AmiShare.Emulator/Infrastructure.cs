@@ -15,8 +15,8 @@ internal sealed class ApiException : Exception
 
 internal static class Ec2Ids
 {
-    private static readonly Regex AmiRx = new("^ami-([0-9a-f]{8}|[0-9a-f]{17})$", RegexOptions.Compiled);
-    private static readonly Regex SnapRx = new("^snap-([0-9a-f]{8}|[0-9a-f]{17})$", RegexOptions.Compiled);
+    private static readonly Regex AmiRx = new("^ami-[0-9A-Za-z]+$", RegexOptions.Compiled);
+    private static readonly Regex SnapRx = new("^snap-[0-9A-Za-z]+$", RegexOptions.Compiled);
     private static readonly Regex AcctRx = new("^[0-9]{12}$", RegexOptions.Compiled);
     private static readonly Regex OrgArnRx = new("^arn:aws[a-z-]*:organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$", RegexOptions.Compiled);
     private static readonly Regex OuArnRx = new("^arn:aws[a-z-]*:organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$", RegexOptions.Compiled);
