@@ -1,0 +1,177 @@
+# Grant-AmiLaunchPermission against the emulator's demo world (see TestHelpers.psm1).
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Set-AmiShareTestEnvironment
+    Import-AmiShareModule
+    $script:Demo = Get-AmiShareDemo
+    $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+    $script:Id = 'AmiShare.Commands.GrantAmiLaunchPermissionCommand'
+
+    function Get-Principal([string] $ImageId, [string] $Region = 'us-east-1') {
+        @(Get-AmiLaunchPermission -ImageId $ImageId -Region $Region -EndpointUrl $script:Endpoint | ForEach-Object { $_.Principal })
+    }
+}
+
+AfterAll {
+    Stop-AmiShareEmulator
+    Restore-AmiShareTestEnvironment
+}
+
+Describe 'Grant-AmiLaunchPermission' -Tag CI {
+    Context 'sharing' {
+        # A fresh demo world for every test, so no test depends on another.
+        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+
+        It 'shares an AMI with one account' {
+            Grant-AmiLaunchPermission -ImageId $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
+        }
+
+        It 'writes nothing without -PassThru' {
+            $out = Grant-AmiLaunchPermission -ImageId $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
+            $out | Should -BeNullOrEmpty
+        }
+
+        It 'shares with several accounts and reports them with -PassThru' {
+            $r = Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333, 444455556666 -PassThru -EndpointUrl $Endpoint
+            $r.PSObject.TypeNames | Should -Contain 'AmiShare.AmiShareResult'
+            $r.Operation | Should -Be 'Grant'
+            $r.Changed | Should -BeTrue
+            @($r.Added | Sort-Object) | Should -Be @('111122223333', '444455556666')
+            @($r.LaunchPermissions | Sort-Object) | Should -Be @('111122223333', '444455556666')
+        }
+
+        It 'adds only the missing principals and makes no write when all are there' {
+            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
+            $second = Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333, 444455556666 -PassThru -EndpointUrl $Endpoint
+            @($second.Added) | Should -Be @('444455556666')
+            @($second.Unchanged) | Should -Be @('111122223333')
+
+            $third = Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333, 444455556666 -PassThru -EndpointUrl $Endpoint
+            $third.Changed | Should -BeFalse
+            @($third.Added) | Should -BeNullOrEmpty
+        }
+
+        It 'shares with an organization and an OU by ARN' {
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -OrganizationArn $Demo.OrganizationArn -OrganizationalUnitArn $Demo.FinanceOuArn -EndpointUrl $Endpoint
+            $rows = @(Get-AmiLaunchPermission $Demo.TwoSnapshots -EndpointUrl $Endpoint)
+            ($rows | Where-Object Type -EQ 'Organization').Principal | Should -Be $Demo.OrganizationArn
+            ($rows | Where-Object Type -EQ 'OrganizationalUnit').Principal | Should -Be $Demo.FinanceOuArn
+        }
+
+        It 'accepts mixed principal forms through -Principal' {
+            Grant-AmiLaunchPermission $Demo.Unencrypted -Principal '444455556666', $Demo.PlatformOuArn -EndpointUrl $Endpoint
+            @(Get-Principal $Demo.Unencrypted | Sort-Object) | Should -Be @(@('444455556666', $Demo.PlatformOuArn) | Sort-Object)
+        }
+
+        It 'trims spaces around principals' {
+            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId ' 111122223333 ' -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
+        }
+
+        It 'takes AMI ids from the pipeline as strings' {
+            $Demo.Unencrypted, $Demo.TwoSnapshots | Grant-AmiLaunchPermission -AccountId 555566667777 -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -Be @('555566667777')
+            Get-Principal $Demo.TwoSnapshots | Should -Be @('555566667777')
+        }
+
+        It 'takes objects with an ImageId property, as Get-EC2Image writes them' {
+            [pscustomobject]@{ ImageId = $Demo.Unencrypted; Name = 'web-2024-01' } |
+                Grant-AmiLaunchPermission -AccountId 111122223333 -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
+        }
+
+        It 'takes Import-Csv rows and combines rows for the same AMI' {
+            $csv = Join-Path $TestDrive 'shares.csv'
+            @(
+                'ImageId,AccountId,Region'
+                "$($Demo.Unencrypted),111122223333,us-east-1"
+                "$($Demo.Unencrypted),444455556666,us-east-1"
+                "$($Demo.TwoSnapshots),555566667777,us-east-1"
+            ) | Set-Content -LiteralPath $csv
+            $r = @(Import-Csv -LiteralPath $csv | Grant-AmiLaunchPermission -PassThru -EndpointUrl $Endpoint)
+            $r.Count | Should -Be 2
+            @($r[0].Added | Sort-Object) | Should -Be @('111122223333', '444455556666')
+            @(Get-Principal $Demo.TwoSnapshots) | Should -Be @('555566667777')
+        }
+
+        It 'changes nothing with -WhatIf' {
+            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
+            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 444455556666, 555566667777 -WhatIf -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
+        }
+
+        It 'shares an AMI encrypted with a customer managed key' {
+            Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -EndpointUrl $Endpoint
+            Get-Principal $Demo.CmkEncrypted | Should -Be @('111122223333')
+        }
+    }
+
+    Context 'refusals' {
+        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+
+        It 'refuses a malformed account id before any call' {
+            { Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 12345 -EndpointUrl $Endpoint } |
+                Should -Throw -ErrorId "InvalidPrincipal,$Id"
+        }
+
+        It 'refuses a bare organization id and shows the ARN form' {
+            $e = { Grant-AmiLaunchPermission $Demo.Unencrypted -Principal o-abc1234567 -EndpointUrl $Endpoint } |
+                Should -Throw -ErrorId "InvalidPrincipal,$Id" -PassThru
+            $e.Exception.Message | Should -Match 'arn:aws:organizations::'
+        }
+
+        It 'refuses an OU ARN given to -AccountId' {
+            { Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId $Demo.FinanceOuArn -EndpointUrl $Endpoint } |
+                Should -Throw -ErrorId "InvalidPrincipal,$Id"
+        }
+
+        It 'refuses to make an AMI public' {
+            { Grant-AmiLaunchPermission $Demo.Unencrypted -Principal all -EndpointUrl $Endpoint } |
+                Should -Throw -ErrorId "PublicNotAllowedHere,$Id"
+        }
+
+        It 'refuses a call without any principal' {
+            { Grant-AmiLaunchPermission $Demo.Unencrypted -EndpointUrl $Endpoint } |
+                Should -Throw -ErrorId "MissingPrincipal,$Id"
+        }
+
+        It 'writes InvalidImageId for a malformed AMI id and goes on' {
+            $r = Grant-AmiLaunchPermission 'ami-nothex', $Demo.Unencrypted -AccountId 111122223333 -PassThru `
+                -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "InvalidImageId,$Id"
+            $r.ImageId | Should -Be $Demo.Unencrypted
+        }
+
+        It 'writes AmiNotOwned for an AMI of another account and still shares the others' {
+            $r = Grant-AmiLaunchPermission $Demo.NotOwned, $Demo.TwoSnapshots -AccountId 111122223333 -PassThru `
+                -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "AmiNotOwned,$Id"
+            $err[0].TargetObject | Should -Be $Demo.NotOwned
+            $r.ImageId | Should -Be $Demo.TwoSnapshots
+        }
+
+        It 'stops with AmiNotFound for an unknown AMI under -ErrorAction Stop' {
+            { Grant-AmiLaunchPermission $Demo.Missing -AccountId 111122223333 -EndpointUrl $Endpoint -ErrorAction Stop } |
+                Should -Throw -ErrorId "AmiNotFound,$Id"
+        }
+
+        It 'refuses an AMI encrypted with the AWS managed key aws/ebs' {
+            { Grant-AmiLaunchPermission $Demo.AwsEbsEncrypted -AccountId 111122223333 -EndpointUrl $Endpoint -ErrorAction Stop } |
+                Should -Throw -ErrorId "EncryptedWithAwsManagedKey,$Id"
+        }
+
+        It 'puts the fix in ErrorDetails.RecommendedAction' {
+            Grant-AmiLaunchPermission $Demo.AwsEbsEncrypted -AccountId 111122223333 -EndpointUrl $Endpoint `
+                -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
+        }
+
+        It 'rejects an empty -ImageId' {
+            { Grant-AmiLaunchPermission -ImageId '' -AccountId 111122223333 -EndpointUrl $Endpoint } |
+                Should -Throw -ErrorId "ParameterArgumentValidationError,$Id"
+        }
+    }
+}

@@ -1,0 +1,97 @@
+# Reset-AmiLaunchPermission against the emulator's demo world (see TestHelpers.psm1).
+# ConfirmImpact is High, so every call that should change something passes -Force or -Confirm:$false.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Set-AmiShareTestEnvironment
+    Import-AmiShareModule
+    $script:Demo = Get-AmiShareDemo
+    $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+    $script:Id = 'AmiShare.Commands.ResetAmiLaunchPermissionCommand'
+
+    function Get-Principal([string] $ImageId) {
+        @(Get-AmiLaunchPermission -ImageId $ImageId -EndpointUrl $script:Endpoint | ForEach-Object { $_.Principal })
+    }
+}
+
+AfterAll {
+    Stop-AmiShareEmulator
+    Restore-AmiShareTestEnvironment
+}
+
+Describe 'Reset-AmiLaunchPermission' -Tag CI {
+    Context 'resetting' {
+        # A fresh demo world for every test, with accounts, an organization and public access on one AMI.
+        BeforeEach {
+            $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -OrganizationArn $Demo.OrganizationArn -EndpointUrl $script:Endpoint
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $script:Endpoint
+        }
+
+        It 'removes every launch permission with -Force' {
+            Reset-AmiLaunchPermission $Demo.Unencrypted -Force -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -BeNullOrEmpty
+        }
+
+        It 'removes every launch permission with -Confirm:$false' {
+            Reset-AmiLaunchPermission $Demo.Unencrypted -Confirm:$false -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -BeNullOrEmpty
+        }
+
+        It 'reports what it removed with -PassThru' {
+            $r = Reset-AmiLaunchPermission $Demo.Unencrypted -Force -PassThru -EndpointUrl $Endpoint
+            $r.Operation | Should -Be 'Reset'
+            $r.Changed | Should -BeTrue
+            @($r.Removed | Sort-Object) | Should -Be @(@('111122223333', 'all', $Demo.OrganizationArn) | Sort-Object)
+            @($r.LaunchPermissions) | Should -BeNullOrEmpty
+        }
+
+        It 'makes no write for an AMI without launch permissions' {
+            $r = Reset-AmiLaunchPermission $Demo.TwoSnapshots -Force -PassThru -EndpointUrl $Endpoint
+            $r.Changed | Should -BeFalse
+        }
+
+        It 'takes AMI ids from the pipeline as strings' {
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 444455556666 -EndpointUrl $Endpoint
+            $Demo.Unencrypted, $Demo.TwoSnapshots | Reset-AmiLaunchPermission -Force -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -BeNullOrEmpty
+            Get-Principal $Demo.TwoSnapshots | Should -BeNullOrEmpty
+        }
+
+        It 'takes objects with an ImageId property' {
+            [pscustomobject]@{ ImageId = $Demo.Unencrypted } | Reset-AmiLaunchPermission -Force -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -BeNullOrEmpty
+        }
+
+        It 'changes nothing with -WhatIf' {
+            Reset-AmiLaunchPermission $Demo.Unencrypted -WhatIf -EndpointUrl $Endpoint
+            @(Get-Principal $Demo.Unencrypted).Count | Should -Be 3
+        }
+
+        It 'changes nothing with -WhatIf, even with -Force' {
+            Reset-AmiLaunchPermission $Demo.Unencrypted -WhatIf -Force -EndpointUrl $Endpoint
+            @(Get-Principal $Demo.Unencrypted).Count | Should -Be 3
+        }
+    }
+
+    Context 'errors' {
+        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+
+        It 'writes AmiNotOwned for an AMI of another account and goes on with the others' {
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 444455556666 -EndpointUrl $Endpoint
+            Reset-AmiLaunchPermission $Demo.NotOwned, $Demo.TwoSnapshots -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "AmiNotOwned,$Id"
+            Get-Principal $Demo.TwoSnapshots | Should -BeNullOrEmpty
+        }
+
+        It 'stops with AmiNotFound for an unknown AMI under -ErrorAction Stop' {
+            { Reset-AmiLaunchPermission $Demo.Missing -Force -EndpointUrl $Endpoint -ErrorAction Stop } |
+                Should -Throw -ErrorId "AmiNotFound,$Id"
+        }
+
+        It 'rejects an empty -ImageId' {
+            { Reset-AmiLaunchPermission -ImageId '' -Force -EndpointUrl $Endpoint } |
+                Should -Throw -ErrorId "ParameterArgumentValidationError,$Id"
+        }
+    }
+}

@@ -1,0 +1,130 @@
+# Set-AmiPublic against the emulator's demo world (see TestHelpers.psm1).
+# ConfirmImpact is High, so every call that should change something passes -Force or -Confirm:$false.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Set-AmiShareTestEnvironment
+    Import-AmiShareModule
+    $script:Demo = Get-AmiShareDemo
+    $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+    $script:Id = 'AmiShare.Commands.SetAmiPublicCommand'
+
+    function Test-Public([string] $ImageId, [string] $Region = 'us-east-1') {
+        @(Get-AmiLaunchPermission -ImageId $ImageId -Region $Region -EndpointUrl $script:Endpoint | Where-Object Type -EQ 'Public').Count -gt 0
+    }
+}
+
+AfterAll {
+    Stop-AmiShareEmulator
+    Restore-AmiShareTestEnvironment
+}
+
+Describe 'Set-AmiPublic' -Tag CI {
+    Context 'public and private' {
+        # A fresh demo world for every test, so no test depends on another.
+        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+
+        It 'makes an AMI public with -Force' {
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint
+            Test-Public $Demo.Unencrypted | Should -BeTrue
+        }
+
+        It 'makes an AMI public with -Confirm:$false' {
+            Set-AmiPublic $Demo.Unencrypted -Confirm:$false -EndpointUrl $Endpoint
+            Test-Public $Demo.Unencrypted | Should -BeTrue
+        }
+
+        It 'reports the change with -PassThru' {
+            $r = Set-AmiPublic $Demo.Unencrypted -Force -PassThru -EndpointUrl $Endpoint
+            $r.Operation | Should -Be 'SetPublic'
+            $r.Changed | Should -BeTrue
+            @($r.Added) | Should -Be @('all')
+        }
+
+        It 'makes no write for an AMI that is already public' {
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint
+            $r = Set-AmiPublic $Demo.Unencrypted -Force -PassThru -EndpointUrl $Endpoint
+            $r.Changed | Should -BeFalse
+        }
+
+        It 'makes an AMI private again with -Public:$false and keeps account permissions' {
+            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint
+            $r = Set-AmiPublic $Demo.Unencrypted -Public:$false -Force -PassThru -EndpointUrl $Endpoint
+            $r.Operation | Should -Be 'SetPrivate'
+            Test-Public $Demo.Unencrypted | Should -BeFalse
+            (Get-AmiLaunchPermission $Demo.Unencrypted -EndpointUrl $Endpoint).Principal | Should -Be '111122223333'
+        }
+
+        It 'takes AMI ids from the pipeline as strings' {
+            $Demo.Unencrypted, $Demo.TwoSnapshots | Set-AmiPublic -Force -EndpointUrl $Endpoint
+            Test-Public $Demo.Unencrypted | Should -BeTrue
+            Test-Public $Demo.TwoSnapshots | Should -BeTrue
+        }
+
+        It 'takes Get-AmiLaunchPermission rows to make public AMIs private' {
+            Set-AmiPublic $Demo.Unencrypted, $Demo.TwoSnapshots -Force -EndpointUrl $Endpoint
+            Get-AmiLaunchPermission $Demo.Unencrypted, $Demo.TwoSnapshots -EndpointUrl $Endpoint |
+                Where-Object Type -EQ 'Public' |
+                Set-AmiPublic -Public:$false -Force -EndpointUrl $Endpoint
+            Test-Public $Demo.Unencrypted | Should -BeFalse
+            Test-Public $Demo.TwoSnapshots | Should -BeFalse
+        }
+
+        It 'changes nothing with -WhatIf' {
+            Set-AmiPublic $Demo.Unencrypted -WhatIf -EndpointUrl $Endpoint
+            Test-Public $Demo.Unencrypted | Should -BeFalse
+        }
+
+        It 'changes nothing with -WhatIf, even with -Force' {
+            Set-AmiPublic $Demo.Unencrypted -WhatIf -Force -EndpointUrl $Endpoint
+            Test-Public $Demo.Unencrypted | Should -BeFalse
+        }
+
+        It 'makes the other AMIs public when one is refused' {
+            Set-AmiPublic $Demo.CmkEncrypted, $Demo.Unencrypted -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            Test-Public $Demo.Unencrypted | Should -BeTrue
+        }
+    }
+
+    Context 'refusals, checked before any write' {
+        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+
+        It 'refuses an AMI with <Case>' -ForEach @(
+            @{ Case = 'snapshots encrypted with a customer managed key'; Image = 'ami-0a1b2c3d4e5f60002'; Region = 'us-east-1'; ErrorId = 'EncryptedSnapshotsCannotBePublic' }
+            @{ Case = 'snapshots encrypted with aws/ebs'; Image = 'ami-0a1b2c3d4e5f60003'; Region = 'us-east-1'; ErrorId = 'EncryptedSnapshotsCannotBePublic' }
+            @{ Case = 'a Marketplace product code'; Image = 'ami-0a1b2c3d4e5f60004'; Region = 'us-east-1'; ErrorId = 'ProductCodesCannotBePublic' }
+            @{ Case = 'block public access on in its region'; Image = 'ami-0a1b2c3d4e5f60006'; Region = 'eu-west-1'; ErrorId = 'PublicSharingBlocked' }
+            @{ Case = 'another owner'; Image = 'ami-0f0f0f0f0f0f0f0f0'; Region = 'us-east-1'; ErrorId = 'AmiNotOwned' }
+        ) {
+            Set-AmiPublic $Image -Region $Region -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "$ErrorId,$Id"
+        }
+
+        It 'leaves a refused AMI private' {
+            Set-AmiPublic $Demo.Marketplace -Force -EndpointUrl $Endpoint -ErrorAction SilentlyContinue
+            Test-Public $Demo.Marketplace | Should -BeFalse
+        }
+
+        It 'says how to fix a refusal in ErrorDetails.RecommendedAction' {
+            Set-AmiPublic $Demo.EuWest -Region eu-west-1 -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].ErrorDetails.RecommendedAction | Should -Match 'Disable-EC2ImageBlockPublicAccess'
+        }
+
+        It 'stops under -ErrorAction Stop' {
+            { Set-AmiPublic $Demo.CmkEncrypted -Force -EndpointUrl $Endpoint -ErrorAction Stop } |
+                Should -Throw -ErrorId "EncryptedSnapshotsCannotBePublic,$Id"
+        }
+
+        It 'stops with AmiNotFound for an unknown AMI under -ErrorAction Stop' {
+            { Set-AmiPublic $Demo.Missing -Force -EndpointUrl $Endpoint -ErrorAction Stop } |
+                Should -Throw -ErrorId "AmiNotFound,$Id"
+        }
+
+        It 'writes InvalidImageId for a malformed AMI id' {
+            Set-AmiPublic 'ami-XYZ' -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "InvalidImageId,$Id"
+        }
+    }
+}
