@@ -170,7 +170,11 @@ function Start-AmiShareEmulator {
 
     $port = Get-FreeTcpPort
     $configuration = Get-EmulatorConfiguration
-    $logDir = Join-Path ([IO.Path]::GetTempPath()) 'amishare-pester'
+    $logDir = $env:AMISHARE_TEST_LOGS
+    if (-not $logDir) {
+        $logDir = Join-Path ([IO.Path]::GetTempPath()) 'amishare-pester'
+    }
+
     New-Item -ItemType Directory -Force -Path $logDir | Out-Null
     $stdout = Join-Path $logDir "emulator-$port.out.log"
     $stderr = Join-Path $logDir "emulator-$port.err.log"
