@@ -8,10 +8,17 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     $script:ManifestPath = Get-AmiShareModuleManifest
+    # With out/ on PSModulePath, Windows PowerShell 5.1 also finds the about_ topic.
+    $script:SavedModulePath = $env:PSModulePath
+    $env:PSModulePath = (Split-Path (Split-Path $script:ManifestPath)) + [IO.Path]::PathSeparator + $env:PSModulePath
     $script:Manifest = Import-PowerShellDataFile -Path $script:ManifestPath
     $script:Module = Import-Module $script:ManifestPath -Global -PassThru -ErrorAction Stop
     $script:CommonParameters = @([System.Management.Automation.Cmdlet]::CommonParameters) +
         @([System.Management.Automation.Cmdlet]::OptionalCommonParameters)
+}
+
+AfterAll {
+    $env:PSModulePath = $script:SavedModulePath
 }
 
 Describe 'AmiShare module' -Tag CI {
