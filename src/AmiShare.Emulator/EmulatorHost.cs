@@ -130,6 +130,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             if (ctx.Service == "ec2" && Options.Throttling && !_buckets.TryTake(ctx))
                 throw new ApiException(503, "RequestLimitExceeded", "Request limit exceeded.");
 
+            if (json && ctx.Params.ContainsKey("__invalidJson"))
+                throw new ApiException(400, "SerializationException", "Start of structure or map found where not expected.");
             responseBody = ctx.Service switch
             {
                 "ec2" => Ec2Api.Handle(World, Options, ctx),

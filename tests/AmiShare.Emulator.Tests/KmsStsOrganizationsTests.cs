@@ -246,3 +246,44 @@ public sealed class OrganizationsTests : IClassFixture<DemoEmulatorFixture>
         Assert.False(p2.TryGetProperty("NextToken", out _));
     }
 }
+
+public sealed class JsonProtocolTests : IClassFixture<DemoEmulatorFixture>
+{
+    private readonly DemoEmulatorFixture _f;
+    public JsonProtocolTests(DemoEmulatorFixture f) => _f = f;
+
+    [Fact]
+    public async Task JsonRequest_InvalidBody_SerializationException400()
+    {
+        var (status, body, _) = await Clients.Json(_f.Host, "TrentService.DescribeKey", "{not json", service: "kms");
+        Assert.Equal(400, status);
+        Assert.Equal("SerializationException", body.GetProperty("__type").GetString());
+    }
+
+    [Fact]
+    public async Task JsonRequest_MissingAuthorization_MissingAuthenticationToken403()
+    {
+        var (status, body, _) = await Clients.Json(_f.Host, "TrentService.DescribeKey", "{\"KeyId\":\"alias/aws/ebs\"}", key: null, service: "kms");
+        Assert.Equal(403, status);
+        Assert.Equal("MissingAuthenticationTokenException", body.GetProperty("__type").GetString());
+    }
+
+    [Fact]
+    public async Task JsonRequest_UnknownKey_UnrecognizedClientException()
+    {
+        var (status, body, _) = await Clients.Json(_f.Host, "AWSOrganizationsV20161128.DescribeOrganization", "{}", key: "AKIANOBODY0000000000");
+        Assert.Equal(400, status);
+        Assert.Equal("UnrecognizedClientException", body.GetProperty("__type").GetString());
+        Assert.Equal("The security token included in the request is invalid.", body.GetProperty("Message").GetString());
+    }
+
+    [Fact]
+    public async Task KmsError_UsesLowercaseMessageMember()
+    {
+        var (status, body, res) = await Clients.Json(_f.Host, "TrentService.DescribeKey", "{\"KeyId\":\"fake-key-id\"}", service: "kms");
+        Assert.Equal(400, status);
+        Assert.Equal("NotFoundException", body.GetProperty("__type").GetString());
+        Assert.Equal("Invalid keyId 'fake-key-id'", body.GetProperty("message").GetString());
+        Assert.Equal("application/x-amz-json-1.1", res.Content.Headers.ContentType!.MediaType);
+    }
+}
