@@ -35,6 +35,7 @@ namespace AmiShare.Engine
             Kind = kind;
             Target = target;
             Remedy = remedy;
+            Reason = message;
         }
 
         /// <summary>Stable PascalCase id, one of <see cref="ErrorIds"/>.</summary>
@@ -45,6 +46,9 @@ namespace AmiShare.Engine
         public object Target { get; }
 
         public string Remedy { get; }
+
+        /// <summary>What went wrong, without the remedy (the Message carries both).</summary>
+        public string Reason { get; }
 
         /// <summary>The AWS error code behind this error, when there was one (e.g. InvalidAMIID.NotFound).</summary>
         public string AwsErrorCode { get; set; }

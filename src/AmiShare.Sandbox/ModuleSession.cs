@@ -12,7 +12,7 @@ public sealed class ModuleSession : IDisposable
 {
     private readonly Runspace _runspace;
 
-    public ModuleSession(TextWriter? hostOutput = null, string? manifestPath = null)
+    public ModuleSession(TextWriter? hostOutput = null, string? manifestPath = null, bool plainText = true)
     {
         ManifestPath = manifestPath ?? RepoPaths.ModuleManifest;
         if (!File.Exists(ManifestPath))
@@ -27,8 +27,14 @@ public sealed class ModuleSession : IDisposable
             iss.ExecutionPolicy = Microsoft.PowerShell.ExecutionPolicy.Bypass;
         }
 
-        _runspace = RunspaceFactory.CreateRunspace(new TextHost(HostOutput), iss);
+        _runspace = RunspaceFactory.CreateRunspace(new TextHost(HostOutput, plainText: plainText), iss);
         _runspace.Open();
+        if (plainText)
+        {
+            // No ANSI colour sequences: the text is read by tests or written to a log.
+            Invoke("$PSStyle.OutputRendering = 'PlainText'").ThrowIfErrors();
+        }
+
         Invoke("Import-Module -Name $args[0] -ErrorAction Stop", ManifestPath).ThrowIfErrors();
     }
 
@@ -119,6 +125,24 @@ public sealed record PsResult(
             return ids;
         }
     }
+
+    /// <summary>Every error, non-terminating and terminating, as ErrorRecords.</summary>
+    public IReadOnlyList<ErrorRecord> AllErrors
+    {
+        get
+        {
+            var all = Errors.ToList();
+            if (Terminating is IContainsErrorRecord r && r.ErrorRecord != null)
+            {
+                all.Add(r.ErrorRecord);
+            }
+
+            return all;
+        }
+    }
+
+    /// <summary>The first error's text as PowerShell shows it (ErrorDetails message, else the exception's).</summary>
+    public string FirstErrorText => AllErrors.Count == 0 ? string.Empty : AllErrors[0].ToString();
 
     public PsResult ThrowIfErrors()
     {

@@ -26,7 +26,7 @@ Console.WriteLine($"Module: {RepoPaths.ModuleManifest}");
 Console.WriteLine($"Script: {script}");
 Console.WriteLine();
 
-using var session = new ModuleSession(Console.Out);
+using var session = new ModuleSession(Console.Out, plainText: Console.IsOutputRedirected);
 session.SetVariable("AmiShareEndpoint", emulator.Endpoint);
 
 // Every AmiShare cmdlet talks to the emulator; the script itself stays as a user would write it.

@@ -17,9 +17,9 @@ public sealed class TextHost : PSHost
     private readonly TextHostUserInterface _ui;
     private readonly Guid _id = Guid.NewGuid();
 
-    public TextHost(TextWriter writer, int width = 160)
+    public TextHost(TextWriter writer, int width = 160, bool plainText = true)
     {
-        _ui = new TextHostUserInterface(writer, width);
+        _ui = new TextHostUserInterface(writer, width, plainText);
     }
 
     public override CultureInfo CurrentCulture => CultureInfo.InvariantCulture;
@@ -52,13 +52,43 @@ public sealed class TextHost : PSHost
 
     private sealed class TextHostUserInterface : PSHostUserInterface
     {
+        private static readonly System.Text.RegularExpressions.Regex s_vt = new(@"\x1b\[[0-9;?]*[A-Za-z]");
         private readonly TextWriter _writer;
         private readonly TextRawUi _raw;
+        private readonly bool _plainText;
 
-        public TextHostUserInterface(TextWriter writer, int width)
+        public TextHostUserInterface(TextWriter writer, int width, bool plainText)
         {
-            _writer = writer;
+            _writer = new StrippingWriter(writer, plainText);
             _raw = new TextRawUi(width);
+            _plainText = plainText;
+        }
+
+        public override bool SupportsVirtualTerminal => !_plainText;
+
+        /// <summary>Drops ANSI sequences (table header styles) when the output is plain text.</summary>
+        private sealed class StrippingWriter : TextWriter
+        {
+            private readonly TextWriter _inner;
+            private readonly bool _strip;
+
+            public StrippingWriter(TextWriter inner, bool strip)
+            {
+                _inner = inner;
+                _strip = strip;
+            }
+
+            public override System.Text.Encoding Encoding => _inner.Encoding;
+
+            public override void Write(char value) => _inner.Write(value);
+
+            public override void Write(string? value) => _inner.Write(Clean(value));
+
+            public override void WriteLine(string? value) => _inner.WriteLine(Clean(value));
+
+            public override void Flush() => _inner.Flush();
+
+            private string? Clean(string? value) => _strip && value != null ? s_vt.Replace(value, string.Empty) : value;
         }
 
         public override PSHostRawUserInterface RawUI => _raw;
@@ -68,17 +98,18 @@ public sealed class TextHost : PSHost
 
         public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
         {
-            // Answer "No" (the choice labelled &No, else the last one) so nothing happens without consent.
-            _writer.WriteLine($"{caption}: {message} [answered No: the sandbox host cannot prompt]");
+            // A confirmation is answered "No" so nothing changes without consent (as in a CI job);
+            // any other question (e.g. $DebugPreference = 'Inquire') takes its default answer.
             for (int i = 0; i < choices.Count; i++)
             {
                 if (choices[i].Label.Replace("&", string.Empty).StartsWith("No", StringComparison.OrdinalIgnoreCase))
                 {
+                    _writer.WriteLine($"{caption}: {message} [answered No: the sandbox host cannot prompt]");
                     return i;
                 }
             }
 
-            return choices.Count - 1;
+            return defaultChoice >= 0 && defaultChoice < choices.Count ? defaultChoice : 0;
         }
 
         public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName)

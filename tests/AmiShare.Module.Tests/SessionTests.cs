@@ -14,7 +14,7 @@ public sealed class SessionTests
         t.Ps.SetVariable("StoredAWSCredentials", stored);
         t.Ps.SetVariable("StoredAWSRegion", "eu-west-1");
 
-        var r = t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333 -Debug 5>&1", EuWeb).ThrowIfErrors();
+        var r = t.Run("$DebugPreference = 'Continue'; Grant-AmiLaunchPermission $args[0] -AccountId 111122223333 5>&1", EuWeb).ThrowIfErrors();
 
         Assert.Equal(new[] { "UserId:111122223333" }, t.PermissionsOf(EuWeb, "eu-west-1"));
         Assert.All(t.Log.Entries, e => Assert.Equal((Owner, "eu-west-1"), (e.Account, e.Region)));
@@ -56,7 +56,7 @@ public sealed class SessionTests
         var r = t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333 -Region us-east-1", Web);
 
         Assert.Equal(new[] { "NoCredentials,AmiShare.Commands.GrantAmiLaunchPermissionCommand" }, r.ErrorIds);
-        Assert.Contains("No credentials specified or obtained from persisted/shell defaults.", r.Terminating!.Message);
+        Assert.Contains("No credentials specified or obtained from persisted/shell defaults.", r.FirstErrorText);
         Assert.Equal(0, t.Log.Total);
     }
 
@@ -67,7 +67,7 @@ public sealed class SessionTests
         var r = t.Run("Get-AmiLaunchPermission $args[0] -AccessKey $args[1] -SecretKey $args[2]", Web, OwnerKey, OwnerSecret);
 
         Assert.Equal(new[] { "NoRegion,AmiShare.Commands.GetAmiLaunchPermissionCommand" }, r.ErrorIds);
-        Assert.Contains("No region specified or obtained from persisted/shell defaults.", r.Terminating!.Message);
+        Assert.Contains("No region specified or obtained from persisted/shell defaults.", r.FirstErrorText);
         Assert.Equal(0, t.Log.Total);
     }
 
@@ -86,7 +86,7 @@ public sealed class SessionTests
             t.Log.Clear();
             var missing = t.Run("Get-AmiLaunchPermission $args[0] -ProfileName nosuch -ProfileLocation $args[1] -Region us-east-1", Web, file);
             Assert.Equal(new[] { "ProfileNotFound,AmiShare.Commands.GetAmiLaunchPermissionCommand" }, missing.ErrorIds);
-            Assert.Contains("nosuch", missing.Terminating!.Message);
+            Assert.Contains("nosuch", missing.FirstErrorText);
             Assert.Equal(0, t.Log.Total);
         }
         finally
@@ -99,7 +99,7 @@ public sealed class SessionTests
     public async Task SecretKey_NeverAppearsInAnyStream()
     {
         await using var t = await StartAsync();
-        var r = t.Run("Grant-AmiLaunchPermission $args[0], $args[1] -AccountId 111122223333 -Verbose -Debug *>&1", Web, Missing);
+        var r = t.Run("$DebugPreference = 'Continue'; Grant-AmiLaunchPermission $args[0], $args[1] -AccountId 111122223333 -Verbose *>&1", Web, Missing);
 
         string all = string.Join("\n", r.Output.Select(o => o.ToString())) + t.Ps.HostOutput;
         Assert.Contains("ModifyImageAttribute", all);

@@ -59,8 +59,10 @@ public sealed class ModuleTestContext : IAsyncDisposable
         if (defaultCredentials)
         {
             ps.Invoke($@"$global:PSDefaultParameterValues['*-Ami*:AccessKey'] = '{OwnerKey}'
-$global:PSDefaultParameterValues['*-Ami*:SecretKey'] = '{OwnerSecret}'
-$global:PSDefaultParameterValues['*-Ami*:Region'] = 'us-east-1'").ThrowIfErrors();
+$global:PSDefaultParameterValues['*-Ami*:SecretKey'] = '{OwnerSecret}'").ThrowIfErrors();
+
+            // The region comes as Set-DefaultAWSRegion leaves it, so -Region stays free for pipeline binding.
+            ps.SetVariable("StoredAWSRegion", "us-east-1");
         }
 
         return new ModuleTestContext(emulator, ps);

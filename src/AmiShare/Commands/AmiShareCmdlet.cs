@@ -183,15 +183,30 @@ namespace AmiShare.Commands
         }
 
         /// <summary>Turns an engine error into an ErrorRecord with the stable id and the item as target.</summary>
-        internal static ErrorRecord ToErrorRecord(AmiShareException e, object target)
+        internal ErrorRecord ToErrorRecord(AmiShareException e, object target)
         {
             var record = new ErrorRecord(e, e.ErrorId, Map(e.Kind), target ?? e.Target);
             if (!string.IsNullOrEmpty(e.Remedy))
             {
-                record.ErrorDetails = new ErrorDetails(e.Message) { RecommendedAction = e.Remedy };
+                // pwsh 7's error view prints RecommendedAction under the message ("Recommendation: …"), so there
+                // the message is the reason alone; Windows PowerShell 5.1 never shows RecommendedAction, so
+                // there the message keeps the remedy. The exception's Message always carries both.
+                string shown = ShowsRecommendation() ? e.Reason : e.Message;
+                record.ErrorDetails = new ErrorDetails(shown) { RecommendedAction = e.Remedy };
             }
 
             return record;
+        }
+
+        private bool ShowsRecommendation()
+        {
+            object table = SessionState?.PSVariable.GetValue("PSVersionTable");
+            if (table is System.Collections.IDictionary dict && dict["PSVersion"] is Version version)
+            {
+                return version.Major >= 7;
+            }
+
+            return false;
         }
 
         /// <summary>Writes a non-terminating error for one item.</summary>
