@@ -42,11 +42,26 @@ internal static class Ec2Api
     {
         if (string.IsNullOrEmpty(c.Action)) throw new ApiException(400, "MissingAction", "The request must contain the parameter Action");
         if (!Ops.TryGetValue(c.Action, out var op)) throw new ApiException(400, "InvalidAction", $"The action {c.Action} is not valid for this web service.");
-        if (c.Bool("DryRun")) throw new ApiException(412, "DryRunOperation", DryRunMessage);
+        // Ops that touch a resource answer DryRun after the resource is found and the caller is allowed to act on it
+        // (real EC2 reports NotFound/AuthFailure before DryRunOperation); the others answer it at once.
+        if (c.Bool("DryRun") && !ResourceOps.Contains(c.Action)) throw new ApiException(412, "DryRunOperation", DryRunMessage);
         string inner;
         lock (w.Sync) inner = op(w, o, c);
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<" + c.Action + "Response xmlns=\"" + Namespace + "\"><requestId>" + c.RequestId + "</requestId>"
                + inner + "</" + c.Action + "Response>";
+    }
+
+    private static readonly HashSet<string> ResourceOps = new(StringComparer.Ordinal)
+    {
+        "DescribeImages", "DescribeImageAttribute", "ModifyImageAttribute", "ResetImageAttribute", "DescribeSnapshots",
+        "DescribeSnapshotAttribute", "ModifySnapshotAttribute", "ResetSnapshotAttribute", "CreateTags", "DeleteTags",
+        "CopyImage", "DeregisterImage", "EnableImageDeprecation", "DisableImageDeprecation",
+    };
+
+    /// <summary>Throws DryRunOperation when the request is a dry run (call once the resource checks have passed).</summary>
+    private static void Gate(CallContext c)
+    {
+        if (c.Bool("DryRun")) throw new ApiException(412, "DryRunOperation", DryRunMessage);
     }
 
     private static string ReturnTrue => "<return>true</return>";
@@ -58,7 +73,7 @@ internal static class Ec2Api
     internal static string NotFoundMessage(IReadOnlyList<string> ids) =>
         ids.Count == 1 ? $"The image id '[{ids[0]}]' does not exist" : $"The image ids '[{string.Join(", ", ids)}]' do not exist";
 
-    private static ImageSpec OwnedImage(World w, CallContext c, string imageId, bool allowNonOwner = false)
+    private static ImageSpec OwnedImage(World w, CallContext c, string imageId, bool allowNonOwner = false, bool gate = true)
     {
         if (!Ec2Ids.IsAmi(imageId)) throw Bad("InvalidAMIID.Malformed", $"Invalid id: \"{imageId}\" (expecting \"ami-...\")");
         var i = w.FindImage(c.RegionName, imageId) ?? throw Bad("InvalidAMIID.NotFound", NotFoundMessage(new[] { imageId }));
@@ -69,10 +84,11 @@ internal static class Ec2Api
         }
         w.RefreshPending(i);
         if (!allowNonOwner && i.Owner != c.AccountId) throw Bad("AuthFailure", $"Not authorized for image:{imageId}");
+        if (gate) Gate(c);
         return i;
     }
 
-    private static SnapshotSpec OwnedSnapshot(World w, CallContext c, string snapshotId)
+    private static SnapshotSpec OwnedSnapshot(World w, CallContext c, string snapshotId, bool gate = true)
     {
         if (!Ec2Ids.IsSnapshot(snapshotId)) throw Bad("InvalidSnapshotID.Malformed", $"Invalid id: \"{snapshotId}\" (expecting \"snap-...\")");
         var s = w.FindSnapshot(c.RegionName, snapshotId) ?? throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{snapshotId}' does not exist.");
@@ -81,6 +97,7 @@ internal static class Ec2Api
             if (!SnapshotVisible(s, c.AccountId)) throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{snapshotId}' does not exist.");
             throw Bad("AuthFailure", $"Not authorized for snapshot:{snapshotId}");
         }
+        if (gate) Gate(c);
         return s;
     }
 
@@ -185,6 +202,7 @@ internal static class Ec2Api
                                         || ((includeDeprecated || i.DeprecationTime is not { } dt || dt > now)
                                             && (includeDisabled || i.State != "disabled")));
         }
+        Gate(c);
         if (owners.Count > 0) result = result.Where(i => owners.Any(ow => OwnerMatches(w, i.Owner, ow)));
         if (exec.Count > 0)
             result = result.Where(i => exec.Any(e =>
@@ -459,6 +477,7 @@ internal static class Ec2Api
         var inRegion = w.Doc.Snapshots.Where(s => s.Region == c.RegionName).ToList();
         foreach (var id in ids)
             if (!inRegion.Any(s => s.SnapshotId == id)) throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{id}' does not exist.");
+        Gate(c);
         IEnumerable<SnapshotSpec> result = inRegion.Where(s => SnapshotVisible(s, me));
         if (ids.Count > 0) result = result.Where(s => ids.Contains(s.SnapshotId));
         if (owners.Count > 0) result = result.Where(s => owners.Any(ow => OwnerMatches(w, s.Owner, ow)));
@@ -592,10 +611,11 @@ internal static class Ec2Api
         targets = new List<Dictionary<string, string>>();
         foreach (var r in resources)
         {
-            if (r.StartsWith("ami-", StringComparison.Ordinal)) targets.Add(OwnedImage(w, c, r).Tags);
-            else if (r.StartsWith("snap-", StringComparison.Ordinal)) targets.Add(OwnedSnapshot(w, c, r).Tags);
+            if (r.StartsWith("ami-", StringComparison.Ordinal)) targets.Add(OwnedImage(w, c, r, gate: false).Tags);
+            else if (r.StartsWith("snap-", StringComparison.Ordinal)) targets.Add(OwnedSnapshot(w, c, r, gate: false).Tags);
             else throw Bad("InvalidID", $"The ID '{r}' is not valid");
         }
+        Gate(c);
         return new Dictionary<string, string>();
     }
 
@@ -682,6 +702,7 @@ internal static class Ec2Api
         if (!Ec2Ids.IsAmi(srcId)) throw Bad("InvalidAMIID.Malformed", $"Invalid id: \"{srcId}\" (expecting \"ami-...\")");
         var src = w.FindImage(srcRegion, srcId);
         if (src == null || src.State == "deregistered" || !w.CanLaunch(src, me)) throw Bad("InvalidAMIID.NotFound", NotFoundMessage(new[] { srcId }));
+        Gate(c);
         var encrypted = c.Bool("Encrypted");
         var kmsKeyId = c.Get("KmsKeyId");
         if (kmsKeyId != null && !encrypted) throw Bad("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");

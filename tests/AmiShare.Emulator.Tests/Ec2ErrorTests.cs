@@ -191,6 +191,25 @@ public sealed class Ec2ErrorTests : FreshEmulatorTest
     }
 
     [Fact]
+    public async Task DryRun_UnknownOrForeignImage_ResourceErrorComesFirst()
+    {
+        await Assertions.Ec2Error(() => Owner.ModifyImageAttributeAsync(new ModifyImageAttributeRequest
+        {
+            ImageId = "ami-0123456789abcdef0", DryRun = true,
+            LaunchPermission = new LaunchPermissionModifications { Add = new List<LaunchPermission> { User(Demo.Consumer) } },
+        }), "InvalidAMIID.NotFound");
+        await Assertions.Ec2Error(() => Third.ModifyImageAttributeAsync(new ModifyImageAttributeRequest
+        {
+            ImageId = Demo.Web, DryRun = true,
+            LaunchPermission = new LaunchPermissionModifications { Add = new List<LaunchPermission> { User(Demo.Third) } },
+        }), "AuthFailure", 400, $"Not authorized for image:{Demo.Web}");
+        await Assertions.Ec2Error(() => Owner.DescribeImagesAsync(new DescribeImagesRequest { DryRun = true }), "DryRunOperation", 412);
+        await Assertions.Ec2Error(() => Owner.CopyImageAsync(new CopyImageRequest { SourceImageId = Demo.Web, SourceRegion = "us-east-1", Name = "dry-copy", DryRun = true }),
+            "DryRunOperation", 412);
+        Assert.Equal(5, Host.World.ImageIds("us-east-1", Demo.Owner).Count);
+    }
+
+    [Fact]
     public async Task DryRun_DeniedAction_UnauthorizedOperation403()
     {
         Host.World.DenyAction(Demo.Owner, "ec2:ModifyImageAttribute");
