@@ -195,9 +195,17 @@ public sealed class HostTests : FreshEmulatorTest
     }
 
     [Fact]
-    public void Throttling_DefaultBuckets_FollowAnchors()
+    public async Task Throttling_DefaultBuckets_FollowAnchors()
     {
         Assert.False(new EmulatorOptions().Throttling);
+        Host.Options.Throttling = true;
+        // Enable/DisableImageBlockPublicAccess: burst 1, refill 0.1/s (anchors.md §8); ModifyImageAttribute: burst 100.
+        await Owner.EnableImageBlockPublicAccessAsync(new EnableImageBlockPublicAccessRequest { ImageBlockPublicAccessState = ImageBlockPublicAccessEnabledState.BlockNewSharing });
+        await Assertions.Ec2Error(() => Owner.EnableImageBlockPublicAccessAsync(new EnableImageBlockPublicAccessRequest { ImageBlockPublicAccessState = ImageBlockPublicAccessEnabledState.BlockNewSharing }),
+            "RequestLimitExceeded", 503);
+        for (var n = 0; n < 100; n++)
+            await Owner.ModifyImageAttributeAsync(new ModifyImageAttributeRequest { ImageId = Demo.Web, Description = "d" + n });
+        Assert.Equal(101, Host.Log.Entries.Count(e => e.Succeeded));
     }
 
     [Fact]
@@ -213,10 +221,10 @@ public sealed class HostTests : FreshEmulatorTest
     public async Task CopyImagePendingTime_ImageAvailableAfterScaledDelay()
     {
         Host.Options.CopyImagePendingTime = TimeSpan.FromSeconds(10);
-        Host.Options.TimeScale = 100;
+        Host.Options.TimeScale = 20;
         var r = await Owner.CopyImageAsync(new CopyImageRequest { SourceImageId = Demo.Web, SourceRegion = "us-east-1", Name = "pending-copy" });
         Assert.Equal(ImageState.Pending, (await Owner.ImageAsync(r.ImageId))!.State);
-        await Task.Delay(150);
+        await Task.Delay(700);
         Assert.Equal(ImageState.Available, (await Owner.ImageAsync(r.ImageId))!.State);
     }
 }
