@@ -703,6 +703,8 @@ internal static class Ec2Api
         var src = w.FindImage(srcRegion, srcId);
         if (src == null || src.State == "deregistered" || !w.CanLaunch(src, me)) throw Bad("InvalidAMIID.NotFound", NotFoundMessage(new[] { srcId }));
         Gate(c);
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, @"^[A-Za-z0-9()\[\] ./\-'@_]{3,128}$"))
+            throw Bad("InvalidAMIName.Malformed", "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/' and '_'");
         var encrypted = c.Bool("Encrypted");
         var kmsKeyId = c.Get("KmsKeyId");
         if (kmsKeyId != null && !encrypted) throw Bad("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");

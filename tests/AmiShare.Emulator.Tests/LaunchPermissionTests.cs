@@ -185,4 +185,13 @@ public sealed class LaunchPermissionTests : FreshEmulatorTest
         await Owner.RemoveAsync(Demo.Web, User(Demo.Consumer));
         Assert.NotNull(await Consumer.ImageAsync(Demo.Web));
     }
+
+    [Fact]
+    public async Task ModifyImageAttribute_ParallelAddsFromManyClients_AllApplied()
+    {
+        var ids = Enumerable.Range(0, 40).Select(n => (200000000000L + n).ToString()).ToList();
+        await Task.WhenAll(ids.Select(id => Owner.AddAsync(Demo.Web, User(id))));
+        Assert.Equal(ids.OrderBy(x => x), Host.World.LaunchPermissionsOf("us-east-1", Demo.Web).Select(p => p.Value).OrderBy(x => x));
+        Assert.Equal(40, Host.Log.Count("ModifyImageAttribute"));
+    }
 }

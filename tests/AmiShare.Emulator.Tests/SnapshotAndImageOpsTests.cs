@@ -204,6 +204,16 @@ public sealed class SnapshotAndImageOpsTests : FreshEmulatorTest
     }
 
     [Fact]
+    public async Task CopyImage_BadName_InvalidAMINameMalformed()
+    {
+        var e = await Assertions.Ec2Error(() => Owner.CopyImageAsync(new CopyImageRequest { SourceImageId = Demo.Web, SourceRegion = "us-east-1", Name = "bad*name" }),
+            "InvalidAMIName.Malformed");
+        Assert.StartsWith("AMI names must be between 3 and 128 characters long", e.Message);
+        await Assertions.Ec2Error(() => Owner.CopyImageAsync(new CopyImageRequest { SourceImageId = Demo.Web, SourceRegion = "us-east-1", Name = "web-server-2026.11" }),
+            "InvalidAMIName.Duplicate", 400, $"AMI name web-server-2026.11 is already in use by AMI {Demo.Web}");
+    }
+
+    [Fact]
     public async Task DescribeRegions_ReturnsWorldRegions()
     {
         var r = await Owner.DescribeRegionsAsync(new DescribeRegionsRequest());
