@@ -35,5 +35,11 @@ namespace AmiShare.Engine
         public const string Throttled = nameof(Throttled);
         public const string AwsServiceError = nameof(AwsServiceError);
         public const string EndpointUnreachable = nameof(EndpointUnreachable);
+
+        // Preflight, KMS and Organizations (Test-AmiShareable checks, -IncludeKmsKey, bare o-/ou- ids).
+        public const string PreflightFailed = nameof(PreflightFailed);
+        public const string KmsKeyNotUsable = nameof(KmsKeyNotUsable);
+        public const string KmsPolicyTooLarge = nameof(KmsPolicyTooLarge);
+        public const string OrganizationUnresolved = nameof(OrganizationUnresolved);
     }
 }

@@ -28,11 +28,21 @@ namespace AmiShare.Engine.Principals
         /// <summary>The one public principal, group <c>all</c>.</summary>
         public static readonly Principal Everyone = new Principal(PrincipalType.Public, "all");
 
-        internal Principal(PrincipalType type, string value)
+        internal Principal(PrincipalType type, string value, bool unresolved = false)
         {
             Type = type;
             Value = value ?? throw new ArgumentNullException(nameof(value));
+            IsUnresolved = unresolved;
         }
+
+        /// <summary>
+        /// True for a bare organization or OU id (o-…, ou-…) that must still be turned into its full ARN
+        /// through AWS Organizations (AmiShareService.ResolvePrincipalsAsync) before EC2 sees it.
+        /// </summary>
+        public bool IsUnresolved { get; }
+
+        /// <summary>A bare o-…/ou-… id awaiting resolution to its ARN.</summary>
+        public static Principal Unresolved(PrincipalType type, string bareId) => new Principal(type, bareId, true);
 
         public PrincipalType Type { get; }
 
@@ -42,7 +52,7 @@ namespace AmiShare.Engine.Principals
         /// <summary>Makes an account principal from an id that is already known to be 12 ASCII digits (e.g. read from EC2).</summary>
         public static Principal FromWire(PrincipalType type, string value) => new Principal(type, value);
 
-        public bool Equals(Principal other) => other != null && other.Type == Type && string.Equals(other.Value, Value, StringComparison.Ordinal);
+        public bool Equals(Principal other) => other != null && other.Type == Type && other.IsUnresolved == IsUnresolved && string.Equals(other.Value, Value, StringComparison.Ordinal);
 
         public override bool Equals(object obj) => Equals(obj as Principal);
 

@@ -27,16 +27,22 @@ namespace AmiShare.Engine.Principals
         private static readonly Regex s_bareOu = new Regex(@"^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$", RegexOptions.CultureInvariant);
 
         /// <summary>Parses any accepted form; <c>all</c>/<c>public</c> only when <paramref name="allowPublic"/>.</summary>
-        public static Principal Parse(string input, bool allowPublic = false) => ParseAs(input, null, allowPublic);
+        public static Principal Parse(string input, bool allowPublic = false) => ParseAs(input, null, allowPublic, false);
+
+        /// <summary>
+        /// Parses any accepted form; with <paramref name="allowBareIds"/> a bare o-…/ou-… id is accepted as an
+        /// unresolved principal (<see cref="Principal.IsUnresolved"/>) for the caller to resolve through Organizations.
+        /// </summary>
+        public static Principal Parse(string input, bool allowPublic, bool allowBareIds) => ParseAs(input, null, allowPublic, allowBareIds);
 
         /// <summary>Parses a value given to -AccountId: only 12-digit account ids.</summary>
-        public static Principal ParseAccount(string input) => ParseAs(input, PrincipalType.Account, false);
+        public static Principal ParseAccount(string input) => ParseAs(input, PrincipalType.Account, false, false);
 
         /// <summary>Parses a value given to -OrganizationArn.</summary>
-        public static Principal ParseOrganizationArn(string input) => ParseAs(input, PrincipalType.Organization, false);
+        public static Principal ParseOrganizationArn(string input) => ParseAs(input, PrincipalType.Organization, false, false);
 
         /// <summary>Parses a value given to -OrganizationalUnitArn.</summary>
-        public static Principal ParseOrganizationalUnitArn(string input) => ParseAs(input, PrincipalType.OrganizationalUnit, false);
+        public static Principal ParseOrganizationalUnitArn(string input) => ParseAs(input, PrincipalType.OrganizationalUnit, false, false);
 
         /// <summary>Non-throwing form of <see cref="Parse"/>.</summary>
         public static bool TryParse(string input, bool allowPublic, out Principal principal, out AmiShareException error)
@@ -57,6 +63,10 @@ namespace AmiShare.Engine.Principals
 
         /// <summary>Parses and de-duplicates a list, keeping first-seen order.</summary>
         public static IReadOnlyList<Principal> ParseMany(IEnumerable<string> inputs, PrincipalType? expected, bool allowPublic)
+            => ParseMany(inputs, expected, allowPublic, false);
+
+        /// <summary>Parses and de-duplicates a list; with <paramref name="allowBareIds"/> bare o-…/ou-… ids come back unresolved.</summary>
+        public static IReadOnlyList<Principal> ParseMany(IEnumerable<string> inputs, PrincipalType? expected, bool allowPublic, bool allowBareIds)
         {
             var result = new List<Principal>();
             var seen = new HashSet<Principal>();
@@ -67,7 +77,7 @@ namespace AmiShare.Engine.Principals
 
             foreach (var input in inputs)
             {
-                var p = ParseAs(input, expected, allowPublic);
+                var p = ParseAs(input, expected, allowPublic, allowBareIds);
                 if (seen.Add(p))
                 {
                     result.Add(p);
@@ -77,7 +87,7 @@ namespace AmiShare.Engine.Principals
             return result;
         }
 
-        private static Principal ParseAs(string input, PrincipalType? expected, bool allowPublic)
+        private static Principal ParseAs(string input, PrincipalType? expected, bool allowPublic, bool allowBareIds)
         {
             string shown = input == null ? "<null>" : "'" + input + "'";
             if (string.IsNullOrWhiteSpace(input))
@@ -112,6 +122,14 @@ namespace AmiShare.Engine.Principals
                 }
 
                 parsed = Principal.Everyone;
+            }
+            else if (allowBareIds && s_bareOrg.IsMatch(value))
+            {
+                parsed = Principal.Unresolved(PrincipalType.Organization, value);
+            }
+            else if (allowBareIds && s_bareOu.IsMatch(value))
+            {
+                parsed = Principal.Unresolved(PrincipalType.OrganizationalUnit, value);
             }
             else if (s_bareOrg.IsMatch(value))
             {

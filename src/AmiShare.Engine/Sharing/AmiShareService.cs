@@ -19,11 +19,21 @@ namespace AmiShare.Engine.Sharing
         public const int PublicImageQuota = 5;
 
         private readonly IEc2Gateway _ec2;
+        private readonly IKmsGateway _kms;
+        private readonly IOrganizationsGateway _organizations;
         private readonly IShareReporter _reporter;
 
         public AmiShareService(IEc2Gateway ec2, IShareReporter reporter)
+            : this(ec2, null, null, reporter)
+        {
+        }
+
+        /// <summary>A service over all three gateways; KMS and Organizations may be null (their features then report that they cannot run).</summary>
+        public AmiShareService(IEc2Gateway ec2, IKmsGateway kms, IOrganizationsGateway organizations, IShareReporter reporter)
         {
             _ec2 = ec2 ?? throw new ArgumentNullException(nameof(ec2));
+            _kms = kms;
+            _organizations = organizations;
             _reporter = reporter ?? NullShareReporter.Instance;
         }
 
@@ -208,7 +218,35 @@ namespace AmiShare.Engine.Sharing
             return result;
         }
 
-        public void Dispose() => _ec2.Dispose();
+        /// <summary>
+        /// Preflight for sharing <paramref name="imageId"/> with <paramref name="principals"/> (or for making it
+        /// public): one finding per check (Test-AmiShareable). Reads only; never writes.
+        /// </summary>
+        public Task<AmiShare.Engine.Preflight.PreflightReport> TestShareableAsync(string imageId, IReadOnlyList<Principal> principals, bool forPublic, ShareOptions options, CancellationToken cancellationToken)
+            => throw new NotImplementedException();
+
+        /// <summary>PlanGrantAsync with -IncludeKmsKey / -IncludeSnapshot; runs the preflight first and throws on a Fail.</summary>
+        public Task<SharePlan> PlanGrantAsync(string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
+            => throw new NotImplementedException();
+
+        /// <summary>PlanRevokeAsync with -IncludeKmsKey / -IncludeSnapshot.</summary>
+        public Task<SharePlan> PlanRevokeAsync(string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
+            => throw new NotImplementedException();
+
+        /// <summary>Turns unresolved bare o-…/ou-… principals into full ARNs through Organizations (others pass through); throws OrganizationUnresolved (with the ARN format) when Organizations can't be read.</summary>
+        public Task<IReadOnlyList<Principal>> ResolvePrincipalsAsync(IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
+            => throw new NotImplementedException();
+
+        /// <summary>Whether <paramref name="accountId"/> can launch <paramref name="imageId"/>, and through what (Test-AmiLaunchAccess).</summary>
+        public Task<AmiShare.Engine.Access.LaunchAccessResult> TestLaunchAccessAsync(string imageId, string accountId, CancellationToken cancellationToken)
+            => throw new NotImplementedException();
+
+        public void Dispose()
+        {
+            _ec2.Dispose();
+            _kms?.Dispose();
+            _organizations?.Dispose();
+        }
 
         private SharePlan NewPlan(string id, ShareOperation operation, IReadOnlyList<Principal> current) =>
             new SharePlan { ImageId = id, Region = Region, Operation = operation, Current = current ?? new Principal[0] };

@@ -16,6 +16,11 @@ namespace AmiShare.Engine.Sharing
 
         private readonly Func<AwsSession, IShareReporter, IEc2Gateway> _gatewayFactory;
         private readonly object _gate = new object();
+        private Func<AwsSession, IShareReporter, AmiShareService> _serviceFactory;
+
+        /// <summary>A factory that builds whole services with <paramref name="serviceFactory"/> (tests plug in fake EC2/KMS/Organizations gateways).</summary>
+        public static AmiShareServiceFactory WithServices(IShareReporter reporter, Func<AwsSession, IShareReporter, AmiShareService> serviceFactory)
+            => new AmiShareServiceFactory(reporter, (Func<AwsSession, IShareReporter, IEc2Gateway>)null) { _serviceFactory = serviceFactory };
 
         public AmiShareServiceFactory(IShareReporter reporter)
             : this(reporter, null)
@@ -41,7 +46,13 @@ namespace AmiShare.Engine.Sharing
             {
                 if (!_services.TryGetValue(session.CacheKey, out AmiShareService service))
                 {
-                    service = new AmiShareService(_gatewayFactory(session, _reporter), _reporter);
+                    service = _serviceFactory != null
+                        ? _serviceFactory(session, _reporter)
+                        : new AmiShareService(
+                            _gatewayFactory(session, _reporter),
+                            new AmiShare.Engine.Kms.KmsGateway(session, _reporter),
+                            new AmiShare.Engine.Organizations.OrganizationsGateway(session, _reporter),
+                            _reporter);
                     _services.Add(session.CacheKey, service);
                 }
 

@@ -42,11 +42,26 @@ namespace AmiShare.Engine.Sharing
         /// <summary>Warnings the cmdlet writes before asking ShouldProcess.</summary>
         public IReadOnlyList<string> Warnings { get; set; } = new string[0];
 
+        /// <summary>Options the plan was made with.</summary>
+        public ShareOptions Options { get; set; } = ShareOptions.None;
+
+        /// <summary>The preflight findings behind this plan (Grant and Set-AmiPublic), or null.</summary>
+        public AmiShare.Engine.Preflight.PreflightReport Preflight { get; set; }
+
+        /// <summary>Key policy changes (-IncludeKmsKey): one PutKeyPolicy each.</summary>
+        public IReadOnlyList<KeyPolicyChange> KeyPolicyChanges { get; set; } = new KeyPolicyChange[0];
+
+        /// <summary>createVolumePermission changes (-IncludeSnapshot).</summary>
+        public IReadOnlyList<SnapshotPermissionChange> SnapshotChanges { get; set; } = new SnapshotPermissionChange[0];
+
+        /// <summary>True when the launch permissions themselves change (one EC2 write).</summary>
+        public bool HasImageChanges => IsReset ? Current.Count > 0 : (ToAdd.Count + ToRemove.Count) > 0;
+
         /// <summary>True when the write is ResetImageAttribute rather than ModifyImageAttribute.</summary>
         public bool IsReset => Operation == ShareOperation.Reset;
 
         /// <summary>True when applying the plan would call AWS.</summary>
-        public bool HasChanges => IsReset ? Current.Count > 0 : (ToAdd.Count + ToRemove.Count) > 0;
+        public bool HasChanges => HasImageChanges || KeyPolicyChanges.Count > 0 || SnapshotChanges.Count > 0;
 
         /// <summary>Launch permissions after the change, as planned.</summary>
         public IReadOnlyList<Principal> Expected
@@ -103,6 +118,24 @@ namespace AmiShare.Engine.Sharing
                         parts.Add("Revoke launch permission from " + Join(ToRemove));
                     }
 
+                    foreach (var k in KeyPolicyChanges)
+                    {
+                        parts.Add("Update the AmiShare statements of KMS key policy " + k.KeyArn);
+                    }
+
+                    foreach (var s in SnapshotChanges)
+                    {
+                        if (s.AddAccounts.Count > 0)
+                        {
+                            parts.Add($"Give createVolumePermission on {s.SnapshotId} to {string.Join(", ", s.AddAccounts)}");
+                        }
+
+                        if (s.RemoveAccounts.Count > 0)
+                        {
+                            parts.Add($"Remove createVolumePermission on {s.SnapshotId} from {string.Join(", ", s.RemoveAccounts)}");
+                        }
+                    }
+
                     return parts.Count == 0 ? "No change" : string.Join("; ", parts);
             }
         }
@@ -122,6 +155,12 @@ namespace AmiShare.Engine.Sharing
     /// <summary>What happened to one AMI.</summary>
     public sealed class ShareResult
     {
+        /// <summary>KMS keys whose policy was changed.</summary>
+        public IReadOnlyList<string> KeyPoliciesChanged { get; set; } = new string[0];
+
+        /// <summary>Snapshots whose createVolumePermission was changed.</summary>
+        public IReadOnlyList<string> SnapshotsChanged { get; set; } = new string[0];
+
         public string ImageId { get; set; }
 
         public string ImageName { get; set; }
