@@ -79,6 +79,31 @@ Describe 'Get-AmiLaunchPermission' -Tag CI {
         }
     }
 
+    Context 'endpoint' {
+        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+
+        It 'reads the endpoint from AWS_ENDPOINT_URL' {
+            try {
+                $env:AWS_ENDPOINT_URL = $Endpoint
+                Get-AmiLaunchPermission $Demo.Unencrypted -ErrorAction Stop | Should -BeNullOrEmpty
+            }
+            finally {
+                $env:AWS_ENDPOINT_URL = $null
+            }
+        }
+
+        It 'takes the endpoint from $PSDefaultParameterValues, as the README shows' {
+            $PSDefaultParameterValues = @{ '*-Ami*:EndpointUrl' = $Endpoint }
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 555566667777
+            (Get-AmiLaunchPermission $Demo.TwoSnapshots).Principal | Should -Be '555566667777'
+        }
+
+        It 'stops with InvalidEndpointUrl for a URL that is not http or https' {
+            { Get-AmiLaunchPermission $Demo.Unencrypted -EndpointUrl 'ftp://127.0.0.1:1' } |
+                Should -Throw -ErrorId "InvalidEndpointUrl,$Id"
+        }
+    }
+
     Context 'errors' {
         BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
 
