@@ -16,6 +16,8 @@
         'Revoke-AmiLaunchPermission'
         'Set-AmiPublic'
         'Reset-AmiLaunchPermission'
+        'Test-AmiShareable'
+        'Test-AmiLaunchAccess'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
@@ -24,7 +26,7 @@
         PSData = @{
             Tags         = @('AWS', 'EC2', 'AMI', 'Sharing', 'LaunchPermission', 'Organizations', 'PSEdition_Core', 'PSEdition_Desktop', 'Windows', 'Linux', 'MacOS')
             LicenseUri   = 'https://www.apache.org/licenses/LICENSE-2.0'
-            ReleaseNotes = 'First release: Get/Grant/Revoke/Reset-AmiLaunchPermission and Set-AmiPublic.'
+            ReleaseNotes = 'First release: Get/Grant/Revoke/Reset-AmiLaunchPermission, Set-AmiPublic, Test-AmiShareable (preflight), Test-AmiLaunchAccess; -IncludeKmsKey and -IncludeSnapshot; bare o-/ou- ids resolved through AWS Organizations.'
         }
     }
 }

@@ -56,7 +56,6 @@ public sealed class GrantTests
 
     [Theory]
     [InlineData("-AccountId 12345", "12345")]
-    [InlineData("-Principal o-abc1234567", "o-abc1234567")]
     [InlineData("-Principal arn:aws:organizations::123456789012:account/o-abc1234567", "arn:aws:organizations::123456789012:account/o-abc1234567")]
     [InlineData("-AccountId 1111222233334", "1111222233334")]
     public async Task Grant_InvalidPrincipal_ErrorNamesValue_AndMakesNoAwsCall(string parameters, string value)

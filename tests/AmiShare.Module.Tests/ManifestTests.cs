@@ -8,6 +8,7 @@ public sealed class ManifestTests
     private static readonly string[] s_expected =
     {
         "Get-AmiLaunchPermission", "Grant-AmiLaunchPermission", "Reset-AmiLaunchPermission", "Revoke-AmiLaunchPermission", "Set-AmiPublic",
+        "Test-AmiLaunchAccess", "Test-AmiShareable",
     };
 
     [Fact]

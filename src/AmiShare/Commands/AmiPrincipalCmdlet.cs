@@ -51,6 +51,20 @@ namespace AmiShare.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
+        /// <summary>
+        /// Also gives (Grant) or takes (Revoke) the KMS access each principal needs on every customer managed
+        /// key behind the AMI, through key-policy statements AmiShare owns (it never touches other statements).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IncludeKmsKey { get; set; }
+
+        /// <summary>
+        /// Also keeps createVolumePermission of every backing snapshot in step for account principals, so
+        /// they can copy the AMI (snapshots cannot be shared with organizations or OUs).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter IncludeSnapshot { get; set; }
+
         /// <summary>Whether 'all' is accepted among the principals.</summary>
         protected abstract bool AllowPublic { get; }
 
@@ -58,7 +72,7 @@ namespace AmiShare.Commands
         protected abstract string Activity { get; }
 
         /// <summary>Computes the plan for one AMI.</summary>
-        protected abstract Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken);
+        protected abstract Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken);
 
         /// <inheritdoc />
         protected override void BeginProcessing()
@@ -158,7 +172,15 @@ namespace AmiShare.Commands
             WriteProgress(new ProgressRecord(1, Activity, $"{pending.ImageId} ({_done} done)"));
             try
             {
-                SharePlan plan = Run(ct => PlanAsync(pending.Service, pending.ImageId, pending.Principals, ct));
+                var options = new ShareOptions { IncludeKmsKey = IncludeKmsKey.IsPresent, IncludeSnapshot = IncludeSnapshot.IsPresent };
+                IReadOnlyList<Principal> principals = pending.Principals;
+                if (principals.Any(p => p.IsUnresolved))
+                {
+                    // Bare o-…/ou-… ids: Organizations turns them into the ARNs EC2 needs.
+                    principals = Run(ct => pending.Service.ResolvePrincipalsAsync(principals, ct));
+                }
+
+                SharePlan plan = Run(ct => PlanAsync(pending.Service, pending.ImageId, principals, options, ct));
                 foreach (string warning in plan.Warnings)
                 {
                     WriteWarning(warning);
@@ -167,7 +189,7 @@ namespace AmiShare.Commands
                 if (plan.HasChanges)
                 {
                     string target = $"{plan.ImageId} ({plan.Region})";
-                    if (!ShouldProcess(target, plan.Describe()))
+                    if (!ShouldProcess(DescribeInFull(plan, target), plan.Describe() + "?", target))
                     {
                         return;
                     }
@@ -193,13 +215,33 @@ namespace AmiShare.Commands
             }
         }
 
+        /// <summary>
+        /// What -WhatIf and -Confirm show: the operation, and for each KMS key the AmiShare statements
+        /// before and after, so the key-policy change can be reviewed before it is made.
+        /// </summary>
+        private static string DescribeInFull(SharePlan plan, string target)
+        {
+            var text = new System.Text.StringBuilder();
+            text.Append($"Performing the operation \"{plan.Describe()}\" on target \"{target}\".");
+            foreach (KeyPolicyChange change in plan.KeyPolicyChanges)
+            {
+                text.AppendLine();
+                text.AppendLine($"KMS key {change.KeyArn}: AmiShare statements before:");
+                text.AppendLine(change.StatementsBefore ?? "  (none)");
+                text.AppendLine("after:");
+                text.Append(change.StatementsAfter ?? "  (none)");
+            }
+
+            return text.ToString();
+        }
+
         private IReadOnlyList<Principal> ParsePrincipals()
         {
             var all = new List<Principal>();
-            all.AddRange(PrincipalParser.ParseMany(AccountId, PrincipalType.Account, AllowPublic));
-            all.AddRange(PrincipalParser.ParseMany(OrganizationArn, PrincipalType.Organization, AllowPublic));
-            all.AddRange(PrincipalParser.ParseMany(OrganizationalUnitArn, PrincipalType.OrganizationalUnit, AllowPublic));
-            all.AddRange(PrincipalParser.ParseMany(Principal, null, AllowPublic));
+            all.AddRange(PrincipalParser.ParseMany(AccountId, PrincipalType.Account, AllowPublic, false));
+            all.AddRange(PrincipalParser.ParseMany(OrganizationArn, PrincipalType.Organization, AllowPublic, true));
+            all.AddRange(PrincipalParser.ParseMany(OrganizationalUnitArn, PrincipalType.OrganizationalUnit, AllowPublic, true));
+            all.AddRange(PrincipalParser.ParseMany(Principal, null, AllowPublic, true));
             return all.Distinct().ToList();
         }
 

@@ -22,7 +22,7 @@ namespace AmiShare.Commands
         protected override string Activity => "Granting AMI launch permissions";
 
         /// <inheritdoc />
-        protected override Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
-            => service.PlanGrantAsync(imageId, principals, cancellationToken);
+        protected override Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
+            => service.PlanGrantAsync(imageId, principals, options, cancellationToken);
     }
 }

@@ -23,7 +23,7 @@ namespace AmiShare.Commands
         protected override string Activity => "Revoking AMI launch permissions";
 
         /// <inheritdoc />
-        protected override Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
-            => service.PlanRevokeAsync(imageId, principals, cancellationToken);
+        protected override Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
+            => service.PlanRevokeAsync(imageId, principals, options, cancellationToken);
     }
 }

@@ -1,0 +1,95 @@
+using System.Management.Automation;
+using AmiShare.Engine;
+using AmiShare.Engine.Access;
+using AmiShare.Engine.Principals;
+using AmiShare.Engine.Sharing;
+
+namespace AmiShare.Commands
+{
+    /// <summary>
+    /// Answers whether accounts can launch AMIs, and through what: Owner, Direct (the account is listed),
+    /// Organization, OrganizationalUnit (with the OU path), Public, or None. It reads the AMI's launch
+    /// permissions and each account's parents in AWS Organizations, so run it with the AMI owner's
+    /// credentials (the organization's management or delegated-administrator account for org/OU paths).
+    /// With -Quiet it returns $true or $false per account.
+    /// </summary>
+    [Cmdlet(VerbsDiagnostic.Test, "AmiLaunchAccess")]
+    [OutputType(typeof(AmiLaunchAccess))]
+    [OutputType(typeof(bool))]
+    public sealed class TestAmiLaunchAccessCommand : AmiShareCmdlet
+    {
+        /// <summary>The AMI ids (ami-…). Accepts strings, Get-EC2Image objects and Import-Csv rows.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ImageIds")]
+        [ValidateNotNullOrEmpty]
+        public string[] ImageId { get; set; }
+
+        /// <summary>The 12-digit account ids to check.</summary>
+        [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("UserId", "AccountIds")]
+        [ValidateNotNullOrEmpty]
+        public string[] AccountId { get; set; }
+
+        /// <summary>Returns only $true or $false per AMI and account.</summary>
+        [Parameter]
+        public SwitchParameter Quiet { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            var accounts = new System.Collections.Generic.List<string>();
+            foreach (string raw in AccountId)
+            {
+                try
+                {
+                    accounts.Add(PrincipalParser.ParseAccount(raw).Value);
+                }
+                catch (AmiShareException e)
+                {
+                    WriteItemError(e, raw);
+                }
+            }
+
+            foreach (string raw in ImageId)
+            {
+                string imageId;
+                try
+                {
+                    imageId = ImageIds.Normalize(raw);
+                }
+                catch (AmiShareException e)
+                {
+                    WriteItemError(e, raw);
+                    continue;
+                }
+
+                AmiShareService service = ResolveService();
+                foreach (string account in accounts)
+                {
+                    try
+                    {
+                        LaunchAccessResult result = Run(ct => service.TestLaunchAccessAsync(imageId, account, ct));
+                        if (!string.IsNullOrEmpty(result.Caveat))
+                        {
+                            WriteWarning(result.Caveat);
+                        }
+
+                        if (Quiet)
+                        {
+                            WriteObject(result.CanLaunch);
+                        }
+                        else
+                        {
+                            WriteObject(AmiLaunchAccess.From(result));
+                        }
+                    }
+                    catch (AmiShareException e)
+                    {
+                        WriteItemError(e, imageId);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
