@@ -46,11 +46,19 @@ Set-AmiPublic -ImageId $web -Force -PassThru | Out-Default
 Get-AmiLaunchPermission -ImageId $web | Out-Default
 Set-AmiPublic -ImageId $web -Public:$false -Force -PassThru | Out-Default
 
-Step "Share with a whole organization and with one OU"
+Step "Share with a whole organization, and with an OU given by its bare id (resolved through AWS Organizations)"
 Grant-AmiLaunchPermission -ImageId $agent -OrganizationArn $org -PassThru | Out-Default
-Grant-AmiLaunchPermission -ImageId $web -OrganizationalUnitArn $platform -PassThru | Out-Default
+Grant-AmiLaunchPermission -ImageId $web -Principal ou-ab12-11111111 -PassThru | Out-Default
 
-Step "Revoke an account while the organization still covers it: EC2 says yes, but access stays (warning)"
+Step "Who can launch, and through what? (Test-AmiLaunchAccess reads the OU tree)"
+Test-AmiLaunchAccess -ImageId $web -AccountId 111122223333, 444455556666, 555566667777 | Out-Default
+
+Step "Revoke an account that the shared OU still covers: EC2 says yes, but access stays (warning)"
+Grant-AmiLaunchPermission -ImageId $web -AccountId 444455556666
+Revoke-AmiLaunchPermission -ImageId $web -AccountId 444455556666 -PassThru | Out-Default
+Revoke-AmiLaunchPermission -ImageId $web -Principal ou-ab12-11111111 -PassThru | Out-Default
+
+Step "Revoke an account while the whole organization still covers it"
 Revoke-AmiLaunchPermission -ImageId $agent -AccountId 444455556666 -PassThru | Out-Default
 
 Step "Revoke everything listed, by piping Get-AmiLaunchPermission into Revoke (one call for the AMI)"
@@ -59,6 +67,22 @@ Get-AmiLaunchPermission -ImageId $agent | Revoke-AmiLaunchPermission -PassThru |
 Step "Reset an AMI's launch permissions: only the owner can launch it afterwards"
 Reset-AmiLaunchPermission -ImageId $web -Force -PassThru | Out-Default
 Get-AmiLaunchPermission -ImageId $web -Verbose | Out-Default
+
+Step "Encrypted with a customer managed key: what would sharing need? (Test-AmiShareable reads the key policy)"
+Test-AmiShareable -ImageId $cmk -AccountId 111122223333 -OrganizationalUnitArn $platform | Out-Default
+
+Step "-WhatIf shows the key-policy statement AmiShare would write (and nothing else it would touch)"
+Grant-AmiLaunchPermission -ImageId $cmk -AccountId 111122223333 -OrganizationalUnitArn $platform -IncludeKmsKey -WhatIf
+
+Step "Share it with the key access included, and let the account copy it (snapshot permission)"
+Grant-AmiLaunchPermission -ImageId $cmk -AccountId 111122223333 -OrganizationalUnitArn $platform -IncludeKmsKey -IncludeSnapshot -PassThru | Out-Default
+Test-AmiShareable -ImageId $cmk -AccountId 111122223333 -Quiet
+
+Step "Take it back, key access and snapshot permission included (only AmiShare's statements change)"
+Revoke-AmiLaunchPermission -ImageId $cmk -AccountId 111122223333 -OrganizationalUnitArn $platform -IncludeKmsKey -IncludeSnapshot -PassThru | Out-Default
+
+Step "Can this AMI be public? The checks Set-AmiPublic runs first"
+Test-AmiShareable -ImageId $cmk -Public | Out-Default
 
 Step "Refusal: an encrypted AMI can't be public (checked before any write)"
 Set-AmiPublic -ImageId $cmk -Force
@@ -74,8 +98,11 @@ Grant-AmiLaunchPermission -ImageId $awsEbs -AccountId 111122223333
 
 Step "Refusal: bad principals are rejected before any AWS call, naming the value"
 Grant-AmiLaunchPermission -ImageId $web -AccountId 12345
-Grant-AmiLaunchPermission -ImageId $web -Principal o-abc1234567
+Grant-AmiLaunchPermission -ImageId $web -AccountId 1111222233334
 Grant-AmiLaunchPermission -ImageId $web -Principal all
+
+Step "Refusal: a bare organization id can't be resolved by an account outside that organization"
+Grant-AmiLaunchPermission -ImageId 'ami-0f0f0f0f0f0f0f0f0' -Principal o-abc1234567 -AccessKey AKIAAMISHARETHIRD0001 -SecretKey third-secret
 
 Step "Refusal: not your AMI, and an AMI that does not exist (one error each; the other AMIs go on)"
 'ami-0f0f0f0f0f0f0f0f0', 'ami-00000000000000000', $agent | Grant-AmiLaunchPermission -AccountId 111122223333 -PassThru | Out-Default
