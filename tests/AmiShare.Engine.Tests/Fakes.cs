@@ -181,6 +181,61 @@ internal sealed class FakeEc2Gateway : IEc2Gateway
         return Task.FromResult(OwnedPublicImages);
     }
 
+    /// <summary>ManagedBy of image block public access ("account" or "declarative-policy").</summary>
+    public string? BlockPublicAccessManagedBy { get; set; } = "account";
+
+    /// <summary>What DescribeSnapshots reports (snapshots not listed here are left out, as EC2 does for invisible ones).</summary>
+    public Dictionary<string, SnapshotInfo> SnapshotInfos { get; } = new();
+
+    /// <summary>createVolumePermission per snapshot (account ids and "all").</summary>
+    public Dictionary<string, List<string>> VolumePermissions { get; } = new();
+
+    public List<(string SnapshotId, List<string> Add, List<string> Remove)> SnapshotModifications { get; } = new();
+
+    public Task<ImageBlockPublicAccessInfo> GetImageBlockPublicAccessAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("GetImageBlockPublicAccessState");
+        return Task.FromResult(new ImageBlockPublicAccessInfo { State = BlockPublicAccessState, ManagedBy = BlockPublicAccessManagedBy });
+    }
+
+    public Task<IReadOnlyList<SnapshotInfo>> DescribeSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
+    {
+        Calls.Add("DescribeSnapshots " + string.Join(",", snapshotIds));
+        return Task.FromResult<IReadOnlyList<SnapshotInfo>>(snapshotIds.Where(SnapshotInfos.ContainsKey).Select(id => SnapshotInfos[id]).ToList());
+    }
+
+    public Task<IReadOnlyList<string>> GetCreateVolumePermissionsAsync(string snapshotId, CancellationToken cancellationToken)
+    {
+        Calls.Add("DescribeSnapshotAttribute " + snapshotId);
+        return Task.FromResult<IReadOnlyList<string>>(VolumePermissions.TryGetValue(snapshotId, out var list) ? list.ToList() : new List<string>());
+    }
+
+    public Task ModifyCreateVolumePermissionsAsync(string snapshotId, IReadOnlyList<string> addAccounts, IReadOnlyList<string> removeAccounts, CancellationToken cancellationToken)
+    {
+        Calls.Add("ModifySnapshotAttribute " + snapshotId);
+        var add = (addAccounts ?? Array.Empty<string>()).ToList();
+        var remove = (removeAccounts ?? Array.Empty<string>()).ToList();
+        if (add.Count > 0 && remove.Count > 0)
+        {
+            throw new InvalidOperationException("fake EC2: add and remove in one ModifySnapshotAttribute call");
+        }
+
+        if (add.Count + remove.Count > Ec2Limits.MaxSnapshotPermissionChangesPerCall || add.Count + remove.Count == 0)
+        {
+            throw new InvalidOperationException("fake EC2: " + (add.Count + remove.Count) + " changes in one ModifySnapshotAttribute call");
+        }
+
+        SnapshotModifications.Add((snapshotId, add, remove));
+        if (!VolumePermissions.TryGetValue(snapshotId, out var list))
+        {
+            VolumePermissions[snapshotId] = list = new List<string>();
+        }
+
+        list.RemoveAll(remove.Contains);
+        list.AddRange(add.Where(a => !list.Contains(a)).Distinct());
+        return Task.CompletedTask;
+    }
+
     public void Dispose() => Disposed = true;
 
     private void Check(string imageId)

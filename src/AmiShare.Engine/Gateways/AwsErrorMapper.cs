@@ -21,23 +21,27 @@ namespace AmiShare.Engine.Gateways
         /// <param name="region">The region called.</param>
         /// <param name="endpoint">The endpoint URL override, or null.</param>
         public static AmiShareException Map(Exception error, string operation, string imageId, string region, string endpoint)
+            => Map(error, "EC2", operation, imageId, region, endpoint);
+
+        /// <summary>Maps an exception thrown by an SDK call of <paramref name="service"/> (EC2, KMS, STS, Organizations).</summary>
+        internal static AmiShareException Map(Exception error, string service, string operation, string imageId, string region, string endpoint)
         {
             if (error is AmiShareException already)
             {
                 return already;
             }
 
-            if (error is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode))
+            if (error is AmazonServiceException serviceError && !string.IsNullOrEmpty(serviceError.ErrorCode))
             {
-                AmiShareException mapped = MapService(service, operation, imageId, region);
-                mapped.AwsErrorCode = service.ErrorCode;
-                mapped.AwsRequestId = service.RequestId;
+                AmiShareException mapped = MapService(serviceError, service, operation, imageId, region);
+                mapped.AwsErrorCode = serviceError.ErrorCode;
+                mapped.AwsRequestId = serviceError.RequestId;
                 return mapped;
             }
 
             if (IsTransportFailure(error))
             {
-                string where = endpoint != null ? $"the endpoint '{endpoint}'" : $"the EC2 endpoint of region '{region}'";
+                string where = endpoint != null ? $"the endpoint '{endpoint}'" : $"the {service} endpoint of region '{region}'";
                 return new AmiShareException(
                     ErrorIds.EndpointUnreachable,
                     AmiShareErrorKind.ConnectionError,
@@ -55,7 +59,7 @@ namespace AmiShare.Engine.Gateways
                 return new AmiShareException(
                     ErrorIds.AwsServiceError,
                     AmiShareErrorKind.NotSpecified,
-                    $"EC2 {operation} failed{For(imageId)} (HTTP {(int)other.StatusCode}): {other.Message}",
+                    $"{service} {operation} failed{For(imageId)} (HTTP {(int)other.StatusCode}): {other.Message}",
                     imageId,
                     "Retry the command; if it keeps failing, run it with -Debug and check the AWS service health dashboard.",
                     error);
@@ -64,13 +68,99 @@ namespace AmiShare.Engine.Gateways
             return new AmiShareException(
                 ErrorIds.AwsServiceError,
                 AmiShareErrorKind.NotSpecified,
-                $"EC2 {operation} failed{For(imageId)}: {error.Message}",
+                $"{service} {operation} failed{For(imageId)}: {error.Message}",
                 imageId,
                 "Retry the command; if it keeps failing, run it with -Debug to see the request that failed.",
                 error);
         }
 
-        private static AmiShareException MapService(AmazonServiceException e, string operation, string imageId, string region)
+        /// <summary>Maps an exception thrown by a KMS SDK call about <paramref name="keyArn"/>.</summary>
+        public static AmiShareException MapKms(Exception error, string operation, string keyArn, string region, string endpoint)
+        {
+            if (error is AmiShareException already)
+            {
+                return already;
+            }
+
+            var e = error as AmazonServiceException;
+            string code = e?.ErrorCode;
+            string text = e?.Message ?? string.Empty;
+            string key = keyArn ?? "the KMS key";
+            AmiShareException mapped = null;
+            switch (code)
+            {
+                case "NotFoundException":
+                case "InvalidArnException":
+                    mapped = new AmiShareException(
+                        ErrorIds.KmsKeyNotUsable,
+                        AmiShareErrorKind.ObjectNotFound,
+                        $"KMS key {key} was not found in region '{region}' ({text}).",
+                        keyArn,
+                        "The AMI's snapshots are encrypted with a key that no longer exists or that this account cannot see in this region: nobody can launch the AMI. Copy it from a source whose key still exists, or re-encrypt a copy with a customer managed key of this region (Copy-EC2Image -Encrypted $true -KmsKeyId <key-arn>).",
+                        error);
+                    break;
+
+                case "DisabledException":
+                case "KMSInvalidStateException":
+                    mapped = new AmiShareException(
+                        ErrorIds.KmsKeyNotUsable,
+                        AmiShareErrorKind.InvalidOperation,
+                        $"KMS key {key} cannot be used now ({text}).",
+                        keyArn,
+                        "Enable the key (Enable-KMSKey) or cancel its scheduled deletion (Undo-KMSKeyDeletion), then run the command again.",
+                        error);
+                    break;
+
+                case "AccessDeniedException":
+                    mapped = new AmiShareException(
+                        ErrorIds.AccessDenied,
+                        AmiShareErrorKind.PermissionDenied,
+                        $"The caller is not allowed to call KMS {operation} on {key} ({code}: {text}).",
+                        keyArn,
+                        $"Allow kms:{operation} on this key for the caller, in the key policy and in the caller's IAM policy (GetKeyPolicy and PutKeyPolicy work only in the key's own account), or use credentials that have it.",
+                        error);
+                    break;
+
+                case "MalformedPolicyDocumentException":
+                    mapped = new AmiShareException(
+                        ErrorIds.AwsServiceError,
+                        AmiShareErrorKind.InvalidOperation,
+                        $"KMS refused the new key policy of {key} ({text}).",
+                        keyArn,
+                        "AmiShare keeps the statements it did not write exactly as they are, so KMS may be rejecting one of them now (e.g. a principal that no longer exists): check the policy with Get-KMSKeyPolicy, fix that statement, and run the command again.",
+                        error);
+                    break;
+
+                case "LimitExceededException":
+                    mapped = string.Equals(operation, "PutKeyPolicy", StringComparison.Ordinal)
+                        ? new AmiShareException(
+                            ErrorIds.KmsPolicyTooLarge,
+                            AmiShareErrorKind.LimitsExceeded,
+                            $"The key policy of {key} would exceed the KMS key policy size limit ({text}).",
+                            keyArn,
+                            "Share with an organization or OU instead of many accounts (one statement covers them all), or remove statements the key no longer needs, then run the command again.",
+                            error)
+                        : new AmiShareException(
+                            ErrorIds.AwsServiceError,
+                            AmiShareErrorKind.LimitsExceeded,
+                            $"KMS {operation} on {key} hit a KMS limit ({text}).",
+                            keyArn,
+                            "Retire grants the key no longer needs (Get-KMSGrantList, Revoke-KMSGrant), or request a higher KMS quota, then run the command again.",
+                            error);
+                    break;
+            }
+
+            if (mapped == null)
+            {
+                return Map(error, "KMS", operation, keyArn, region, endpoint);
+            }
+
+            mapped.AwsErrorCode = code;
+            mapped.AwsRequestId = e?.RequestId;
+            return mapped;
+        }
+
+        private static AmiShareException MapService(AmazonServiceException e, string service, string operation, string imageId, string region)
         {
             string code = e.ErrorCode;
             string text = e.Message ?? string.Empty;
@@ -112,7 +202,7 @@ namespace AmiShare.Engine.Gateways
 
                     if (text.IndexOf("restricted resource", StringComparison.OrdinalIgnoreCase) >= 0)
                     {
-                        return AccessDenied(e, operation, imageId, text);
+                        return AccessDenied(e, service, operation, imageId, text);
                     }
 
                     return CredentialsRejected(e, operation, text);
@@ -131,7 +221,7 @@ namespace AmiShare.Engine.Gateways
                 case "UnauthorizedOperation":
                 case "AccessDenied":
                 case "AccessDeniedException":
-                    return AccessDenied(e, operation, imageId, text);
+                    return AccessDenied(e, service, operation, imageId, text);
 
                 case "InvalidAMIAttributeItemValue":
                 case "InvalidUserID.Malformed":
@@ -203,7 +293,7 @@ namespace AmiShare.Engine.Gateways
                     return new AmiShareException(
                         ErrorIds.Throttled,
                         AmiShareErrorKind.LimitsExceeded,
-                        $"EC2 throttled {operation}{For(imageId)} in region '{region}' even after the SDK's retries ({text}).",
+                        $"{service} throttled {operation}{For(imageId)} in region '{region}' even after the SDK's retries ({text}).",
                         target,
                         "Wait a minute and run the command again for the failed AMIs, run fewer jobs at once against this account and region, or raise retries with $env:AWS_RETRY_MODE='adaptive' and $env:AWS_MAX_ATTEMPTS=10.",
                         e);
@@ -212,11 +302,11 @@ namespace AmiShare.Engine.Gateways
             return new AmiShareException(
                 ErrorIds.AwsServiceError,
                 (int)e.StatusCode >= 500 ? AmiShareErrorKind.NotSpecified : AmiShareErrorKind.InvalidOperation,
-                $"EC2 {operation}{For(imageId)} failed with {code} (HTTP {(int)e.StatusCode}): {text}",
+                $"{service} {operation}{For(imageId)} failed with {code} (HTTP {(int)e.StatusCode}): {text}",
                 target,
                 (int)e.StatusCode >= 500
                     ? "This is a service-side error: retry the command later."
-                    : "See the AWS error code in the EC2 API reference; run with -Debug for the request id.",
+                    : $"See the AWS error code in the {service} API reference; run with -Debug for the request id.",
                 e);
         }
 
@@ -274,13 +364,13 @@ namespace AmiShare.Engine.Gateways
                 "Check that the access key is active and the secret key matches, refresh expired temporary credentials (session token, SSO login, assumed role), and check the system clock.",
                 e);
 
-        private static AmiShareException AccessDenied(AmazonServiceException e, string operation, string imageId, string text) =>
+        private static AmiShareException AccessDenied(AmazonServiceException e, string service, string operation, string imageId, string text) =>
             new AmiShareException(
                 ErrorIds.AccessDenied,
                 AmiShareErrorKind.PermissionDenied,
-                $"The caller is not allowed to call EC2 {operation}{For(imageId)} ({e.ErrorCode}: {text}).",
+                $"The caller is not allowed to call {service} {operation}{For(imageId)} ({e.ErrorCode}: {text}).",
                 imageId,
-                $"Grant the IAM permission ec2:{operation} to the user or role (check service control policies too), or use credentials that have it.",
+                $"Grant the IAM permission {service.ToLowerInvariant()}:{operation} to the user or role (check service control policies too), or use credentials that have it.",
                 e);
 
         private static string For(string imageId) => imageId == null ? string.Empty : " for " + imageId;

@@ -157,6 +157,117 @@ namespace AmiShare.Engine.Gateways
             return count;
         }
 
+        public async Task<ImageBlockPublicAccessInfo> GetImageBlockPublicAccessAsync(CancellationToken cancellationToken)
+        {
+            var request = new GetImageBlockPublicAccessStateRequest();
+            GetImageBlockPublicAccessStateResponse response = await Call("GetImageBlockPublicAccessState", null, ct => _client.GetImageBlockPublicAccessStateAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            return new ImageBlockPublicAccessInfo
+            {
+                State = string.IsNullOrEmpty(response.ImageBlockPublicAccessState) ? "unblocked" : response.ImageBlockPublicAccessState,
+                ManagedBy = string.IsNullOrEmpty(response.ManagedBy?.Value) ? null : response.ManagedBy.Value,
+            };
+        }
+
+        public async Task<IReadOnlyList<SnapshotInfo>> DescribeSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
+        {
+            var result = new List<SnapshotInfo>();
+            if (snapshotIds == null || snapshotIds.Count == 0)
+            {
+                return result;
+            }
+
+            string target = string.Join(", ", snapshotIds);
+            string next = null;
+            do
+            {
+                var request = new DescribeSnapshotsRequest { SnapshotIds = new List<string>(snapshotIds), NextToken = next };
+                DescribeSnapshotsResponse response = await Call("DescribeSnapshots", target, ct => _client.DescribeSnapshotsAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                if (response.Snapshots != null)
+                {
+                    foreach (Snapshot snapshot in response.Snapshots)
+                    {
+                        result.Add(new SnapshotInfo
+                        {
+                            SnapshotId = snapshot.SnapshotId,
+                            OwnerId = snapshot.OwnerId,
+                            State = snapshot.State?.Value,
+                            Encrypted = snapshot.Encrypted ?? false,
+                            KmsKeyId = string.IsNullOrEmpty(snapshot.KmsKeyId) ? null : snapshot.KmsKeyId,
+                        });
+                    }
+                }
+
+                next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
+            }
+            while (next != null);
+
+            return result;
+        }
+
+        public async Task<IReadOnlyList<string>> GetCreateVolumePermissionsAsync(string snapshotId, CancellationToken cancellationToken)
+        {
+            var request = new DescribeSnapshotAttributeRequest { SnapshotId = snapshotId, Attribute = SnapshotAttributeName.CreateVolumePermission };
+            DescribeSnapshotAttributeResponse response = await Call("DescribeSnapshotAttribute", snapshotId, ct => _client.DescribeSnapshotAttributeAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            var result = new List<string>();
+            if (response.CreateVolumePermissions != null)
+            {
+                foreach (CreateVolumePermission item in response.CreateVolumePermissions)
+                {
+                    string value = !string.IsNullOrEmpty(item.UserId) ? item.UserId : item.Group?.Value;
+                    if (!string.IsNullOrEmpty(value) && !result.Contains(value))
+                    {
+                        result.Add(value);
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        public async Task ModifyCreateVolumePermissionsAsync(string snapshotId, IReadOnlyList<string> addAccounts, IReadOnlyList<string> removeAccounts, CancellationToken cancellationToken)
+        {
+            int adds = addAccounts?.Count ?? 0;
+            int removes = removeAccounts?.Count ?? 0;
+            if (adds > 0 && removes > 0)
+            {
+                throw new ArgumentException("EC2 cannot add and remove createVolumePermission in one ModifySnapshotAttribute call; make two calls.");
+            }
+
+            if (adds + removes == 0)
+            {
+                throw new ArgumentException("ModifyCreateVolumePermissionsAsync needs at least one account to add or remove.");
+            }
+
+            if (adds + removes > Ec2Limits.MaxSnapshotPermissionChangesPerCall)
+            {
+                throw new ArgumentException($"ModifySnapshotAttribute takes at most {Ec2Limits.MaxSnapshotPermissionChangesPerCall} changes per call; split the list.");
+            }
+
+            var modifications = new CreateVolumePermissionModifications();
+            var items = new List<CreateVolumePermission>();
+            foreach (string account in adds > 0 ? addAccounts : removeAccounts)
+            {
+                items.Add(new CreateVolumePermission { UserId = account });
+            }
+
+            if (adds > 0)
+            {
+                modifications.Add = items;
+            }
+            else
+            {
+                modifications.Remove = items;
+            }
+
+            var request = new ModifySnapshotAttributeRequest
+            {
+                SnapshotId = snapshotId,
+                Attribute = SnapshotAttributeName.CreateVolumePermission,
+                CreateVolumePermission = modifications,
+            };
+            await Call("ModifySnapshotAttribute", snapshotId, ct => _client.ModifySnapshotAttributeAsync(request, ct), cancellationToken).ConfigureAwait(false);
+        }
+
         public void Dispose() => _client.Dispose();
 
         /// <summary>The verbose line for one call, AWS.Tools-shaped.</summary>

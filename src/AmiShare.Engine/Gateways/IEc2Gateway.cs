@@ -33,6 +33,28 @@ namespace AmiShare.Engine.Gateways
 
         /// <summary>How many public AMIs the caller owns in this region (DescribeImages Owner=self, is-public=true).</summary>
         Task<int> CountOwnedPublicImagesAsync(CancellationToken cancellationToken);
+
+        /// <summary>GetImageBlockPublicAccessState: the state and who manages it (account or declarative-policy).</summary>
+        Task<ImageBlockPublicAccessInfo> GetImageBlockPublicAccessAsync(CancellationToken cancellationToken);
+
+        /// <summary>DescribeSnapshots for these ids (one call; paginated). Snapshots the caller cannot see are left out.</summary>
+        Task<IReadOnlyList<SnapshotInfo>> DescribeSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken);
+
+        /// <summary>DescribeSnapshotAttribute createVolumePermission: account ids, and "all" when the snapshot is public.</summary>
+        Task<IReadOnlyList<string>> GetCreateVolumePermissionsAsync(string snapshotId, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// One ModifySnapshotAttribute createVolumePermission call. EC2 takes adds or removes, never both in one call,
+        /// and at most <see cref="Ec2Limits.MaxSnapshotPermissionChangesPerCall"/> of them: callers split (AmiShareService does).
+        /// </summary>
+        Task ModifyCreateVolumePermissionsAsync(string snapshotId, IReadOnlyList<string> addAccounts, IReadOnlyList<string> removeAccounts, CancellationToken cancellationToken);
+    }
+
+    /// <summary>Limits of the EC2 API the engine plans around.</summary>
+    public static class Ec2Limits
+    {
+        /// <summary>ModifySnapshotAttribute takes at most 500 modifications per call (anchors.md §8.5).</summary>
+        public const int MaxSnapshotPermissionChangesPerCall = 500;
     }
 
     /// <summary>STS: who the caller is.</summary>

@@ -39,4 +39,34 @@ namespace AmiShare.Engine.Gateways
         /// <summary>KMS key id or ARN when encrypted (may be null when EC2 does not say; DescribeSnapshots does).</summary>
         public string KmsKeyId { get; set; }
     }
+
+    /// <summary>One snapshot as DescribeSnapshots reports it.</summary>
+    public sealed class SnapshotInfo
+    {
+        public string SnapshotId { get; set; }
+
+        public string OwnerId { get; set; }
+
+        /// <summary>pending, completed, error, …</summary>
+        public string State { get; set; }
+
+        public bool Encrypted { get; set; }
+
+        /// <summary>The KMS key ARN when encrypted.</summary>
+        public string KmsKeyId { get; set; }
+    }
+
+    /// <summary>Image block public access for the account in one region (GetImageBlockPublicAccessState).</summary>
+    public sealed class ImageBlockPublicAccessInfo
+    {
+        /// <summary>"block-new-sharing" or "unblocked".</summary>
+        public string State { get; set; } = "unblocked";
+
+        /// <summary>"account" or "declarative-policy" (an organization's declarative policy: the account cannot change it); null when EC2 does not say.</summary>
+        public string ManagedBy { get; set; }
+
+        public bool IsBlocked => string.Equals(State, "block-new-sharing", System.StringComparison.OrdinalIgnoreCase);
+
+        public bool IsManagedByDeclarativePolicy => string.Equals(ManagedBy, "declarative-policy", System.StringComparison.OrdinalIgnoreCase);
+    }
 }

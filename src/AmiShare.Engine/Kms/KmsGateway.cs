@@ -2,33 +2,157 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
+using Amazon.KeyManagementService;
+using Amazon.KeyManagementService.Model;
+using Amazon.Runtime;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Gateways;
 
 namespace AmiShare.Engine.Kms
 {
-    /// <summary>IKmsGateway over AWSSDK.KeyManagementService (same session, region and endpoint rules as Ec2Gateway).</summary>
+    /// <summary>
+    /// IKmsGateway over AWSSDK.KeyManagementService (same session, region and endpoint rules as Ec2Gateway:
+    /// with an endpoint URL, ServiceURL + AuthenticationRegion, so one emulator endpoint serves every service).
+    /// One method, one API call (ListGrants: one paginated series); one verbose line per call; KMS errors
+    /// mapped by <see cref="AwsErrorMapper.MapKms"/>.
+    /// </summary>
     public sealed class KmsGateway : IKmsGateway
     {
-        private readonly AwsSession _session;
+        private readonly IAmazonKeyManagementService _client;
         private readonly IShareReporter _reporter;
+        private readonly string _region;
+        private readonly string _endpoint;
 
         public KmsGateway(AwsSession session, IShareReporter reporter)
+            : this(CreateClient(session), session.Region, session.EndpointUrl, reporter)
         {
-            _session = session ?? throw new ArgumentNullException(nameof(session));
+        }
+
+        internal KmsGateway(IAmazonKeyManagementService client, string region, string endpoint, IShareReporter reporter)
+        {
+            _client = client ?? throw new ArgumentNullException(nameof(client));
+            _region = region;
+            _endpoint = endpoint;
             _reporter = reporter ?? NullShareReporter.Instance;
         }
 
-        public Task<KmsKeyInfo> DescribeKeyAsync(string keyId, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-        public Task<string> GetKeyPolicyAsync(string keyArn, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-        public Task PutKeyPolicyAsync(string keyArn, string policy, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-        public Task<IReadOnlyList<KmsGrantInfo>> ListGrantsAsync(string keyArn, CancellationToken cancellationToken) => throw new NotImplementedException();
-
-        public void Dispose()
+        internal static IAmazonKeyManagementService CreateClient(AwsSession session)
         {
+            if (session == null)
+            {
+                throw new ArgumentNullException(nameof(session));
+            }
+
+            var config = new AmazonKeyManagementServiceConfig();
+            Ec2Gateway.ApplyEndpoint(config, session);
+            return new AmazonKeyManagementServiceClient(session.Credentials, config);
+        }
+
+        public async Task<KmsKeyInfo> DescribeKeyAsync(string keyId, CancellationToken cancellationToken)
+        {
+            var request = new DescribeKeyRequest { KeyId = keyId };
+            DescribeKeyResponse response = await Call("DescribeKey", keyId, ct => _client.DescribeKeyAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            KeyMetadata meta = response.KeyMetadata ?? new KeyMetadata();
+            return new KmsKeyInfo
+            {
+                KeyId = meta.KeyId,
+                KeyArn = string.IsNullOrEmpty(meta.Arn) ? keyId : meta.Arn,
+                AccountId = meta.AWSAccountId,
+                KeyManager = meta.KeyManager?.Value,
+                Enabled = meta.Enabled ?? false,
+                KeyState = meta.KeyState?.Value,
+            };
+        }
+
+        public async Task<string> GetKeyPolicyAsync(string keyArn, CancellationToken cancellationToken)
+        {
+            var request = new GetKeyPolicyRequest { KeyId = keyArn, PolicyName = "default" };
+            GetKeyPolicyResponse response = await Call("GetKeyPolicy", keyArn, ct => _client.GetKeyPolicyAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            return response.Policy;
+        }
+
+        public async Task PutKeyPolicyAsync(string keyArn, string policy, CancellationToken cancellationToken)
+        {
+            var request = new PutKeyPolicyRequest { KeyId = keyArn, PolicyName = "default", Policy = policy };
+            await Call("PutKeyPolicy", keyArn, ct => _client.PutKeyPolicyAsync(request, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<IReadOnlyList<KmsGrantInfo>> ListGrantsAsync(string keyArn, CancellationToken cancellationToken)
+        {
+            var result = new List<KmsGrantInfo>();
+            string marker = null;
+            do
+            {
+                var request = new ListGrantsRequest { KeyId = keyArn, Limit = 1000, Marker = marker };
+                ListGrantsResponse response = await Call("ListGrants", keyArn, ct => _client.ListGrantsAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                if (response.Grants != null)
+                {
+                    foreach (GrantListEntry grant in response.Grants)
+                    {
+                        var operations = new List<string>();
+                        if (grant.Operations != null)
+                        {
+                            foreach (var op in grant.Operations)
+                            {
+                                operations.Add(op);
+                            }
+                        }
+
+                        result.Add(new KmsGrantInfo
+                        {
+                            GrantId = grant.GrantId,
+                            Name = grant.Name,
+                            GranteePrincipal = grant.GranteePrincipal,
+                            Operations = operations,
+                        });
+                    }
+                }
+
+                marker = (response.Truncated ?? false) && !string.IsNullOrEmpty(response.NextMarker) ? response.NextMarker : null;
+            }
+            while (marker != null);
+
+            return result;
+        }
+
+        public void Dispose() => _client.Dispose();
+
+        /// <summary>The verbose line for one call, e.g. "Invoking KMS GetKeyPolicy for arn:… in region 'us-east-1'".</summary>
+        internal string DescribeCall(string operation, string keyId)
+        {
+            string text = "Invoking KMS " + operation + (keyId != null ? " for " + keyId : string.Empty) + " in region '" + _region + "'";
+            return _endpoint != null ? text + " on endpoint '" + _endpoint + "'" : text;
+        }
+
+        private async Task<T> Call<T>(string operation, string keyId, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+            where T : AmazonWebServiceResponse
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            _reporter.Verbose(DescribeCall(operation, keyId));
+            try
+            {
+                T response = await call(cancellationToken).ConfigureAwait(false);
+                if (response?.ResponseMetadata?.RequestId != null)
+                {
+                    _reporter.Debug($"KMS {operation} request id {response.ResponseMetadata.RequestId}");
+                }
+
+                return response;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception e) when (!(e is AmiShareException))
+            {
+                AmiShareException mapped = AwsErrorMapper.MapKms(e, operation, keyId, _region, _endpoint);
+                if (mapped.AwsRequestId != null)
+                {
+                    _reporter.Debug($"KMS {operation} failed with {mapped.AwsErrorCode}, request id {mapped.AwsRequestId}");
+                }
+
+                throw mapped;
+            }
         }
     }
 }
