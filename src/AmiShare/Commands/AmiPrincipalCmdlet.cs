@@ -16,36 +16,12 @@ namespace AmiShare.Commands
     /// change is one ModifyImageAttribute call even when principals arrive one row at a time
     /// (e.g. Get-AmiLaunchPermission ami-1 | Revoke-AmiLaunchPermission).
     /// </summary>
-    public abstract class AmiPrincipalCmdlet : AmiShareCmdlet
+    public abstract class AmiPrincipalCmdlet : AmiPrincipalInputCmdlet
     {
-        private static readonly string[] s_principalParameters = { nameof(AccountId), nameof(OrganizationArn), nameof(OrganizationalUnitArn), nameof(Principal) };
         private Pending _pending;
         private IReadOnlyList<Principal> _commandLinePrincipals;
         private bool _progressWritten;
         private int _done;
-
-        /// <summary>The AMI ids (ami-…). Accepts strings, Get-EC2Image objects, Import-Csv rows and Get-AmiLaunchPermission rows.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ImageIds")]
-        [ValidateNotNullOrEmpty]
-        public string[] ImageId { get; set; }
-
-        /// <summary>12-digit AWS account ids.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("UserId", "AccountIds")]
-        public string[] AccountId { get; set; }
-
-        /// <summary>Organization ARNs (arn:aws:organizations::&lt;mgmt-account&gt;:organization/o-…).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string[] OrganizationArn { get; set; }
-
-        /// <summary>Organizational unit ARNs (arn:aws:organizations::&lt;mgmt-account&gt;:ou/o-…/ou-…).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string[] OrganizationalUnitArn { get; set; }
-
-        /// <summary>Principals of any kind, mixed: account ids, organization ARNs, OU ARNs.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string[] Principal { get; set; }
 
         /// <summary>Writes an AmiShareResult for every AMI, changed or not.</summary>
         [Parameter]
@@ -79,11 +55,11 @@ namespace AmiShare.Commands
         {
             // Principals given on the command line apply to every AMI: a bad one fails the whole command
             // before any AWS call. Principals bound from the pipeline are checked per record instead.
-            if (s_principalParameters.Any(MyInvocation.BoundParameters.ContainsKey))
+            if (AnyPrincipalBound)
             {
                 try
                 {
-                    _commandLinePrincipals = ParsePrincipals();
+                    _commandLinePrincipals = ParsePrincipals(AllowPublic);
                 }
                 catch (AmiShareException e)
                 {
@@ -98,7 +74,7 @@ namespace AmiShare.Commands
             IReadOnlyList<Principal> principals;
             try
             {
-                principals = ParsePrincipals();
+                principals = ParsePrincipals(AllowPublic);
             }
             catch (AmiShareException e)
             {
@@ -114,7 +90,7 @@ namespace AmiShare.Commands
                     $"No principal was given for {string.Join(", ", ImageId ?? new string[0])}.",
                     ImageId,
                     "Name who gets launch permission with -AccountId, -OrganizationArn, -OrganizationalUnitArn or -Principal.");
-                if (_commandLinePrincipals == null && !s_principalParameters.Any(MyInvocation.BoundParameters.ContainsKey))
+                if (_commandLinePrincipals == null && !AnyPrincipalBound)
                 {
                     ThrowTerminatingError(ToErrorRecord(missing, null));
                 }
@@ -123,20 +99,10 @@ namespace AmiShare.Commands
                 return;
             }
 
-            foreach (string raw in ImageId)
+            foreach (var image in ValidImages())
             {
-                string imageId;
-                try
-                {
-                    imageId = ImageIds.Normalize(raw);
-                }
-                catch (AmiShareException e)
-                {
-                    WriteItemError(e, raw);
-                    continue;
-                }
-
-                AmiShareService service = ResolveService();
+                string imageId = image.Key;
+                AmiShareService service = image.Value;
                 if (_pending != null && _pending.ImageId == imageId && ReferenceEquals(_pending.Service, service))
                 {
                     _pending.Add(principals);
@@ -173,12 +139,7 @@ namespace AmiShare.Commands
             try
             {
                 var options = new ShareOptions { IncludeKmsKey = IncludeKmsKey.IsPresent, IncludeSnapshot = IncludeSnapshot.IsPresent };
-                IReadOnlyList<Principal> principals = pending.Principals;
-                if (principals.Any(p => p.IsUnresolved))
-                {
-                    // Bare o-…/ou-… ids: Organizations turns them into the ARNs EC2 needs.
-                    principals = Run(ct => pending.Service.ResolvePrincipalsAsync(principals, ct));
-                }
+                IReadOnlyList<Principal> principals = Resolve(pending.Service, pending.Principals);
 
                 SharePlan plan = Run(ct => PlanAsync(pending.Service, pending.ImageId, principals, options, ct));
                 foreach (string warning in plan.Warnings)
@@ -233,16 +194,6 @@ namespace AmiShare.Commands
             }
 
             return text.ToString();
-        }
-
-        private IReadOnlyList<Principal> ParsePrincipals()
-        {
-            var all = new List<Principal>();
-            all.AddRange(PrincipalParser.ParseMany(AccountId, PrincipalType.Account, AllowPublic, false));
-            all.AddRange(PrincipalParser.ParseMany(OrganizationArn, PrincipalType.Organization, AllowPublic, true));
-            all.AddRange(PrincipalParser.ParseMany(OrganizationalUnitArn, PrincipalType.OrganizationalUnit, AllowPublic, true));
-            all.AddRange(PrincipalParser.ParseMany(Principal, null, AllowPublic, true));
-            return all.Distinct().ToList();
         }
 
         private sealed class Pending

@@ -32,6 +32,12 @@ namespace AmiShare.Commands
             Warning,
         }
 
+        /// <summary>The AMI ids (ami-…). Accepts strings, Get-EC2Image objects, Import-Csv rows and AmiShare output rows.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("ImageIds")]
+        [ValidateNotNullOrEmpty]
+        public string[] ImageId { get; set; }
+
         /// <summary>
         /// <para>The AWS region to call, e.g. us-east-1. Without it, $StoredAWSRegion (Set-DefaultAWSRegion), the default
         /// profile's region, then AWS_REGION / AWS_DEFAULT_REGION are used.</para>
@@ -130,6 +136,65 @@ namespace AmiShare.Commands
             }
 
             return Services.For(session);
+        }
+
+        /// <summary>
+        /// The current record's AMI ids, validated (a malformed one gets an InvalidImageId error and is
+        /// skipped, before any AWS call), each with the engine service of the current record's session.
+        /// </summary>
+        protected IEnumerable<KeyValuePair<string, AmiShareService>> ValidImages()
+        {
+            foreach (string raw in ImageId)
+            {
+                string imageId;
+                try
+                {
+                    imageId = ImageIds.Normalize(raw);
+                }
+                catch (AmiShareException e)
+                {
+                    WriteItemError(e, raw);
+                    continue;
+                }
+
+                yield return new KeyValuePair<string, AmiShareService>(imageId, ResolveService());
+            }
+        }
+
+        /// <summary>
+        /// Writes a plan's warnings, asks ShouldProcess (unless there is nothing to change; -Force skips the
+        /// prompt, not -WhatIf), applies it and writes the result with -PassThru. Engine errors become one
+        /// non-terminating ErrorRecord for the AMI.
+        /// </summary>
+        protected void ApplyPlan(AmiShareService service, Func<CancellationToken, Task<SharePlan>> planner, string imageId, bool force, bool passThru)
+        {
+            try
+            {
+                SharePlan plan = Run(planner);
+                foreach (string warning in plan.Warnings)
+                {
+                    WriteWarning(warning);
+                }
+
+                if (!plan.HasChanges)
+                {
+                    WriteVerbose($"{plan.ImageId}: nothing to change; no AWS write made.");
+                }
+                else if (!ShouldProcessUnlessForced(force, $"{plan.ImageId} ({plan.Region})", plan.Describe()))
+                {
+                    return;
+                }
+
+                ShareResult result = Run(ct => service.ApplyAsync(plan, ct));
+                if (passThru)
+                {
+                    WriteObject(AmiShareResult.From(result));
+                }
+            }
+            catch (AmiShareException e)
+            {
+                WriteItemError(e, imageId);
+            }
         }
 
         /// <summary>

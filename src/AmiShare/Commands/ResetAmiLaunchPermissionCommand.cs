@@ -1,7 +1,4 @@
-using System.Linq;
 using System.Management.Automation;
-using AmiShare.Engine;
-using AmiShare.Engine.Sharing;
 
 namespace AmiShare.Commands
 {
@@ -13,12 +10,6 @@ namespace AmiShare.Commands
     [OutputType(typeof(AmiShareResult))]
     public sealed class ResetAmiLaunchPermissionCommand : AmiShareCmdlet
     {
-        /// <summary>The AMI ids (ami-…). Accepts strings, Get-EC2Image objects and Import-Csv rows.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ImageIds")]
-        [ValidateNotNullOrEmpty]
-        public string[] ImageId { get; set; }
-
         /// <summary>Skips the confirmation prompt. -WhatIf still only shows what would happen.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -30,42 +21,9 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            foreach (string raw in ImageId)
+            foreach (var image in ValidImages())
             {
-                string imageId;
-                try
-                {
-                    imageId = ImageIds.Normalize(raw);
-                }
-                catch (AmiShareException e)
-                {
-                    WriteItemError(e, raw);
-                    continue;
-                }
-
-                AmiShareService service = ResolveService();
-                try
-                {
-                    SharePlan plan = Run(ct => service.PlanResetAsync(imageId, ct));
-                    if (!plan.HasChanges)
-                    {
-                        WriteVerbose($"{imageId} has no launch permissions; no AWS write made.");
-                    }
-                    else if (!ShouldProcessUnlessForced(Force, $"{plan.ImageId} ({plan.Region})", plan.Describe()))
-                    {
-                        continue;
-                    }
-
-                    ShareResult result = Run(ct => service.ApplyAsync(plan, ct));
-                    if (PassThru)
-                    {
-                        WriteObject(AmiShareResult.From(result));
-                    }
-                }
-                catch (AmiShareException e)
-                {
-                    WriteItemError(e, imageId);
-                }
+                ApplyPlan(image.Value, ct => image.Value.PlanResetAsync(image.Key, ct), image.Key, Force, PassThru);
             }
         }
     }

@@ -18,12 +18,6 @@ namespace AmiShare.Commands
     [OutputType(typeof(bool))]
     public sealed class TestAmiLaunchAccessCommand : AmiShareCmdlet
     {
-        /// <summary>The AMI ids (ami-…). Accepts strings, Get-EC2Image objects and Import-Csv rows.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ImageIds")]
-        [ValidateNotNullOrEmpty]
-        public string[] ImageId { get; set; }
-
         /// <summary>The 12-digit account ids to check.</summary>
         [Parameter(Mandatory = true, Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("UserId", "AccountIds")]
@@ -50,20 +44,10 @@ namespace AmiShare.Commands
                 }
             }
 
-            foreach (string raw in ImageId)
+            foreach (var image in ValidImages())
             {
-                string imageId;
-                try
-                {
-                    imageId = ImageIds.Normalize(raw);
-                }
-                catch (AmiShareException e)
-                {
-                    WriteItemError(e, raw);
-                    continue;
-                }
-
-                AmiShareService service = ResolveService();
+                string imageId = image.Key;
+                AmiShareService service = image.Value;
                 foreach (string account in accounts)
                 {
                     try

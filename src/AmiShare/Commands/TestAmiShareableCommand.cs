@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using AmiShare.Engine;
 using AmiShare.Engine.Preflight;
@@ -18,31 +17,8 @@ namespace AmiShare.Commands
     [Cmdlet(VerbsDiagnostic.Test, "AmiShareable")]
     [OutputType(typeof(AmiShareFinding))]
     [OutputType(typeof(bool))]
-    public sealed class TestAmiShareableCommand : AmiShareCmdlet
+    public sealed class TestAmiShareableCommand : AmiPrincipalInputCmdlet
     {
-        /// <summary>The AMI ids (ami-…). Accepts strings, Get-EC2Image objects and Import-Csv rows.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("ImageIds")]
-        [ValidateNotNullOrEmpty]
-        public string[] ImageId { get; set; }
-
-        /// <summary>12-digit AWS account ids to check sharing with.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("UserId", "AccountIds")]
-        public string[] AccountId { get; set; }
-
-        /// <summary>Organization ARNs (or bare o-… ids) to check sharing with.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string[] OrganizationArn { get; set; }
-
-        /// <summary>Organizational unit ARNs (or bare ou-… ids) to check sharing with.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string[] OrganizationalUnitArn { get; set; }
-
-        /// <summary>Principals of any kind, mixed.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string[] Principal { get; set; }
-
         /// <summary>Checks making the AMIs public instead of (or as well as) sharing with principals.</summary>
         [Parameter]
         public SwitchParameter Public { get; set; }
@@ -65,12 +41,7 @@ namespace AmiShare.Commands
             IReadOnlyList<Principal> principals;
             try
             {
-                var all = new List<Principal>();
-                all.AddRange(PrincipalParser.ParseMany(AccountId, PrincipalType.Account, false, false));
-                all.AddRange(PrincipalParser.ParseMany(OrganizationArn, PrincipalType.Organization, false, true));
-                all.AddRange(PrincipalParser.ParseMany(OrganizationalUnitArn, PrincipalType.OrganizationalUnit, false, true));
-                all.AddRange(PrincipalParser.ParseMany(Principal, null, false, true));
-                principals = all.Distinct().ToList();
+                principals = ParsePrincipals(false);
             }
             catch (AmiShareException e)
             {
@@ -79,29 +50,12 @@ namespace AmiShare.Commands
             }
 
             var options = new ShareOptions { IncludeKmsKey = IncludeKmsKey.IsPresent, IncludeSnapshot = IncludeSnapshot.IsPresent };
-            foreach (string raw in ImageId)
+            foreach (var image in ValidImages())
             {
-                string imageId;
                 try
                 {
-                    imageId = ImageIds.Normalize(raw);
-                }
-                catch (AmiShareException e)
-                {
-                    WriteItemError(e, raw);
-                    continue;
-                }
-
-                AmiShareService service = ResolveService();
-                try
-                {
-                    IReadOnlyList<Principal> resolved = principals;
-                    if (resolved.Any(p => p.IsUnresolved))
-                    {
-                        resolved = Run(ct => service.ResolvePrincipalsAsync(principals, ct));
-                    }
-
-                    PreflightReport report = Run(ct => service.TestShareableAsync(imageId, resolved, Public.IsPresent, options, ct));
+                    IReadOnlyList<Principal> resolved = Resolve(image.Value, principals);
+                    PreflightReport report = Run(ct => image.Value.TestShareableAsync(image.Key, resolved, Public.IsPresent, options, ct));
                     if (Quiet)
                     {
                         WriteObject(!report.HasFailures);
@@ -115,7 +69,7 @@ namespace AmiShare.Commands
                 }
                 catch (AmiShareException e)
                 {
-                    WriteItemError(e, imageId);
+                    WriteItemError(e, image.Key);
                 }
             }
         }
