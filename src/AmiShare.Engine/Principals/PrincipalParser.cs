@@ -44,7 +44,7 @@ namespace AmiShare.Engine.Principals
         /// <summary>Parses a value given to -OrganizationalUnitArn.</summary>
         public static Principal ParseOrganizationalUnitArn(string input) => ParseAs(input, PrincipalType.OrganizationalUnit, false, false);
 
-        /// <summary>Non-throwing form of <see cref="Parse"/>.</summary>
+        /// <summary>Non-throwing form of <see cref="Parse(string, bool)"/>.</summary>
         public static bool TryParse(string input, bool allowPublic, out Principal principal, out AmiShareException error)
         {
             try

@@ -87,7 +87,7 @@ namespace AmiShare.Engine.Sharing
             var plan = NewPlan(id, ShareOperation.Revoke, current);
             plan.ToRemove = requested.Where(currentSet.Contains).ToList();
             plan.Unchanged = requested.Where(p => !currentSet.Contains(p)).ToList();
-            plan.Warnings = RevokeWarnings(id, plan);
+            plan.Warnings = await RevokeWarningsAsync(id, plan, cancellationToken).ConfigureAwait(false);
             ReportPlan(plan);
             return plan;
         }
@@ -233,13 +233,28 @@ namespace AmiShare.Engine.Sharing
         public Task<SharePlan> PlanRevokeAsync(string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
             => throw new NotImplementedException();
 
-        /// <summary>Turns unresolved bare o-…/ou-… principals into full ARNs through Organizations (others pass through); throws OrganizationUnresolved (with the ARN format) when Organizations can't be read.</summary>
+        /// <summary>
+        /// Turns unresolved bare o-…/ou-… principals into full ARNs through Organizations (DescribeOrganization /
+        /// DescribeOrganizationalUnit; others pass through). Throws InvalidPrincipal naming the value, with the reason and
+        /// the ARN format, when the id is not the caller's organization or Organizations can't be read (the inner exception
+        /// is then the OrganizationUnresolved one). Results are cached for the life of this service.
+        /// </summary>
         public Task<IReadOnlyList<Principal>> ResolvePrincipalsAsync(IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+            => OrganizationReads.ResolveAsync(principals, cancellationToken);
 
         /// <summary>Whether <paramref name="accountId"/> can launch <paramref name="imageId"/>, and through what (Test-AmiLaunchAccess).</summary>
-        public Task<AmiShare.Engine.Access.LaunchAccessResult> TestLaunchAccessAsync(string imageId, string accountId, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+        public async Task<AmiShare.Engine.Access.LaunchAccessResult> TestLaunchAccessAsync(string imageId, string accountId, CancellationToken cancellationToken)
+            => (await TestLaunchAccessAsync(imageId, new[] { accountId }, cancellationToken).ConfigureAwait(false))[0];
+
+        /// <summary>Test-AmiLaunchAccess for several accounts: validates all input first, reads the AMI once, one result per distinct account.</summary>
+        public Task<IReadOnlyList<AmiShare.Engine.Access.LaunchAccessResult>> TestLaunchAccessAsync(string imageId, IReadOnlyList<string> accountIds, CancellationToken cancellationToken)
+            => new AmiShare.Engine.Access.LaunchAccessEvaluator(OrganizationReads).TestAsync(_ec2, imageId, accountIds, cancellationToken);
+
+        // Organizations reads (organization, OUs, parents) cached per service instance; see Organizations/OrganizationDirectory.
+        private AmiShare.Engine.Organizations.OrganizationDirectory _organizationReads;
+
+        private AmiShare.Engine.Organizations.OrganizationDirectory OrganizationReads =>
+            LazyInitializer.EnsureInitialized(ref _organizationReads, () => new AmiShare.Engine.Organizations.OrganizationDirectory(_organizations));
 
         public void Dispose()
         {
@@ -286,47 +301,11 @@ namespace AmiShare.Engine.Sharing
             return list;
         }
 
-        /// <summary>A removed account may keep access through an organization / OU / public permission that stays.</summary>
-        private static IReadOnlyList<string> RevokeWarnings(string id, SharePlan plan)
-        {
-            var warnings = new List<string>();
-            var removedAccounts = plan.ToRemove.Where(p => p.Type == PrincipalType.Account).ToList();
-            if (removedAccounts.Count == 0)
-            {
-                return warnings;
-            }
-
-            var paths = new List<string>();
-            foreach (Principal p in plan.Expected)
-            {
-                switch (p.Type)
-                {
-                    case PrincipalType.Organization:
-                        paths.Add("organization " + p.Value);
-                        break;
-                    case PrincipalType.OrganizationalUnit:
-                        paths.Add("OU " + p.Value);
-                        break;
-                    case PrincipalType.Public:
-                        paths.Add("public launch permission (group 'all')");
-                        break;
-                }
-            }
-
-            if (paths.Count == 0)
-            {
-                return warnings;
-            }
-
-            string through = string.Join(" / ", paths);
-            foreach (Principal account in removedAccounts)
-            {
-                warnings.Add(
-                    $"Account {account.Value} may keep launch access to {id} through {through} that the AMI is still shared with; " +
-                    "EC2 reports success, yet access persists. Revoke the organization/OU too, or check with Test-AmiLaunchAccess.");
-            }
-
-            return warnings;
-        }
+        /// <summary>
+        /// Removed accounts that keep access through an organization / OU / public permission that stays: exact when
+        /// Organizations can be read ("keeps … through OU … (path …)"), "may keep … through …" with the reason otherwise.
+        /// </summary>
+        private Task<IReadOnlyList<string>> RevokeWarningsAsync(string id, SharePlan plan, CancellationToken cancellationToken)
+            => new AmiShare.Engine.Access.LaunchAccessEvaluator(OrganizationReads).RevokeWarningsAsync(id, plan, cancellationToken);
     }
 }
