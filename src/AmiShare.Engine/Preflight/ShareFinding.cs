@@ -54,6 +54,11 @@ namespace AmiShare.Engine.Preflight
 
         /// <summary>For a Fail: the ErrorId a Grant / Set-AmiPublic stopped by it reports (one of <see cref="ErrorIds"/>).</summary>
         public string ErrorId { get; set; }
+
+        /// <summary>For a Fail: the kind of error a Grant / Set-AmiPublic stopped by it reports (default InvalidOperation).</summary>
+        public AmiShareErrorKind? ErrorKind { get; set; }
+
+        public override string ToString() => $"{Check} {Status}: {Detail}";
     }
 
     /// <summary>All findings for one AMI and one intended share.</summary>
@@ -82,7 +87,7 @@ namespace AmiShare.Engine.Preflight
 
             return new AmiShareException(
                 f.ErrorId ?? ErrorIds.PreflightFailed,
-                AmiShareErrorKind.InvalidOperation,
+                f.ErrorKind ?? AmiShareErrorKind.InvalidOperation,
                 $"AMI {ImageId} in region '{Region}' failed the {f.Check} check: {f.Detail}",
                 ImageId,
                 f.Remedy);

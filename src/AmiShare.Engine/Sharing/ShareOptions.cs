@@ -25,6 +25,15 @@ namespace AmiShare.Engine.Sharing
 
         /// <summary>The whole new policy document sent with PutKeyPolicy.</summary>
         public string NewPolicy { get; set; }
+
+        /// <summary>Principals the change gives access (grant) or takes it from (revoke), as launch-permission values.</summary>
+        public System.Collections.Generic.IReadOnlyList<string> Principals { get; set; } = new string[0];
+
+        /// <summary>The policy the plan was computed from; ApplyAsync re-reads the policy and, if it changed meanwhile, re-applies the edit to the new text.</summary>
+        internal string BasePolicy { get; set; }
+
+        /// <summary>The edit behind this change (re-run on a policy that changed between plan and apply).</summary>
+        internal System.Action<AmiShare.Engine.Kms.KeyPolicyDocument> Edit { get; set; }
     }
 
     /// <summary>A planned createVolumePermission change on one snapshot (adds and removes go in separate calls, ≤500 each).</summary>
