@@ -283,7 +283,6 @@ namespace AmiShare.Engine.Organizations
                         }
 
                         AmiShareException mapped = MapError(operation, subject, status, code, errorMessage);
-                        mapped.AwsErrorCode = code;
                         mapped.AwsRequestId = requestId;
                         if (requestId != null)
                         {
@@ -379,6 +378,13 @@ namespace AmiShare.Engine.Organizations
 
         /// <summary>Maps one Organizations error answer to the engine's exception (wire-spec.md §5 error table).</summary>
         internal static AmiShareException MapError(string operation, string subject, int status, string code, string message)
+        {
+            AmiShareException mapped = MapErrorCore(operation, subject, status, code, message);
+            mapped.AwsErrorCode = code;
+            return mapped;
+        }
+
+        private static AmiShareException MapErrorCore(string operation, string subject, int status, string code, string message)
         {
             string text = string.IsNullOrEmpty(message) ? code ?? ("HTTP " + status) : message;
             string detail = code != null ? code + ": " + text.TrimEnd('.') : text.TrimEnd('.');
