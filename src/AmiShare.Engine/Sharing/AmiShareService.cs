@@ -13,7 +13,7 @@ namespace AmiShare.Engine.Sharing
     /// AMI happens in <see cref="ApplyAsync"/>. Every public method validates its input before any AWS
     /// call and throws only <see cref="AmiShareException"/> (or OperationCanceledException).
     /// </summary>
-    public sealed class AmiShareService : IDisposable
+    public sealed partial class AmiShareService : IDisposable
     {
         /// <summary>EC2's default quota of public AMIs per account and region (wire-spec.md §3 E20).</summary>
         public const int PublicImageQuota = 5;
@@ -114,56 +114,8 @@ namespace AmiShare.Engine.Sharing
                 return privatePlan;
             }
 
-            ImageInfo image = await _ec2.DescribeImageAsync(id, cancellationToken).ConfigureAwait(false);
-            if (!string.Equals(image.State, "available", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new AmiShareException(
-                    ErrorIds.AmiNotAvailable,
-                    AmiShareErrorKind.InvalidOperation,
-                    $"AMI {id} is in state '{image.State}', not 'available', so it cannot be made public.",
-                    id,
-                    image.State == "pending"
-                        ? "Wait until the AMI is available (Get-EC2Image shows its State), then run the command again."
-                        : "Only an available AMI can be shared; create or copy a new AMI if this one failed or was deregistered.");
-            }
-
-            IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
-            var plan = NewPlan(id, ShareOperation.SetPublic, current);
-            plan.ImageName = image.Name;
-            if (current.Contains(Principal.Everyone))
-            {
-                plan.Unchanged = new[] { Principal.Everyone };
-                ReportPlan(plan);
-                return plan;
-            }
-
-            // Refuse before any write, each with the reason and the fix.
-            var encrypted = image.Snapshots.Where(s => s.Encrypted).Select(s => s.SnapshotId).ToList();
-            if (encrypted.Count > 0)
-            {
-                throw AwsErrorMapper.EncryptedCannotBePublic(id, id, "encrypted: " + string.Join(", ", encrypted), null);
-            }
-
-            if (image.ProductCodes.Count > 0)
-            {
-                throw AwsErrorMapper.ProductCodesCannotBePublic(id, id, "product codes: " + string.Join(", ", image.ProductCodes), null);
-            }
-
-            string blockState = await _ec2.GetImageBlockPublicAccessStateAsync(cancellationToken).ConfigureAwait(false);
-            if (string.Equals(blockState, "block-new-sharing", StringComparison.OrdinalIgnoreCase))
-            {
-                throw AwsErrorMapper.PublicSharingBlocked(id, Region, id, "image block public access state is block-new-sharing", null);
-            }
-
-            int publicCount = await _ec2.CountOwnedPublicImagesAsync(cancellationToken).ConfigureAwait(false);
-            if (publicCount >= PublicImageQuota)
-            {
-                throw AwsErrorMapper.PublicImageQuotaExceeded(id, Region, id, $"the account already has {publicCount} public AMIs here; the default quota is {PublicImageQuota}", null);
-            }
-
-            plan.ToAdd = new[] { Principal.Everyone };
-            ReportPlan(plan);
-            return plan;
+            // The same checks as Test-AmiShareable -Public (AmiShareService.Preflight.cs), so both always agree.
+            return await PlanSetPublicCoreAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<SharePlan> PlanResetAsync(string imageId, CancellationToken cancellationToken)
@@ -201,18 +153,9 @@ namespace AmiShare.Engine.Sharing
                 return result;
             }
 
-            if (plan.IsReset)
-            {
-                await _ec2.ResetLaunchPermissionsAsync(plan.ImageId, cancellationToken).ConfigureAwait(false);
-                result.Removed = plan.Current;
-            }
-            else
-            {
-                await _ec2.ModifyLaunchPermissionsAsync(plan.ImageId, plan.ToAdd, plan.ToRemove, cancellationToken).ConfigureAwait(false);
-                result.Added = plan.ToAdd;
-                result.Removed = plan.ToRemove;
-            }
-
+            // Order (AmiShareService.Preflight.cs): on grant, KMS and snapshots first, then the image write, so
+            // consumers never see an AMI they cannot launch; on revoke, the image write first, then KMS, then snapshots.
+            await ApplyPlanAsync(plan, result, cancellationToken).ConfigureAwait(false);
             result.Changed = true;
             result.LaunchPermissions = plan.Expected;
             return result;
@@ -223,15 +166,15 @@ namespace AmiShare.Engine.Sharing
         /// public): one finding per check (Test-AmiShareable). Reads only; never writes.
         /// </summary>
         public Task<AmiShare.Engine.Preflight.PreflightReport> TestShareableAsync(string imageId, IReadOnlyList<Principal> principals, bool forPublic, ShareOptions options, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+            => TestShareableCoreAsync(imageId, principals, forPublic, options, cancellationToken);
 
         /// <summary>PlanGrantAsync with -IncludeKmsKey / -IncludeSnapshot; runs the preflight first and throws on a Fail.</summary>
         public Task<SharePlan> PlanGrantAsync(string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+            => PlanGrantCoreAsync(imageId, principals, options, cancellationToken);
 
         /// <summary>PlanRevokeAsync with -IncludeKmsKey / -IncludeSnapshot.</summary>
         public Task<SharePlan> PlanRevokeAsync(string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
-            => throw new NotImplementedException();
+            => PlanRevokeCoreAsync(imageId, principals, options, cancellationToken);
 
         /// <summary>
         /// Turns unresolved bare o-…/ou-… principals into full ARNs through Organizations (DescribeOrganization /
