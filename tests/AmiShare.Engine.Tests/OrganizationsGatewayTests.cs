@@ -345,4 +345,13 @@ public sealed class OrganizationsGatewayTests
     [InlineData("AWSOrganizationsNotInUseException", 400, false)]
     public void IsRetryable_CodeAndStatus_Expected(string? code, int status, bool expected) =>
         Assert.Equal(expected, OrganizationsGateway.IsRetryable(code!, status));
+
+    [Fact]
+    public async Task DescribeOrganizationAsync_EndpointNotHttp_InvalidEndpointUrlOnFirstCall()
+    {
+        using var gateway = Gateway(endpoint: "ftp://example.com");
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => gateway.DescribeOrganizationAsync(default));
+        Assert.Equal(ErrorIds.InvalidEndpointUrl, e.ErrorId);
+        Assert.Empty(_handler.Requests);
+    }
 }

@@ -47,17 +47,8 @@ namespace AmiShare.Engine.Organizations
             _reporter = reporter ?? NullShareReporter.Instance;
             SigningRegion = SigningRegionFor(session.Region);
             _endpointText = string.IsNullOrEmpty(session.EndpointUrl) ? DefaultEndpointFor(SigningRegion) : session.EndpointUrl;
-            if (!Uri.TryCreate(_endpointText, UriKind.Absolute, out Uri url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-            {
-                throw new AmiShareException(
-                    ErrorIds.InvalidEndpointUrl,
-                    AmiShareErrorKind.InvalidArgument,
-                    $"The endpoint '{_endpointText}' is not an absolute http or https URL.",
-                    _endpointText,
-                    "Give -EndpointUrl as http://host:port or https://host.");
-            }
-
-            _url = url;
+            // A bad URL is reported on the first Organizations call, so that EC2-only commands are not refused for it here.
+            _url = Uri.TryCreate(_endpointText, UriKind.Absolute, out Uri url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) ? url : null;
             _http = handler != null ? new HttpClient(handler, true) : new HttpClient();
         }
 
@@ -186,6 +177,16 @@ namespace AmiShare.Engine.Organizations
 
         private async Task<JsonDocument> CallAsync(string operation, string subject, Dictionary<string, object> body, CancellationToken cancellationToken)
         {
+            if (_url == null)
+            {
+                throw new AmiShareException(
+                    ErrorIds.InvalidEndpointUrl,
+                    AmiShareErrorKind.InvalidArgument,
+                    $"The endpoint '{_endpointText}' is not an absolute http or https URL.",
+                    _endpointText,
+                    "Give -EndpointUrl as http://host:port or https://host.");
+            }
+
             byte[] payload = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(body));
             for (int attempt = 1; ; attempt++)
             {
