@@ -107,7 +107,7 @@ $images | Grant-AmiLaunchPermission -AccountId 111122223333", ec2Dll, Web, Agent
 
         var warning = Assert.Single(r.Warnings);
         Assert.Contains("111122223333", warning);
-        Assert.Contains(OrgArn, warning);
+        Assert.Contains("organization o-abc1234567", warning);
         Assert.Equal(new[] { "OrganizationArn:" + OrgArn }, t.PermissionsOf(Agent));
     }
 

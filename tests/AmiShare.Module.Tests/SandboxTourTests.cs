@@ -18,7 +18,8 @@ public sealed class SandboxTourTests
         Assert.Contains("cannot be made public because it has encrypted snapshots", text);
         Assert.Contains("Recommendation:", text);
         Assert.Contains("WARNING: Account 444455556666", text);
-        Assert.Contains("organization arn:aws:organizations::123456789012:organization/o-abc1234567", text);
+        Assert.Contains("keeps launch access", text);
+        Assert.Contains("organization o-abc1234567", text);
         Assert.Contains("encrypted with the AWS managed key aws/ebs", text);
         Assert.Contains("Caught: AmiNotFound,AmiShare.Commands.GrantAmiLaunchPermissionCommand", text);
         Assert.DoesNotContain("owner-secret", text);

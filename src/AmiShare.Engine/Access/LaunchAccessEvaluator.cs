@@ -192,7 +192,10 @@ namespace AmiShare.Engine.Access
         public async Task<IReadOnlyList<string>> RevokeWarningsAsync(string imageId, SharePlan plan, CancellationToken cancellationToken)
         {
             var warnings = new List<string>();
-            List<Principal> removedAccounts = plan.ToRemove.Where(p => p.Type == PrincipalType.Account).ToList();
+            // Accounts asked to be revoked: those with a direct permission (removed now) and those without one
+            // (nothing to remove) — either may still launch through an organization, OU or 'all' that stays.
+            List<Principal> removedAccounts = plan.ToRemove.Concat(plan.Unchanged).Where(p => p.Type == PrincipalType.Account).Distinct().ToList();
+            var notGranted = new HashSet<Principal>(plan.Unchanged);
             IReadOnlyList<Principal> remaining = plan.Expected;
             bool anyIndirect = remaining.Any(p => p.Type == PrincipalType.Organization || p.Type == PrincipalType.OrganizationalUnit || p.Type == PrincipalType.Public);
             if (removedAccounts.Count == 0 || !anyIndirect)
@@ -208,9 +211,11 @@ namespace AmiShare.Engine.Access
                 var text = new List<string>();
                 if (kept.Count > 0)
                 {
-                    text.Add(
-                        $"Account {account.Value} keeps launch access to {imageId} through {string.Join(" and ", kept.Select(DescribeGrant))} that the AMI is still shared with; " +
-                        "EC2 reported success for the revoke. " + Fixes(kept));
+                    text.Add(notGranted.Contains(account)
+                        ? $"Account {account.Value} has no launch permission of its own on {imageId} to revoke, and keeps launch access through " +
+                          $"{string.Join(" and ", kept.Select(DescribeGrant))} that the AMI is shared with. " + Fixes(kept)
+                        : $"Account {account.Value} keeps launch access to {imageId} through {string.Join(" and ", kept.Select(DescribeGrant))} that the AMI is still shared with; " +
+                          "EC2 reported success for the revoke. " + Fixes(kept));
                 }
 
                 if (evaluation.Unchecked.Count > 0)

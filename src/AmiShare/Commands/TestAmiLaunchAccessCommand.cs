@@ -44,34 +44,30 @@ namespace AmiShare.Commands
                 }
             }
 
+            if (accounts.Count == 0)
+            {
+                return;
+            }
+
             foreach (var image in ValidImages())
             {
                 string imageId = image.Key;
                 AmiShareService service = image.Value;
-                foreach (string account in accounts)
+                try
                 {
-                    try
+                    foreach (LaunchAccessResult result in Run(ct => service.TestLaunchAccessAsync(imageId, accounts, ct)))
                     {
-                        LaunchAccessResult result = Run(ct => service.TestLaunchAccessAsync(imageId, account, ct));
                         if (!string.IsNullOrEmpty(result.Caveat))
                         {
                             WriteWarning(result.Caveat);
                         }
 
-                        if (Quiet)
-                        {
-                            WriteObject(result.CanLaunch);
-                        }
-                        else
-                        {
-                            WriteObject(AmiLaunchAccess.From(result));
-                        }
+                        WriteObject(Quiet ? (object)result.CanLaunch : AmiLaunchAccess.From(result));
                     }
-                    catch (AmiShareException e)
-                    {
-                        WriteItemError(e, imageId);
-                        break;
-                    }
+                }
+                catch (AmiShareException e)
+                {
+                    WriteItemError(e, imageId);
                 }
             }
         }
