@@ -141,8 +141,8 @@ public sealed record PsResult(
         }
     }
 
-    /// <summary>The first error's text as PowerShell shows it (ErrorDetails message, else the exception's).</summary>
-    public string FirstErrorText => AllErrors.Count == 0 ? string.Empty : AllErrors[0].ToString();
+    /// <summary>The first error as pwsh 7 shows it: the message, then the recommended action when there is one.</summary>
+    public string FirstErrorText => AllErrors.Count == 0 ? string.Empty : (AllErrors[0] + " " + AllErrors[0].ErrorDetails?.RecommendedAction).TrimEnd();
 
     public PsResult ThrowIfErrors()
     {

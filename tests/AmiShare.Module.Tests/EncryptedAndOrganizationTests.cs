@@ -160,6 +160,21 @@ public sealed class EncryptedAndOrganizationTests
     }
 
     [Fact]
+    public async Task Revoke_AccountWithoutDirectPermissionButInSharedOu_WarnsItKeepsAccess_AndWritesNothing()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -OrganizationalUnitArn $args[1]", Agent, EngineeringOu).ThrowIfErrors();
+        int writes = t.Log.MutatingCount;
+
+        var r = t.Run("Revoke-AmiLaunchPermission $args[0] -AccountId 444455556666", Agent).ThrowIfErrors();
+
+        var warning = Assert.Single(r.Warnings);
+        Assert.Contains("444455556666 has no launch permission of its own", warning);
+        Assert.Contains("ou-ab12-11111111", warning);
+        Assert.Equal(writes, t.Log.MutatingCount);
+    }
+
+    [Fact]
     public async Task Revoke_AccountOutsideTheSharedOu_GetsNoWarning()
     {
         await using var t = await StartAsync();

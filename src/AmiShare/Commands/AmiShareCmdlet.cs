@@ -266,9 +266,11 @@ namespace AmiShare.Commands
         private bool ShowsRecommendation()
         {
             object table = SessionState?.PSVariable.GetValue("PSVersionTable");
-            if (table is System.Collections.IDictionary dict && dict["PSVersion"] is Version version)
+            // $PSVersionTable.PSVersion is a System.Version on 5.1 and a SemanticVersion on 7: read Major either way.
+            object version = (table as System.Collections.IDictionary)?["PSVersion"];
+            if (version?.GetType().GetProperty("Major")?.GetValue(version) is int major)
             {
-                return version.Major >= 7;
+                return major >= 7;
             }
 
             return false;
