@@ -50,12 +50,11 @@ Step "Share with a whole organization, and with an OU given by its bare id (reso
 Grant-AmiLaunchPermission -ImageId $agent -OrganizationArn $org -PassThru | Out-Default
 Grant-AmiLaunchPermission -ImageId $web -Principal ou-ab12-11111111 -PassThru | Out-Default
 
+Step "Revoke an account that the shared OU still covers: EC2 says yes, but access stays (warning)"
+Revoke-AmiLaunchPermission -ImageId $web -AccountId 444455556666 -PassThru | Out-Default
+
 Step "Who can launch, and through what? (Test-AmiLaunchAccess reads the OU tree)"
 Test-AmiLaunchAccess -ImageId $web -AccountId 111122223333, 444455556666, 555566667777 | Out-Default
-
-Step "Revoke an account that the shared OU still covers: EC2 says yes, but access stays (warning)"
-Grant-AmiLaunchPermission -ImageId $web -AccountId 444455556666
-Revoke-AmiLaunchPermission -ImageId $web -AccountId 444455556666 -PassThru | Out-Default
 Revoke-AmiLaunchPermission -ImageId $web -Principal ou-ab12-11111111 -PassThru | Out-Default
 
 Step "Revoke an account while the whole organization still covers it"
