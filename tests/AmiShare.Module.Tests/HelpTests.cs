@@ -97,6 +97,19 @@ foreach ($n in (Get-Command $args[0]).Parameters.Keys) {
         Assert.True(missing.Count == 0, $"{name}: parameters without a description in Get-Help -Full: {string.Join(", ", missing)}");
     }
 
+    [Theory]
+    [MemberData(nameof(ExportedCmdlets))]
+    public void GetHelpFull_DocumentsNoParameterTheCmdletLacks(string name)
+    {
+        using var ps = new ModuleSession();
+        var r = ps.Invoke(@"$known = @((Get-Command $args[0]).Parameters.Keys)
+foreach ($p in @((Get-Help $args[0] -Full).Parameters.Parameter)) {
+    if ($known -notcontains $p.Name) { $p.Name }
+}", name).ThrowIfErrors();
+        var extra = r.Output.Select(o => o.ToString()).ToList();
+        Assert.True(extra.Count == 0, $"{name}: help documents parameters the cmdlet does not have: {string.Join(", ", extra)}");
+    }
+
     [Fact]
     public void AboutAmiShare_IsFound_AndNamesTheErrorIds()
     {

@@ -11,6 +11,40 @@ BeforeAll {
     function Get-Principal([string] $ImageId, [string] $Region = 'us-east-1') {
         @(Get-AmiLaunchPermission -ImageId $ImageId -Region $Region -EndpointUrl $script:Endpoint | ForEach-Object { $_.Principal })
     }
+
+    # Raw reads of the emulator's state (no AWS.Tools needed). The emulator takes the access key from the
+    # SigV4 Authorization header and does not check the signature.
+    function Get-AuthHeader([string] $Service) {
+        $now = [DateTime]::UtcNow
+        @{
+            'X-Amz-Date'    = $now.ToString("yyyyMMdd'T'HHmmss'Z'")
+            'Authorization' = "AWS4-HMAC-SHA256 Credential=AKIAAMISHAREOWNER001/$($now.ToString('yyyyMMdd'))/us-east-1/$Service/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+        }
+    }
+
+    function Get-ResponseText($Response) {
+        if ($Response.Content -is [byte[]]) { [Text.Encoding]::UTF8.GetString($Response.Content) } else { [string] $Response.Content }
+    }
+
+    function Get-KeyPolicy([string] $KeyId = '1234abcd-12ab-34cd-56ef-1234567890ab') {
+        $headers = Get-AuthHeader 'kms'
+        $headers['X-Amz-Target'] = 'TrentService.GetKeyPolicy'
+        $body = '{"KeyId":"' + $KeyId + '","PolicyName":"default"}'
+        $r = Invoke-WebRequest -Uri $script:Endpoint -Method Post -Headers $headers -Body $body `
+            -ContentType 'application/x-amz-json-1.1' -UseBasicParsing
+        (Get-ResponseText $r | ConvertFrom-Json).Policy
+    }
+
+    function Get-PolicyStatement([string] $Policy) {
+        @(($Policy | ConvertFrom-Json).Statement)
+    }
+
+    function Get-SnapshotAccount([string] $SnapshotId) {
+        $uri = "$($script:Endpoint)/?Action=DescribeSnapshotAttribute&Version=2016-11-15&Attribute=createVolumePermission&SnapshotId=$SnapshotId"
+        $r = Invoke-WebRequest -Uri $uri -Method Get -Headers (Get-AuthHeader 'ec2') -UseBasicParsing
+        $xml = [xml] (Get-ResponseText $r)
+        @($xml.GetElementsByTagName('userId') | ForEach-Object { $_.InnerText })
+    }
 }
 
 AfterAll {
@@ -102,9 +136,98 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
             Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
         }
 
-        It 'shares an AMI encrypted with a customer managed key' {
-            Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -EndpointUrl $Endpoint
+        It 'shares an AMI encrypted with a customer managed key, warning that the account cannot use the key' {
+            Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -EndpointUrl $Endpoint `
+                -WarningVariable w -WarningAction SilentlyContinue
             Get-Principal $Demo.CmkEncrypted | Should -Be @('111122223333')
+            "$w" | Should -Match '111122223333'
+            "$w" | Should -Match '-IncludeKmsKey'
+        }
+
+        It 'shares with an organization given by its bare id' {
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -Principal o-abc1234567 -EndpointUrl $Endpoint
+            Get-Principal $Demo.TwoSnapshots | Should -Be @($Demo.OrganizationArn)
+        }
+
+        It 'shares with an OU given by its bare id, through -OrganizationalUnitArn too' {
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -OrganizationalUnitArn ou-ab12-11111111 -EndpointUrl $Endpoint
+            Get-Principal $Demo.TwoSnapshots | Should -Be @($Demo.EngineeringOuArn)
+        }
+    }
+
+    Context '-IncludeKmsKey' {
+        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+
+        It 'adds the account root to the AmiShareAccounts statement and keeps the other statements' {
+            $before = Get-PolicyStatement (Get-KeyPolicy)
+            Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -IncludeKmsKey -EndpointUrl $Endpoint `
+                -WarningVariable w -WarningAction SilentlyContinue
+            $w.Count | Should -Be 0
+            $after = Get-PolicyStatement (Get-KeyPolicy)
+            $managed = @($after | Where-Object Sid -EQ 'AmiShareAccounts')
+            $managed.Count | Should -Be 1
+            @($managed[0].Principal.AWS) | Should -Be @('arn:aws:iam::111122223333:root')
+            @($managed[0].Action) | Should -Contain 'kms:CreateGrant'
+            @($managed[0].Action) | Should -Contain 'kms:Decrypt'
+            $foreign = @($after | Where-Object { $_.Sid -notlike 'AmiShare*' })
+            ($foreign | ConvertTo-Json -Depth 10) | Should -Be ($before | ConvertTo-Json -Depth 10)
+        }
+
+        It 'writes one aws:PrincipalOrgPaths statement for an OU, and changes nothing the second time' {
+            Grant-AmiLaunchPermission $Demo.CmkEncrypted -OrganizationalUnitArn $Demo.EngineeringOuArn -IncludeKmsKey -EndpointUrl $Endpoint
+            $policy = Get-KeyPolicy
+            $ou = @(Get-PolicyStatement $policy | Where-Object Sid -EQ 'AmiShareOrganizationalUnits')
+            $ou.Count | Should -Be 1
+            $ou[0].Principal | Should -Be '*'
+            @($ou[0].Condition.'ForAnyValue:StringLike'.'aws:PrincipalOrgPaths') | Should -Be @('o-abc1234567/r-ab12/ou-ab12-11111111/*')
+
+            $r = Grant-AmiLaunchPermission $Demo.CmkEncrypted -OrganizationalUnitArn $Demo.EngineeringOuArn -IncludeKmsKey -PassThru -EndpointUrl $Endpoint
+            $r.Changed | Should -BeFalse
+            Get-KeyPolicy | Should -BeExactly $policy
+        }
+
+        It 'writes an aws:PrincipalOrgID statement for an organization given by its bare id' {
+            Grant-AmiLaunchPermission $Demo.CmkEncrypted -Principal o-abc1234567 -IncludeKmsKey -EndpointUrl $Endpoint
+            $org = @(Get-PolicyStatement (Get-KeyPolicy) | Where-Object Sid -EQ 'AmiShareOrganizations')
+            @($org[0].Condition.StringEquals.'aws:PrincipalOrgID') | Should -Be @('o-abc1234567')
+            Get-Principal $Demo.CmkEncrypted | Should -Be @($Demo.OrganizationArn)
+        }
+
+        It 'changes neither the AMI nor the key policy with -WhatIf' {
+            $before = Get-KeyPolicy
+            Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -IncludeKmsKey -WhatIf -EndpointUrl $Endpoint
+            Get-KeyPolicy | Should -BeExactly $before
+            Get-Principal $Demo.CmkEncrypted | Should -BeNullOrEmpty
+        }
+
+        It 'still refuses an AMI encrypted with aws/ebs, before any write' {
+            { Grant-AmiLaunchPermission $Demo.AwsEbsEncrypted -AccountId 111122223333 -IncludeKmsKey -EndpointUrl $Endpoint -ErrorAction Stop } |
+                Should -Throw -ErrorId "EncryptedWithAwsManagedKey,$Id"
+            Get-Principal $Demo.AwsEbsEncrypted | Should -BeNullOrEmpty
+        }
+    }
+
+    Context '-IncludeSnapshot' {
+        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+
+        It 'gives both accounts createVolumePermission on every snapshot of the AMI' {
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 111122223333, 444455556666 -IncludeSnapshot -EndpointUrl $Endpoint
+            foreach ($snapshot in 'snap-0a1b2c3d4e5f60005', 'snap-0a1b2c3d4e5f60015') {
+                @(Get-SnapshotAccount $snapshot | Sort-Object) | Should -Be @('111122223333', '444455556666')
+            }
+        }
+
+        It 'leaves an OU out of the snapshots with a warning that names it' {
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -Principal 111122223333, $Demo.FinanceOuArn -IncludeSnapshot -EndpointUrl $Endpoint `
+                -WarningVariable w -WarningAction SilentlyContinue
+            "$w" | Should -Match ([regex]::Escape($Demo.FinanceOuArn))
+            Get-SnapshotAccount 'snap-0a1b2c3d4e5f60005' | Should -Be @('111122223333')
+            @(Get-Principal $Demo.TwoSnapshots).Count | Should -Be 2
+        }
+
+        It 'gives no snapshot access without -IncludeSnapshot' {
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 111122223333 -EndpointUrl $Endpoint
+            @(Get-SnapshotAccount 'snap-0a1b2c3d4e5f60005') | Should -BeNullOrEmpty
         }
     }
 
@@ -116,10 +239,12 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
                 Should -Throw -ErrorId "InvalidPrincipal,$Id"
         }
 
-        It 'refuses a bare organization id and shows the ARN form' {
-            $e = { Grant-AmiLaunchPermission $Demo.Unencrypted -Principal o-abc1234567 -EndpointUrl $Endpoint } |
+        It 'refuses a bare organization id when Organizations cannot be read, and shows the ARN form' {
+            # The third-party account of the demo world is in no organization.
+            $e = { Grant-AmiLaunchPermission $Demo.NotOwned -Principal o-abc1234567 -EndpointUrl $Endpoint `
+                    -AccessKey AKIAAMISHARETHIRD0001 -SecretKey third-secret -ErrorAction Stop } |
                 Should -Throw -ErrorId "InvalidPrincipal,$Id" -PassThru
-            $e.Exception.Message | Should -Match 'arn:aws:organizations::'
+            "$($e.Exception.Message) $($e.ErrorDetails.RecommendedAction)" | Should -Match 'arn:aws:organizations::'
         }
 
         It 'refuses an OU ARN given to -AccountId' {

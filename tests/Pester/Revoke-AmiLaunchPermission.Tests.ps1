@@ -11,6 +11,36 @@ BeforeAll {
     function Get-Principal([string] $ImageId) {
         @(Get-AmiLaunchPermission -ImageId $ImageId -EndpointUrl $script:Endpoint | ForEach-Object { $_.Principal })
     }
+
+    # Raw reads of the emulator's state (no AWS.Tools needed). The emulator takes the access key from the
+    # SigV4 Authorization header and does not check the signature.
+    function Get-AuthHeader([string] $Service) {
+        $now = [DateTime]::UtcNow
+        @{
+            'X-Amz-Date'    = $now.ToString("yyyyMMdd'T'HHmmss'Z'")
+            'Authorization' = "AWS4-HMAC-SHA256 Credential=AKIAAMISHAREOWNER001/$($now.ToString('yyyyMMdd'))/us-east-1/$Service/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
+        }
+    }
+
+    function Get-ResponseText($Response) {
+        if ($Response.Content -is [byte[]]) { [Text.Encoding]::UTF8.GetString($Response.Content) } else { [string] $Response.Content }
+    }
+
+    function Get-KeyPolicy([string] $KeyId = '1234abcd-12ab-34cd-56ef-1234567890ab') {
+        $headers = Get-AuthHeader 'kms'
+        $headers['X-Amz-Target'] = 'TrentService.GetKeyPolicy'
+        $body = '{"KeyId":"' + $KeyId + '","PolicyName":"default"}'
+        $r = Invoke-WebRequest -Uri $script:Endpoint -Method Post -Headers $headers -Body $body `
+            -ContentType 'application/x-amz-json-1.1' -UseBasicParsing
+        (Get-ResponseText $r | ConvertFrom-Json).Policy
+    }
+
+    function Get-SnapshotAccount([string] $SnapshotId) {
+        $uri = "$($script:Endpoint)/?Action=DescribeSnapshotAttribute&Version=2016-11-15&Attribute=createVolumePermission&SnapshotId=$SnapshotId"
+        $r = Invoke-WebRequest -Uri $uri -Method Get -Headers (Get-AuthHeader 'ec2') -UseBasicParsing
+        $xml = [xml] (Get-ResponseText $r)
+        @($xml.GetElementsByTagName('userId') | ForEach-Object { $_.InnerText })
+    }
 }
 
 AfterAll {
@@ -83,8 +113,65 @@ Describe 'Revoke-AmiLaunchPermission' -Tag CI {
             Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint `
                 -WarningVariable kept -WarningAction SilentlyContinue
             $kept.Count | Should -Be 1
-            "$($kept[0])" | Should -Match ([regex]::Escape($Demo.EngineeringOuArn))
+            "$($kept[0])" | Should -Match 'keeps launch access'
+            "$($kept[0])" | Should -Match 'ou-ab12-11111111'
+            "$($kept[0])" | Should -Match ([regex]::Escape('path o-abc1234567/r-ab12/ou-ab12-11111111/'))
             Get-Principal $Demo.Unencrypted | Should -Not -Contain '111122223333'
+        }
+
+        It 'does not warn for an account outside the OU the AMI stays shared with' {
+            Grant-AmiLaunchPermission $Demo.Unencrypted -OrganizationalUnitArn $Demo.EngineeringOuArn -EndpointUrl $Endpoint
+            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 555566667777 -EndpointUrl $Endpoint
+            Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId 555566667777 -EndpointUrl $Endpoint `
+                -WarningVariable kept -WarningAction SilentlyContinue
+            $kept.Count | Should -Be 0
+        }
+
+        It 'warns through the organization when the AMI stays shared with it' {
+            Grant-AmiLaunchPermission $Demo.Unencrypted -OrganizationArn $Demo.OrganizationArn -EndpointUrl $Endpoint
+            Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId 444455556666 -EndpointUrl $Endpoint `
+                -WarningVariable kept -WarningAction SilentlyContinue
+            "$kept" | Should -Match 'organization o-abc1234567'
+        }
+
+        It 'removes an OU given by its bare id' {
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -OrganizationalUnitArn $Demo.FinanceOuArn -EndpointUrl $Endpoint
+            Revoke-AmiLaunchPermission $Demo.TwoSnapshots -Principal ou-ab12-22222222 -EndpointUrl $Endpoint
+            Get-Principal $Demo.TwoSnapshots | Should -BeNullOrEmpty
+        }
+
+        It 'takes with -IncludeKmsKey only that account out of the AmiShare key statement' {
+            Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333, 444455556666 -IncludeKmsKey -EndpointUrl $Endpoint
+            $before = @(($(Get-KeyPolicy) | ConvertFrom-Json).Statement)
+            Revoke-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -IncludeKmsKey -EndpointUrl $Endpoint
+            $after = @(($(Get-KeyPolicy) | ConvertFrom-Json).Statement)
+            @(($after | Where-Object Sid -EQ 'AmiShareAccounts').Principal.AWS) | Should -Be @('arn:aws:iam::444455556666:root')
+            (@($after | Where-Object { $_.Sid -notlike 'AmiShare*' }) | ConvertTo-Json -Depth 10) |
+                Should -Be (@($before | Where-Object { $_.Sid -notlike 'AmiShare*' }) | ConvertTo-Json -Depth 10)
+            Get-Principal $Demo.CmkEncrypted | Should -Be @('444455556666')
+        }
+
+        It 'removes the OU statement with -IncludeKmsKey when its last OU goes' {
+            Grant-AmiLaunchPermission $Demo.CmkEncrypted -OrganizationalUnitArn $Demo.PlatformOuArn -IncludeKmsKey -EndpointUrl $Endpoint
+            Get-KeyPolicy | Should -Match 'AmiShareOrganizationalUnits'
+            Revoke-AmiLaunchPermission $Demo.CmkEncrypted -OrganizationalUnitArn $Demo.PlatformOuArn -IncludeKmsKey -EndpointUrl $Endpoint
+            Get-KeyPolicy | Should -Not -Match 'AmiShareOrganizationalUnits'
+            Get-KeyPolicy | Should -Not -Match 'ou-ab12-33333333'
+        }
+
+        It 'leaves the key policy alone without -IncludeKmsKey' {
+            Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -IncludeKmsKey -EndpointUrl $Endpoint
+            $policy = Get-KeyPolicy
+            Revoke-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -EndpointUrl $Endpoint
+            Get-KeyPolicy | Should -BeExactly $policy
+        }
+
+        It 'takes with -IncludeSnapshot the account out of the snapshot permissions' {
+            Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 111122223333, 444455556666 -IncludeSnapshot -EndpointUrl $Endpoint
+            Revoke-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 111122223333 -IncludeSnapshot -EndpointUrl $Endpoint
+            foreach ($snapshot in 'snap-0a1b2c3d4e5f60005', 'snap-0a1b2c3d4e5f60015') {
+                Get-SnapshotAccount $snapshot | Should -Be @('444455556666')
+            }
         }
 
         It 'does not warn when nothing else covers the account' {
@@ -107,8 +194,10 @@ Describe 'Revoke-AmiLaunchPermission' -Tag CI {
                 Should -Throw -ErrorId "InvalidPrincipal,$Id"
         }
 
-        It 'refuses a bare OU id' {
-            { Revoke-AmiLaunchPermission $Demo.Unencrypted -Principal ou-ab12-11111111 -EndpointUrl $Endpoint } |
+        It 'refuses a bare OU id when Organizations cannot be read' {
+            # The third-party account of the demo world is in no organization.
+            { Revoke-AmiLaunchPermission $Demo.NotOwned -Principal ou-ab12-11111111 -EndpointUrl $Endpoint `
+                    -AccessKey AKIAAMISHARETHIRD0001 -SecretKey third-secret -ErrorAction Stop } |
                 Should -Throw -ErrorId "InvalidPrincipal,$Id"
         }
 

@@ -1,0 +1,153 @@
+# Test-AmiShareable against the emulator's demo world (see TestHelpers.psm1).
+# The cmdlet only reads, so one emulator serves the whole file; the tests that share first start their own.
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Set-AmiShareTestEnvironment
+    Import-AmiShareModule
+    $script:Demo = Get-AmiShareDemo
+    $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+    $script:Id = 'AmiShare.Commands.TestAmiShareableCommand'
+}
+
+AfterAll {
+    Stop-AmiShareEmulator
+    Restore-AmiShareTestEnvironment
+}
+
+Describe 'Test-AmiShareable' -Tag CI {
+    Context 'findings' {
+        It 'writes AmiShare.AmiShareFinding objects with Check, Status, Detail and Remedy' {
+            $f = @(Test-AmiShareable $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint)
+            $f.Count | Should -BeGreaterThan 0
+            $f[0].PSObject.TypeNames | Should -Contain 'AmiShare.AmiShareFinding'
+            $f.Check | Should -Contain 'Ownership'
+            $f.Check | Should -Contain 'State'
+            $f | ForEach-Object { $_.Status | Should -BeIn @('Pass', 'Warn', 'Fail') }
+            $f | ForEach-Object { $_.ImageId | Should -Be $Demo.Unencrypted }
+        }
+
+        It 'passes every check for an unencrypted AMI and an account' {
+            @(Test-AmiShareable $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint | Where-Object Status -NE 'Pass') |
+                Should -BeNullOrEmpty
+        }
+
+        It 'warns that an account cannot use the customer managed key, naming -IncludeKmsKey' {
+            $access = @(Test-AmiShareable $Demo.CmkEncrypted -AccountId 111122223333 -EndpointUrl $Endpoint | Where-Object Check -EQ 'KmsKeyAccess')
+            $access.Count | Should -Be 1
+            $access[0].Status | Should -Be 'Warn'
+            $access[0].Principal | Should -Be '111122223333'
+            $access[0].Remedy | Should -Match '-IncludeKmsKey'
+        }
+
+        It 'counts missing key access as fixed with -IncludeKmsKey' {
+            @(Test-AmiShareable $Demo.CmkEncrypted -AccountId 111122223333 -IncludeKmsKey -EndpointUrl $Endpoint |
+                Where-Object Status -NE 'Pass') | Should -BeNullOrEmpty
+        }
+
+        It 'fails an AMI encrypted with aws/ebs with EncryptedWithAwsManagedKey and the copy remedy' {
+            $fail = @(Test-AmiShareable $Demo.AwsEbsEncrypted -AccountId 111122223333 -EndpointUrl $Endpoint | Where-Object Status -EQ 'Fail')
+            $fail.Count | Should -Be 1
+            $fail[0].Check | Should -Be 'KmsKeyManager'
+            $fail[0].ErrorId | Should -Be 'EncryptedWithAwsManagedKey'
+            $fail[0].Remedy | Should -Match 'Copy-EC2Image'
+        }
+
+        It 'fails the Ownership check for an AMI of another account' {
+            $own = Test-AmiShareable $Demo.NotOwned -AccountId 111122223333 -EndpointUrl $Endpoint | Where-Object Check -EQ 'Ownership'
+            $own.Status | Should -Be 'Fail'
+            $own.ErrorId | Should -Be 'AmiNotOwned'
+        }
+
+        It 'warns with -IncludeSnapshot that an OU cannot get snapshot access' {
+            $w = @(Test-AmiShareable $Demo.TwoSnapshots -Principal 444455556666, $Demo.FinanceOuArn -IncludeSnapshot -EndpointUrl $Endpoint |
+                Where-Object Check -EQ 'SnapshotSharing')
+            $w.Count | Should -Be 1
+            $w[0].Status | Should -Be 'Warn'
+            $w[0].Detail | Should -Match ([regex]::Escape($Demo.FinanceOuArn))
+        }
+
+        It 'resolves a bare OU id through Organizations' {
+            $f = @(Test-AmiShareable $Demo.CmkEncrypted -Principal ou-ab12-11111111 -EndpointUrl $Endpoint | Where-Object Check -EQ 'KmsKeyAccess')
+            $f[0].Principal | Should -Be $Demo.EngineeringOuArn
+        }
+
+        It 'reports one finding per snapshot of an AMI with two snapshots' {
+            $snap = @(Test-AmiShareable $Demo.TwoSnapshots -EndpointUrl $Endpoint | Where-Object Check -EQ 'SnapshotEncryption')
+            @($snap.Resource | Sort-Object) | Should -Be @('snap-0a1b2c3d4e5f60005', 'snap-0a1b2c3d4e5f60015')
+        }
+    }
+
+    Context 'public' {
+        It 'fails <Name> with <ErrorId>' -TestCases @(
+            @{ Name = 'an encrypted AMI'; ImageId = 'ami-0a1b2c3d4e5f60002'; Region = 'us-east-1'; ErrorId = 'EncryptedSnapshotsCannotBePublic' }
+            @{ Name = 'a Marketplace AMI'; ImageId = 'ami-0a1b2c3d4e5f60004'; Region = 'us-east-1'; ErrorId = 'ProductCodesCannotBePublic' }
+            @{ Name = 'an AMI where block public access is on'; ImageId = 'ami-0a1b2c3d4e5f60006'; Region = 'eu-west-1'; ErrorId = 'PublicSharingBlocked' }
+        ) {
+            param($Name, $ImageId, $Region, $ErrorId)
+            $fail = @(Test-AmiShareable $ImageId -Public -Region $Region -EndpointUrl $Endpoint | Where-Object Status -EQ 'Fail')
+            $fail.ErrorId | Should -Contain $ErrorId
+            ($fail | Where-Object ErrorId -EQ $ErrorId).Remedy | Should -Not -BeNullOrEmpty
+        }
+
+        It 'names DisableImageBlockPublicAccess in the block public access remedy' {
+            $bpa = Test-AmiShareable $Demo.EuWest -Public -Region eu-west-1 -EndpointUrl $Endpoint | Where-Object Check -EQ 'BlockPublicAccess'
+            $bpa.Remedy | Should -Match 'DisableImageBlockPublicAccess'
+        }
+
+        It 'warns about the two-year deprecation of a public AMI' {
+            $dep = Test-AmiShareable $Demo.Unencrypted -Public -EndpointUrl $Endpoint | Where-Object Check -EQ 'Deprecation'
+            $dep.Status | Should -Be 'Warn'
+        }
+    }
+
+    Context '-Quiet' {
+        It 'returns <Expected> for <Name>' -TestCases @(
+            @{ Name = 'an unencrypted AMI and an account'; ImageId = 'ami-0a1b2c3d4e5f60001'; Public = $false; Expected = $true }
+            @{ Name = 'a CMK AMI (warnings do not count)'; ImageId = 'ami-0a1b2c3d4e5f60002'; Public = $false; Expected = $true }
+            @{ Name = 'an aws/ebs AMI'; ImageId = 'ami-0a1b2c3d4e5f60003'; Public = $false; Expected = $false }
+            @{ Name = 'a Marketplace AMI made public'; ImageId = 'ami-0a1b2c3d4e5f60004'; Public = $true; Expected = $false }
+        ) {
+            param($Name, $ImageId, $Public, $Expected)
+            $r = @(Test-AmiShareable $ImageId -AccountId 111122223333 -Public:$Public -Quiet -EndpointUrl $Endpoint)
+            $r.Count | Should -Be 1
+            $r[0] | Should -BeOfType [bool]
+            $r[0] | Should -Be $Expected
+        }
+
+        It 'returns one answer per AMI from the pipeline' {
+            $r = @($Demo.Unencrypted, $Demo.AwsEbsEncrypted | Test-AmiShareable -AccountId 111122223333 -Quiet -EndpointUrl $Endpoint)
+            $r | Should -Be @($true, $false)
+        }
+    }
+
+    Context 'no writes and errors' {
+        It 'makes no change' {
+            Test-AmiShareable $Demo.CmkEncrypted -AccountId 111122223333 -IncludeKmsKey -IncludeSnapshot -EndpointUrl $Endpoint | Out-Null
+            @(Get-AmiLaunchPermission $Demo.CmkEncrypted -EndpointUrl $Endpoint) | Should -BeNullOrEmpty
+        }
+
+        It 'writes AmiNotFound for an unknown AMI and goes on' {
+            $r = @(Test-AmiShareable $Demo.Missing, $Demo.Unencrypted -AccountId 111122223333 -Quiet -EndpointUrl $Endpoint `
+                -ErrorVariable err -ErrorAction SilentlyContinue)
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "AmiNotFound,$Id"
+            $r | Should -Be @($true)
+        }
+
+        It 'writes InvalidPrincipal for a malformed account id' {
+            Test-AmiShareable $Demo.Unencrypted -AccountId 12345 -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "InvalidPrincipal,$Id"
+        }
+    }
+
+    Context 'after a share' {
+        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+
+        It 'passes key access once Grant -IncludeKmsKey has run' {
+            Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -IncludeKmsKey -EndpointUrl $Endpoint
+            $access = Test-AmiShareable $Demo.CmkEncrypted -AccountId 111122223333 -EndpointUrl $Endpoint | Where-Object Check -EQ 'KmsKeyAccess'
+            $access.Status | Should -Be 'Pass'
+            $access.Detail | Should -Match 'AmiShareAccounts'
+        }
+    }
+}
