@@ -19,6 +19,8 @@ namespace AmiShare.Engine.Gateways
         private readonly IShareReporter _reporter;
         private readonly string _endpoint;
 
+        private SdkCall _calls;
+
         public Ec2Gateway(AwsSession session, IShareReporter reporter)
             : this(CreateClient(session), session.Region, session.EndpointUrl, reporter)
         {
@@ -270,43 +272,14 @@ namespace AmiShare.Engine.Gateways
 
         public void Dispose() => _client.Dispose();
 
-        /// <summary>The verbose line for one call, AWS.Tools-shaped.</summary>
-        internal string DescribeCall(string operation, string imageId)
-        {
-            string text = "Invoking EC2 " + operation + (imageId != null ? " for " + imageId : string.Empty) + " in region '" + Region + "'";
-            return _endpoint != null ? text + " on endpoint '" + _endpoint + "'" : text;
-        }
+        /// <summary>The verbose line for one call (AWS.Tools-shaped).</summary>
+        internal string DescribeCall(string operation, string target) => Calls.Describe(operation, target);
 
-        private async Task<T> Call<T>(string operation, string imageId, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+        private SdkCall Calls => _calls ?? (_calls = new SdkCall("EC2", Region, _endpoint, _reporter, (e, operation, target) => AwsErrorMapper.Map(e, operation, target, Region, _endpoint)));
+
+        private Task<T> Call<T>(string operation, string target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
             where T : AmazonWebServiceResponse
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _reporter.Verbose(DescribeCall(operation, imageId));
-            try
-            {
-                T response = await call(cancellationToken).ConfigureAwait(false);
-                if (response?.ResponseMetadata?.RequestId != null)
-                {
-                    _reporter.Debug($"EC2 {operation} request id {response.ResponseMetadata.RequestId}");
-                }
-
-                return response;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e) when (!(e is AmiShareException))
-            {
-                AmiShareException mapped = AwsErrorMapper.Map(e, operation, imageId, Region, _endpoint);
-                if (mapped.AwsRequestId != null)
-                {
-                    _reporter.Debug($"EC2 {operation} failed with {mapped.AwsErrorCode}, request id {mapped.AwsRequestId}");
-                }
-
-                throw mapped;
-            }
-        }
+            => Calls.InvokeAsync(operation, target, call, cancellationToken);
 
         internal static Principal FromWire(LaunchPermission item)
         {

@@ -23,6 +23,8 @@ namespace AmiShare.Engine.Kms
         private readonly string _region;
         private readonly string _endpoint;
 
+        private SdkCall _calls;
+
         public KmsGateway(AwsSession session, IShareReporter reporter)
             : this(CreateClient(session), session.Region, session.EndpointUrl, reporter)
         {
@@ -117,42 +119,13 @@ namespace AmiShare.Engine.Kms
 
         public void Dispose() => _client.Dispose();
 
-        /// <summary>The verbose line for one call, e.g. "Invoking KMS GetKeyPolicy for arn:… in region 'us-east-1'".</summary>
-        internal string DescribeCall(string operation, string keyId)
-        {
-            string text = "Invoking KMS " + operation + (keyId != null ? " for " + keyId : string.Empty) + " in region '" + _region + "'";
-            return _endpoint != null ? text + " on endpoint '" + _endpoint + "'" : text;
-        }
+        /// <summary>The verbose line for one call (AWS.Tools-shaped).</summary>
+        internal string DescribeCall(string operation, string target) => Calls.Describe(operation, target);
 
-        private async Task<T> Call<T>(string operation, string keyId, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+        private SdkCall Calls => _calls ?? (_calls = new SdkCall("KMS", _region, _endpoint, _reporter, (e, operation, target) => AwsErrorMapper.MapKms(e, operation, target, _region, _endpoint)));
+
+        private Task<T> Call<T>(string operation, string target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
             where T : AmazonWebServiceResponse
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            _reporter.Verbose(DescribeCall(operation, keyId));
-            try
-            {
-                T response = await call(cancellationToken).ConfigureAwait(false);
-                if (response?.ResponseMetadata?.RequestId != null)
-                {
-                    _reporter.Debug($"KMS {operation} request id {response.ResponseMetadata.RequestId}");
-                }
-
-                return response;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (Exception e) when (!(e is AmiShareException))
-            {
-                AmiShareException mapped = AwsErrorMapper.MapKms(e, operation, keyId, _region, _endpoint);
-                if (mapped.AwsRequestId != null)
-                {
-                    _reporter.Debug($"KMS {operation} failed with {mapped.AwsErrorCode}, request id {mapped.AwsRequestId}");
-                }
-
-                throw mapped;
-            }
-        }
+            => Calls.InvokeAsync(operation, target, call, cancellationToken);
     }
 }

@@ -34,15 +34,7 @@ namespace AmiShare.Engine.Sharing
             options = options ?? ShareOptions.None;
             string id = ImageIds.Normalize(imageId);
             IReadOnlyList<Principal> requested = RequirePrincipals(principals, id, "grant");
-            if (requested.Any(p => p.Type == PrincipalType.Public))
-            {
-                throw new AmiShareException(
-                    ErrorIds.PublicNotAllowedHere,
-                    AmiShareErrorKind.InvalidArgument,
-                    $"Granting launch permission to group 'all' would make {id} public, which Grant-AmiLaunchPermission does not do.",
-                    id,
-                    "Use Set-AmiPublic to make an AMI public (it checks first that the AMI can be public).");
-            }
+            RejectPublic(id, requested);
 
             cancellationToken.ThrowIfCancellationRequested();
 

@@ -51,18 +51,7 @@ namespace AmiShare.Engine.Sharing
         {
             string id = ImageIds.Normalize(imageId);
             IReadOnlyList<Principal> requested = RequirePrincipals(principals, id, "grant");
-            foreach (Principal p in requested)
-            {
-                if (p.Type == PrincipalType.Public)
-                {
-                    throw new AmiShareException(
-                        ErrorIds.PublicNotAllowedHere,
-                        AmiShareErrorKind.InvalidArgument,
-                        $"Granting launch permission to group 'all' would make {id} public, which Grant-AmiLaunchPermission does not do.",
-                        id,
-                        "Use Set-AmiPublic to make an AMI public (it checks first that the AMI can be public).");
-                }
-            }
+            RejectPublic(id, requested);
 
             cancellationToken.ThrowIfCancellationRequested();
 
@@ -214,6 +203,20 @@ namespace AmiShare.Engine.Sharing
             _reporter.Verbose(plan.HasChanges
                 ? $"{plan.ImageId}: {plan.Describe()}"
                 : $"{plan.ImageId}: nothing to change ({plan.Operation})");
+        }
+
+        /// <summary>Grant never makes an AMI public: that is Set-AmiPublic, which runs the public checks.</summary>
+        private static void RejectPublic(string id, IReadOnlyList<Principal> requested)
+        {
+            if (requested.Any(p => p.Type == PrincipalType.Public))
+            {
+                throw new AmiShareException(
+                    ErrorIds.PublicNotAllowedHere,
+                    AmiShareErrorKind.InvalidArgument,
+                    $"Granting launch permission to group 'all' would make {id} public, which Grant-AmiLaunchPermission does not do.",
+                    id,
+                    "Use Set-AmiPublic to make an AMI public (it checks first that the AMI can be public).");
+            }
         }
 
         private static IReadOnlyList<Principal> RequirePrincipals(IReadOnlyList<Principal> principals, string id, string verb)
