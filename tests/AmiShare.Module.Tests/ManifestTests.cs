@@ -43,6 +43,21 @@ public sealed class ManifestTests
         Assert.Equal(s_expected, exported.Output.Select(o => o.ToString()).OrderBy(n => n, StringComparer.Ordinal).ToArray());
     }
 
+    [Fact]
+    public void ModuleInitializer_ForWindowsPowerShell_ResolvesShippedDependenciesWhateverVersionIsAsked()
+    {
+        using var ps = new ModuleSession();
+        string folder = Path.GetDirectoryName(RepoPaths.ModuleManifest)!;
+        var r = ps.Invoke(@"$find = [AmiShare.ModuleInitializer].GetMethod('FindInModuleFolder', [System.Reflection.BindingFlags]'NonPublic,Static')
+$find.Invoke($null, @($args[0], 'System.Text.Json, Version=1.2.3.4, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51'))
+$find.Invoke($null, @($args[0], 'AWSSDK.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=885c28607f98e604'))
+$null -eq $find.Invoke($null, @($args[0], 'Not.Shipped.Library, Version=1.0.0.0'))", folder).ThrowIfErrors();
+
+        Assert.Equal(Path.Combine(folder, "System.Text.Json.dll"), r.Output[0].BaseObject);
+        Assert.Equal(Path.Combine(folder, "AWSSDK.Core.dll"), r.Output[1].BaseObject);
+        Assert.Equal(true, r.Output[2].BaseObject);
+    }
+
     [Theory]
     [InlineData("Grant-AmiLaunchPermission", "Medium")]
     [InlineData("Revoke-AmiLaunchPermission", "Medium")]
