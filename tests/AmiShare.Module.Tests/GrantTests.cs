@@ -30,9 +30,22 @@ public sealed class GrantTests
         var result = Assert.Single(r.Output);
         Assert.Equal("AmiShare.AmiShareResult", result.BaseObject.GetType().FullName);
         Assert.Equal(true, result.Properties["Changed"].Value);
-        Assert.Equal(new[] { "444455556666" }, (string[])result.Properties["Added"].Value);
-        Assert.Equal(new[] { "111122223333" }, (string[])result.Properties["Unchanged"].Value);
+        Assert.Equal(new[] { "444455556666" }, ((IEnumerable<string>)result.Properties["Added"].Value).ToArray());
+        Assert.Equal(new[] { "111122223333" }, ((IEnumerable<string>)result.Properties["Unchanged"].Value).ToArray());
         Assert.Equal("us-east-1", result.Properties["Region"].Value);
+    }
+
+    [Fact]
+    public async Task Grant_PassThruLists_WorkAsArrays_AndTurnIntoReadableTextForCsv()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run(@"$r = Grant-AmiLaunchPermission $args[0] -AccountId 111122223333,444455556666 -PassThru
+$r.Added -contains '444455556666'
+$r.Added.Count
+$r.Added[0]
+$r.LaunchPermissions.ToString()", Web).ThrowIfErrors();
+
+        Assert.Equal(new object[] { true, 2, "111122223333", "111122223333, 444455556666" }, r.Output.Select(o => o.BaseObject).ToArray());
     }
 
     [Fact]

@@ -28,7 +28,7 @@ namespace AmiShare
         public string OuPath { get; private set; }
 
         /// <summary>Every path, most direct first, as "Via:Principal".</summary>
-        public string[] AllPaths { get; private set; }
+        public PrincipalList AllPaths { get; private set; }
 
         /// <summary>Set when membership could not be checked (Organizations not readable with these credentials).</summary>
         public string Caveat { get; private set; }
@@ -45,7 +45,7 @@ namespace AmiShare
                 Via = r.Via.ToString(),
                 Principal = first?.Principal,
                 OuPath = first?.OuPath,
-                AllPaths = r.Grants.Select(g => g.Via + ":" + g.Principal).ToArray(),
+                AllPaths = new PrincipalList(r.Grants.Select(g => g.Via + ":" + g.Principal).ToList()),
                 Caveat = r.Caveat,
             };
         }

@@ -22,16 +22,16 @@ namespace AmiShare
         public bool Changed { get; private set; }
 
         /// <summary>Principals that were added.</summary>
-        public string[] Added { get; private set; }
+        public PrincipalList Added { get; private set; }
 
         /// <summary>Principals that were removed.</summary>
-        public string[] Removed { get; private set; }
+        public PrincipalList Removed { get; private set; }
 
         /// <summary>Requested principals that needed no change.</summary>
-        public string[] Unchanged { get; private set; }
+        public PrincipalList Unchanged { get; private set; }
 
         /// <summary>Who can launch the AMI afterwards (account ids, 'all', ARNs).</summary>
-        public string[] LaunchPermissions { get; private set; }
+        public PrincipalList LaunchPermissions { get; private set; }
 
         internal static AmiShareResult From(ShareResult r) => new AmiShareResult
         {
@@ -40,10 +40,10 @@ namespace AmiShare
             Region = r.Region,
             Operation = r.Operation.ToString(),
             Changed = r.Changed,
-            Added = r.Added.Select(p => p.Value).ToArray(),
-            Removed = r.Removed.Select(p => p.Value).ToArray(),
-            Unchanged = r.Unchanged.Select(p => p.Value).ToArray(),
-            LaunchPermissions = r.LaunchPermissions.Select(p => p.Value).ToArray(),
+            Added = new PrincipalList(r.Added.Select(p => p.Value).ToList()),
+            Removed = new PrincipalList(r.Removed.Select(p => p.Value).ToList()),
+            Unchanged = new PrincipalList(r.Unchanged.Select(p => p.Value).ToList()),
+            LaunchPermissions = new PrincipalList(r.LaunchPermissions.Select(p => p.Value).ToList()),
         };
 
         /// <inheritdoc />
