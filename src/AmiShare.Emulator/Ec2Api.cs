@@ -740,7 +740,7 @@ internal static class Ec2Api
         };
         var pending = o.CopyImagePendingTime > TimeSpan.Zero;
         image.State = failed ? "failed" : pending ? "pending" : "available";
-        if (pending && !failed) image.AvailableAtUtc = DateTime.UtcNow + TimeSpan.FromTicks((long)(o.CopyImagePendingTime.Ticks / Math.Max(o.TimeScale, 0.000001)));
+        if (pending && !failed) image.AvailableAtUtc = o.UtcNow + TimeSpan.FromTicks((long)(o.CopyImagePendingTime.Ticks / Math.Max(o.TimeScale, 0.000001)));
         if (c.Bool("CopyImageTags") && src.Owner == me)
             foreach (var t in src.Tags.Where(t => !t.Key.StartsWith("aws:", StringComparison.Ordinal))) image.Tags[t.Key] = t.Value;
         foreach (var (_, tags) in tagSpecs.Where(t => t.Type == "image"))

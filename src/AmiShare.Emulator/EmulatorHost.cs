@@ -31,6 +31,7 @@ public sealed class EmulatorHost : IAsyncDisposable
     private EmulatorHost(WebApplication app, World world, EmulatorOptions options)
     {
         _app = app; World = world; Options = options; Log = new RequestLog(); _buckets = new TokenBuckets(options);
+        world.UtcNow = () => options.UtcNow;
     }
 
     public static async Task<EmulatorHost> StartAsync(World world, EmulatorOptions? options = null, int port = 0, CancellationToken ct = default)
@@ -110,7 +111,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             ctx.Service = ctx.Get("Version") == "2011-06-15" || scopeService == "sts" || ctx.Action == "GetCallerIdentity" ? "sts" : "ec2";
         }
 
-        if (Options.Latency > TimeSpan.Zero) await Task.Delay(Options.Latency).ConfigureAwait(false);
+        if (Options.Latency > TimeSpan.Zero) await Options.WaitLatencyAsync().ConfigureAwait(false);
 
         int status = 200;
         string? errorCode = null;
@@ -258,7 +259,6 @@ public sealed class EmulatorHost : IAsyncDisposable
     {
         private readonly EmulatorOptions _options;
         private readonly Dictionary<(string, string, string), (double Tokens, long Ticks)> _state = new();
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
         public TokenBuckets(EmulatorOptions o) => _options = o;
 
         public bool TryTake(CallContext ctx)
@@ -269,9 +269,9 @@ public sealed class EmulatorHost : IAsyncDisposable
             var key = (ctx.AccountId, ctx.RegionName, ctx.Action);
             lock (_state)
             {
-                var now = _clock.ElapsedTicks;
+                var now = _options.UtcNow.Ticks;
                 var (tokens, last) = _state.TryGetValue(key, out var s) ? s : (burst, now);
-                tokens = Math.Min(burst, tokens + (now - last) / (double)Stopwatch.Frequency * refill);
+                tokens = Math.Min(burst, tokens + (now - last) / (double)TimeSpan.TicksPerSecond * refill);
                 if (tokens < 1) { _state[key] = (tokens, now); return false; }
                 _state[key] = (tokens - 1, now);
                 return true;

@@ -17,6 +17,19 @@ public sealed class EmulatorOptions
     /// <summary>How long a CopyImage result stays "pending" (divided by TimeScale). Zero = available at once.</summary>
     public TimeSpan CopyImagePendingTime { get; set; } = TimeSpan.Zero;
 
+    /// <summary>
+    /// The emulator's clock for time-based behaviour (throttle bucket refill, CopyImage pending time). Tests
+    /// substitute a clock they advance by hand, so nothing they assert depends on wall-clock time.
+    /// </summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>How <see cref="Latency"/> is waited (Task.Delay on <see cref="Clock"/> by default); tests may record it instead.</summary>
+    public Func<TimeSpan, Task>? Delay { get; set; }
+
+    internal Task WaitLatencyAsync() => Delay != null ? Delay(Latency) : Task.Delay(Latency, Clock);
+
+    internal DateTime UtcNow => Clock.GetUtcNow().UtcDateTime;
+
     private readonly object _faultLock = new();
     private readonly List<Fault> _faults = new();
     private readonly ConcurrentDictionary<string, (double Burst, double RefillPerSecond)> _bucketOverrides = new(StringComparer.Ordinal);

@@ -200,9 +200,12 @@ public sealed class World
     internal bool CanLaunch(ImageSpec i, string account) =>
         i.Owner == account || i.IsPublic || i.LaunchPermissions.Any(p => PermissionCovers(p, account));
 
+    /// <summary>The clock pending images are checked against; EmulatorHost points it at EmulatorOptions.Clock.</summary>
+    internal Func<DateTime> UtcNow { get; set; } = () => DateTime.UtcNow;
+
     internal void RefreshPending(ImageSpec i)
     {
-        if (i.State == "pending" && i.AvailableAtUtc is { } t && DateTime.UtcNow >= t) i.State = "available";
+        if (i.State == "pending" && i.AvailableAtUtc is { } t && UtcNow() >= t) i.State = "available";
     }
 
     internal bool KeyIsAwsManaged(string? keyArn)

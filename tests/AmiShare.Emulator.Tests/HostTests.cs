@@ -185,11 +185,15 @@ public sealed class HostTests : FreshEmulatorTest
     [Fact]
     public async Task Throttling_TimeScale_RefillsBucketFaster()
     {
+        var clock = new ManualClock();
+        Host.Options.Clock = clock;
         Host.Options.Throttling = true;
         Host.Options.TimeScale = 1000;
         Host.Options.SetThrottleBucket("DescribeImages", 1, 1);
         await Owner.DescribeImagesAsync(new DescribeImagesRequest());
-        await Task.Delay(20);
+
+        // One token a second, sped up 1000 times: 2 ms of emulator time refill the bucket.
+        clock.Advance(TimeSpan.FromMilliseconds(2));
         await Owner.DescribeImagesAsync(new DescribeImagesRequest());
         Assert.Equal(2, Host.Log.Entries.Count(e => e.Succeeded));
     }
@@ -198,6 +202,7 @@ public sealed class HostTests : FreshEmulatorTest
     public async Task Throttling_DefaultBuckets_FollowAnchors()
     {
         Assert.False(new EmulatorOptions().Throttling);
+        Host.Options.Clock = new ManualClock();
         Host.Options.Throttling = true;
         // Enable/DisableImageBlockPublicAccess: burst 1, refill 0.1/s (anchors.md §8); ModifyImageAttribute: burst 100.
         await Owner.EnableImageBlockPublicAccessAsync(new EnableImageBlockPublicAccessRequest { ImageBlockPublicAccessState = ImageBlockPublicAccessEnabledState.BlockNewSharing });
@@ -211,20 +216,36 @@ public sealed class HostTests : FreshEmulatorTest
     [Fact]
     public async Task Latency_DelaysResponses()
     {
+        var waits = new List<TimeSpan>();
         Host.Options.Latency = TimeSpan.FromMilliseconds(150);
-        var sw = Stopwatch.StartNew();
+        Host.Options.Delay = d => { lock (waits) waits.Add(d); return Task.CompletedTask; };
         await Owner.DescribeImagesAsync(new DescribeImagesRequest { Owners = new List<string> { "self" } });
-        Assert.True(sw.ElapsedMilliseconds >= 140, $"took {sw.ElapsedMilliseconds} ms");
+        Assert.Equal(new[] { TimeSpan.FromMilliseconds(150) }, waits);
     }
 
     [Fact]
     public async Task CopyImagePendingTime_ImageAvailableAfterScaledDelay()
     {
+        var clock = new ManualClock();
+        Host.Options.Clock = clock;
         Host.Options.CopyImagePendingTime = TimeSpan.FromSeconds(10);
         Host.Options.TimeScale = 20;
         var r = await Owner.CopyImageAsync(new CopyImageRequest { SourceImageId = Demo.Web, SourceRegion = "us-east-1", Name = "pending-copy" });
         Assert.Equal(ImageState.Pending, (await Owner.ImageAsync(r.ImageId))!.State);
-        await Task.Delay(700);
+
+        clock.Advance(TimeSpan.FromMilliseconds(499));
+        Assert.Equal(ImageState.Pending, (await Owner.ImageAsync(r.ImageId))!.State);
+        clock.Advance(TimeSpan.FromMilliseconds(1));
         Assert.Equal(ImageState.Available, (await Owner.ImageAsync(r.ImageId))!.State);
     }
+}
+
+/// <summary>A clock that moves only when a test advances it.</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    private DateTimeOffset _now = new(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
 }
