@@ -674,7 +674,7 @@ internal static class Ec2Api
 
     private static string GetImageBlockPublicAccessState(World w, EmulatorOptions o, CallContext c) =>
         new Xml().El("imageBlockPublicAccessState", w.BpaOn(c.AccountId, c.RegionName) ? "block-new-sharing" : "unblocked")
-                 .El("managedBy", "account").ToString();
+                 .El("managedBy", w.BpaManagedBy(c.AccountId, c.RegionName)).ToString();
 
     private static string EnableImageBlockPublicAccess(World w, EmulatorOptions o, CallContext c)
     {

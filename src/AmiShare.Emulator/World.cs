@@ -124,6 +124,9 @@ public sealed class World
     internal bool BpaOn(string account, string region) =>
         Doc.BlockPublicAccess.Any(b => b.Account == account && b.Region == region && b.State == "block-new-sharing");
 
+    internal string BpaManagedBy(string account, string region) =>
+        Doc.BlockPublicAccess.FirstOrDefault(b => b.Account == account && b.Region == region)?.ManagedBy ?? "account";
+
     internal void SetBpa(string account, string region, bool on)
     {
         Doc.BlockPublicAccess.RemoveAll(b => b.Account == account && b.Region == region);

@@ -68,6 +68,9 @@ public sealed class BlockPublicAccessSpec
     public string Region { get; set; } = "";
     /// <summary>"block-new-sharing" or "unblocked".</summary>
     public string State { get; set; } = "block-new-sharing";
+
+    /// <summary>Who manages the setting, as GetImageBlockPublicAccessState reports it: "account" or "declarative-policy".</summary>
+    public string ManagedBy { get; set; } = "account";
 }
 
 public sealed class KeySpec

@@ -46,6 +46,21 @@ public sealed class PublicAndResetTests
     }
 
     [Fact]
+    public async Task SetAmiPublic_BlockManagedByDeclarativePolicy_RemedySaysThePolicyManagesIt()
+    {
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(AmiShare.Emulator.World.DemoJson())!;
+        doc["blockPublicAccess"]![0]!["managedBy"] = "declarative-policy";
+        await using var t = await StartAsync(AmiShare.Emulator.World.FromJson(doc.ToJsonString()));
+
+        var r = t.Run("Set-AmiPublic $args[0] -Region eu-west-1 -Force", EuWeb);
+
+        var error = Assert.Single(r.Errors);
+        Assert.Equal("PublicSharingBlocked,AmiShare.Commands.SetAmiPublicCommand", error.FullyQualifiedErrorId);
+        Assert.Contains("declarative policy", error.ErrorDetails.RecommendedAction);
+        Assert.Equal(0, t.Log.MutatingCount);
+    }
+
+    [Fact]
     public async Task SetAmiPublic_WhatIf_WithForce_StillChangesNothing()
     {
         await using var t = await StartAsync();
