@@ -138,6 +138,20 @@ public sealed class SnapshotAndImageOpsTests : FreshEmulatorTest
     }
 
     [Fact]
+    public async Task BlockPublicAccess_ManagedByDeclarativePolicyInWorld_IsReported()
+    {
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(World.DemoJson())!;
+        doc["blockPublicAccess"]![0]!["managedBy"] = "declarative-policy";
+        await using var host = await EmulatorHost.StartAsync(World.FromJson(doc.ToJsonString()));
+        using var eu = Clients.Ec2(host, Demo.OwnerKey, "eu-west-1");
+
+        var state = await eu.GetImageBlockPublicAccessStateAsync(new GetImageBlockPublicAccessStateRequest());
+
+        Assert.Equal("block-new-sharing", state.ImageBlockPublicAccessState);
+        Assert.Equal("declarative-policy", state.ManagedBy.Value);
+    }
+
+    [Fact]
     public async Task BlockPublicAccess_EnableGetDisable_PerAccountAndRegion()
     {
         var s = await Owner.GetImageBlockPublicAccessStateAsync(new GetImageBlockPublicAccessStateRequest());
