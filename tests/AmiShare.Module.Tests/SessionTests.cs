@@ -96,6 +96,24 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task AwsProxy_FromSetAwsProxy_CarriesEveryCall_AndItsBypassListIsHonoured()
+    {
+        await using var t = await StartAsync();
+        await using var proxy = new ForwardProxy();
+        t.Run("$global:AWSProxy = [pscustomobject]@{ Hostname = '127.0.0.1'; Port = $args[0]; Credentials = $null; BypassList = @(); BypassOnLocal = $false }", proxy.Port).ThrowIfErrors();
+
+        t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333", Web).ThrowIfErrors();
+
+        Assert.Equal(new[] { "UserId:111122223333" }, t.PermissionsOf(Web));
+        Assert.Equal(t.Log.Total, proxy.Requests.Count);
+        Assert.All(proxy.Requests, line => Assert.StartsWith("POST " + t.Emulator.Endpoint + "/", line));
+
+        int before = proxy.Requests.Count;
+        t.Run("$AWSProxy.BypassList = @('127\\.0\\.0\\.1'); Get-AmiLaunchPermission $args[0]", Web).ThrowIfErrors();
+        Assert.Equal(before, proxy.Requests.Count);
+    }
+
+    [Fact]
     public async Task SecretKey_NeverAppearsInAnyStream()
     {
         await using var t = await StartAsync();

@@ -35,7 +35,10 @@ namespace AmiShare.Engine.Aws
         public string EndpointUrl { get; }
 
         /// <summary>A key that is equal for sessions that can share clients (same region, endpoint and credentials).</summary>
-        public string CacheKey => Region + "|" + EndpointUrl + "|" + CredentialSource + "|" + CredentialIdentity(Credentials);
+        public string CacheKey => Region + "|" + EndpointUrl + "|" + CredentialSource + "|" + CredentialIdentity(Credentials) + "|" + Proxy?.Key;
+
+        /// <summary>The HTTP proxy every client of this session goes through, or null.</summary>
+        public ProxySettings Proxy { get; set; }
 
         private static readonly ConditionalWeakTable<AWSCredentials, object> s_identities = new ConditionalWeakTable<AWSCredentials, object>();
         private static long s_nextIdentity;

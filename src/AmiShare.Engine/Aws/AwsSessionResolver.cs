@@ -88,7 +88,7 @@ namespace AmiShare.Engine.Aws
             string region = ResolveRegion(parameters, explicitRegion, profiles, debug, out regionSource);
             debug($"Region obtained from {regionSource} with value '{region}'");
 
-            return new AwsSession(credentials, credentialSource, region, regionSource, endpointUrl);
+            return new AwsSession(credentials, credentialSource, region, regionSource, endpointUrl) { Proxy = parameters.Proxy };
         }
 
         /// <summary>True when <paramref name="name"/> has the shape of a region system name (us-east-1, cn-north-1, us-gov-west-1).</summary>

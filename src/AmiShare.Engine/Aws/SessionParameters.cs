@@ -29,6 +29,9 @@ namespace AmiShare.Engine.Aws
         /// <summary>The value of $StoredAWSRegion (PSObject already unwrapped), or null.</summary>
         public object StoredRegion { get; set; }
 
+        /// <summary>The proxy from $AWSProxy (Set-AWSProxy), or null for a direct connection.</summary>
+        public ProxySettings Proxy { get; set; }
+
         /// <summary>-EndpointUrl: sets the service URL; the region then only signs (AuthenticationRegion).</summary>
         public string EndpointUrl { get; set; }
     }

@@ -60,6 +60,13 @@ namespace AmiShare.Engine.Gateways
             {
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(session.Region);
             }
+
+            // $AWSProxy, as AWS.Tools applies it (Utils.Common.PopulateConfig).
+            System.Net.IWebProxy proxy = session.Proxy?.ToWebProxy();
+            if (proxy != null)
+            {
+                config.SetWebProxy(proxy);
+            }
         }
 
         public async Task<ImageInfo> DescribeImageAsync(string imageId, CancellationToken cancellationToken)

@@ -49,7 +49,10 @@ namespace AmiShare.Engine.Organizations
             _endpointText = string.IsNullOrEmpty(session.EndpointUrl) ? DefaultEndpointFor(SigningRegion) : session.EndpointUrl;
             // A bad URL is reported on the first Organizations call, so that EC2-only commands are not refused for it here.
             _url = Uri.TryCreate(_endpointText, UriKind.Absolute, out Uri url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps) ? url : null;
-            _http = handler != null ? new HttpClient(handler, true) : new HttpClient();
+            System.Net.IWebProxy proxy = session.Proxy?.ToWebProxy();
+            _http = handler != null ? new HttpClient(handler, true)
+                : proxy != null ? new HttpClient(new HttpClientHandler { Proxy = proxy, UseProxy = true }, true)
+                : new HttpClient();
         }
 
         /// <summary>The SigV4 region requests are signed for (the partition's Organizations region).</summary>

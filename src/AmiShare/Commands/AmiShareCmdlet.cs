@@ -112,6 +112,7 @@ namespace AmiShare.Commands
                 StoredCredentials = Unwrap(SessionState.PSVariable.GetValue("StoredAWSCredentials")),
                 StoredRegion = Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion")),
                 EndpointUrl = EndpointUrl,
+                Proxy = ReadProxy(SessionState.PSVariable.GetValue("AWSProxy")),
             };
 
             string key = SessionKey(parameters);
@@ -327,6 +328,46 @@ namespace AmiShare.Commands
 
         private static object Unwrap(object value) => value is PSObject pso ? pso.BaseObject : value;
 
+        /// <summary>
+        /// Reads $AWSProxy (AWS.Tools' ProxySettings from Set-AWSProxy, or any object with the same public
+        /// properties) by property name, so AWS.Tools.Common need not be loaded or share our AWSSDK copy.
+        /// </summary>
+        internal static ProxySettings ReadProxy(object value)
+        {
+            if (value == null)
+            {
+                return null;
+            }
+
+            PSObject proxy = PSObject.AsPSObject(value);
+            string host = proxy.Properties["Hostname"]?.Value as string;
+            if (string.IsNullOrWhiteSpace(host))
+            {
+                return null;
+            }
+
+            var bypass = new List<string>();
+            if (Unwrap(proxy.Properties["BypassList"]?.Value) is System.Collections.IEnumerable list && !(list is string))
+            {
+                foreach (object item in list)
+                {
+                    if (item != null)
+                    {
+                        bypass.Add(Unwrap(item).ToString());
+                    }
+                }
+            }
+
+            return new ProxySettings
+            {
+                Hostname = host,
+                Port = LanguagePrimitives.ConvertTo<int>(Unwrap(proxy.Properties["Port"]?.Value) ?? 0),
+                Credentials = Unwrap(proxy.Properties["Credentials"]?.Value) as System.Net.ICredentials,
+                BypassList = bypass,
+                BypassOnLocal = LanguagePrimitives.IsTrue(Unwrap(proxy.Properties["BypassOnLocal"]?.Value)),
+            };
+        }
+
         private static string SessionKey(SessionParameters p)
         {
             // Identity of the inputs, not their secrets' text: object references stand for themselves.
@@ -337,6 +378,7 @@ namespace AmiShare.Commands
                 p.Credential == null ? null : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(p.Credential).ToString(),
                 p.StoredCredentials == null ? null : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(p.StoredCredentials).ToString(),
                 p.StoredRegion?.ToString(),
+                p.Proxy?.Hostname, p.Proxy?.Port.ToString(), p.Proxy == null ? null : string.Join(",", p.Proxy.BypassList),
             });
         }
 
