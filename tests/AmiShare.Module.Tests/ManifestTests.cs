@@ -58,6 +58,19 @@ $null -eq $find.Invoke($null, @($args[0], 'Not.Shipped.Library, Version=1.0.0.0'
         Assert.Equal(true, r.Output[2].BaseObject);
     }
 
+    [Fact]
+    public void Region_TabCompletion_OffersKnownRegions()
+    {
+        using var ps = new ModuleSession();
+        const string line = "Grant-AmiLaunchPermission ami-0a1b2c3d4e5f60001 -Region eu-we";
+        var r = ps.Invoke("(TabExpansion2 -inputScript $args[0] -cursorColumn $args[0].Length).CompletionMatches | ForEach-Object CompletionText", line).ThrowIfErrors();
+
+        var offered = r.Output.Select(o => o.ToString()).ToList();
+        Assert.Contains("eu-west-1", offered);
+        Assert.Contains("eu-west-2", offered);
+        Assert.All(offered, o => Assert.StartsWith("eu-we", o));
+    }
+
     [Theory]
     [InlineData("Grant-AmiLaunchPermission", "Medium")]
     [InlineData("Revoke-AmiLaunchPermission", "Medium")]

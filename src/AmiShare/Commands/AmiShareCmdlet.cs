@@ -44,6 +44,7 @@ namespace AmiShare.Commands
         /// </summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("RegionToCall")]
+        [ArgumentCompleter(typeof(RegionCompleter))]
         public object Region { get; set; }
 
         /// <summary>The AWS access key id; use with -SecretKey (and -SessionToken for temporary keys).</summary>
