@@ -61,6 +61,16 @@ namespace AmiShare.Engine.Gateways
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(session.Region);
             }
 
+            // EC2 throttles per account, region and API with token buckets (design.md §6). Unless the user chose
+            // otherwise (AWS_RETRY_MODE / AWS_MAX_ATTEMPTS, which the SDK reads itself), use the SDK's adaptive
+            // retry mode: client-side rate limiting that slows down when EC2 answers RequestLimitExceeded, so a
+            // pipeline-sized job rides out a throttled burst. The number of attempts stays the SDK's (3), so an
+            // unreachable endpoint still fails within a second or two.
+            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_RETRY_MODE")))
+            {
+                config.RetryMode = RequestRetryMode.Adaptive;
+            }
+
             // $AWSProxy, as AWS.Tools applies it (Utils.Common.PopulateConfig).
             System.Net.IWebProxy proxy = session.Proxy?.ToWebProxy();
             if (proxy != null)

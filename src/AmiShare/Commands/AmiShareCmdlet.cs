@@ -30,6 +30,9 @@ namespace AmiShare.Commands
             Verbose,
             Debug,
             Warning,
+
+            /// <summary>Marks the end of the engine task that <see cref="Run{T}"/> waits for.</summary>
+            Completed,
         }
 
         /// <summary>The AMI ids (ami-…). Accepts strings, Get-EC2Image objects, Import-Csv rows and AmiShare output rows.</summary>
@@ -206,15 +209,18 @@ namespace AmiShare.Commands
         protected T Run<T>(Func<CancellationToken, Task<T>> operation)
         {
             Task<T> task = Task.Run(() => operation(_cancellation.Token));
-            while (!task.IsCompleted)
-            {
-                if (_messages.TryTake(out KeyValuePair<StreamKind, string> message, 50))
-                {
-                    Emit(message);
-                }
-            }
 
-            DrainMessages();
+            // The task's completion is queued behind its own messages, so the loop wakes the moment it ends.
+            task.ContinueWith(_ => _messages.Add(new KeyValuePair<StreamKind, string>(StreamKind.Completed, null)), TaskScheduler.Default);
+            foreach (KeyValuePair<StreamKind, string> message in _messages.GetConsumingEnumerable())
+            {
+                if (message.Key == StreamKind.Completed)
+                {
+                    break;
+                }
+
+                Emit(message);
+            }
             try
             {
                 return task.GetAwaiter().GetResult();
