@@ -7,44 +7,6 @@ BeforeAll {
     $script:Demo = Get-AmiShareDemo
     $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
     $script:Id = 'AmiShare.Commands.GrantAmiLaunchPermissionCommand'
-
-    function Get-Principal([string] $ImageId, [string] $Region = 'us-east-1') {
-        @(Get-AmiLaunchPermission -ImageId $ImageId -Region $Region -EndpointUrl $script:Endpoint | ForEach-Object { $_.Principal })
-    }
-
-    # Raw reads of the emulator's state (no AWS.Tools needed). The emulator takes the access key from the
-    # SigV4 Authorization header and does not check the signature.
-    function Get-AuthHeader([string] $Service) {
-        $now = [DateTime]::UtcNow
-        @{
-            'X-Amz-Date'    = $now.ToString("yyyyMMdd'T'HHmmss'Z'")
-            'Authorization' = "AWS4-HMAC-SHA256 Credential=AKIAAMISHAREOWNER001/$($now.ToString('yyyyMMdd'))/us-east-1/$Service/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
-        }
-    }
-
-    function Get-ResponseText($Response) {
-        if ($Response.Content -is [byte[]]) { [Text.Encoding]::UTF8.GetString($Response.Content) } else { [string] $Response.Content }
-    }
-
-    function Get-KeyPolicy([string] $KeyId = '1234abcd-12ab-34cd-56ef-1234567890ab') {
-        $headers = Get-AuthHeader 'kms'
-        $headers['X-Amz-Target'] = 'TrentService.GetKeyPolicy'
-        $body = '{"KeyId":"' + $KeyId + '","PolicyName":"default"}'
-        $r = Invoke-WebRequest -Uri $script:Endpoint -Method Post -Headers $headers -Body $body `
-            -ContentType 'application/x-amz-json-1.1' -UseBasicParsing
-        (Get-ResponseText $r | ConvertFrom-Json).Policy
-    }
-
-    function Get-PolicyStatement([string] $Policy) {
-        @(($Policy | ConvertFrom-Json).Statement)
-    }
-
-    function Get-SnapshotAccount([string] $SnapshotId) {
-        $uri = "$($script:Endpoint)/?Action=DescribeSnapshotAttribute&Version=2016-11-15&Attribute=createVolumePermission&SnapshotId=$SnapshotId"
-        $r = Invoke-WebRequest -Uri $uri -Method Get -Headers (Get-AuthHeader 'ec2') -UseBasicParsing
-        $xml = [xml] (Get-ResponseText $r)
-        @($xml.GetElementsByTagName('userId') | ForEach-Object { $_.InnerText })
-    }
 }
 
 AfterAll {

@@ -8,10 +8,6 @@ BeforeAll {
     $script:Demo = Get-AmiShareDemo
     $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
     $script:Id = 'AmiShare.Commands.ResetAmiLaunchPermissionCommand'
-
-    function Get-Principal([string] $ImageId) {
-        @(Get-AmiLaunchPermission -ImageId $ImageId -EndpointUrl $script:Endpoint | ForEach-Object { $_.Principal })
-    }
 }
 
 AfterAll {
