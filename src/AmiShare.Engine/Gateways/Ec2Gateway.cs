@@ -16,10 +16,7 @@ namespace AmiShare.Engine.Gateways
     public sealed class Ec2Gateway : IEc2Gateway
     {
         private readonly IAmazonEC2 _client;
-        private readonly IShareReporter _reporter;
-        private readonly string _endpoint;
-
-        private SdkCall _calls;
+        private readonly SdkCall _calls;
 
         public Ec2Gateway(AwsSession session, IShareReporter reporter)
             : this(CreateClient(session), session.Region, session.EndpointUrl, reporter)
@@ -30,8 +27,7 @@ namespace AmiShare.Engine.Gateways
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
             Region = region;
-            _endpoint = endpoint;
-            _reporter = reporter ?? NullShareReporter.Instance;
+            _calls = new SdkCall("EC2", region, endpoint, reporter, (e, operation, target) => AwsErrorMapper.Map(e, operation, target, region, endpoint));
         }
 
         public string Region { get; }
@@ -290,13 +286,11 @@ namespace AmiShare.Engine.Gateways
         public void Dispose() => _client.Dispose();
 
         /// <summary>The verbose line for one call (AWS.Tools-shaped).</summary>
-        internal string DescribeCall(string operation, string target) => Calls.Describe(operation, target);
-
-        private SdkCall Calls => _calls ?? (_calls = new SdkCall("EC2", Region, _endpoint, _reporter, (e, operation, target) => AwsErrorMapper.Map(e, operation, target, Region, _endpoint)));
+        internal string DescribeCall(string operation, string target) => _calls.Describe(operation, target);
 
         private Task<T> Call<T>(string operation, string target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
             where T : AmazonWebServiceResponse
-            => Calls.InvokeAsync(operation, target, call, cancellationToken);
+            => _calls.InvokeAsync(operation, target, call, cancellationToken);
 
         internal static Principal FromWire(LaunchPermission item)
         {

@@ -295,34 +295,12 @@ namespace AmiShare.Engine.Kms
         {
             if (OrganizationIds.Count > 0)
             {
-                yield return (OrganizationsSid, Write(indented, w =>
-                {
-                    Head(w, OrganizationsSid);
-                    w.WriteString("Principal", "*");
-                    Actions(w);
-                    w.WriteString("Resource", "*");
-                    w.WriteStartObject("Condition");
-                    w.WriteStartObject("StringEquals");
-                    Strings(w, "aws:PrincipalOrgID", OrganizationIds);
-                    w.WriteEndObject();
-                    w.WriteEndObject();
-                }));
+                yield return (OrganizationsSid, AnyPrincipalWithCondition(indented, OrganizationsSid, "StringEquals", "aws:PrincipalOrgID", OrganizationIds));
             }
 
             if (OrganizationalUnitPaths.Count > 0)
             {
-                yield return (OrganizationalUnitsSid, Write(indented, w =>
-                {
-                    Head(w, OrganizationalUnitsSid);
-                    w.WriteString("Principal", "*");
-                    Actions(w);
-                    w.WriteString("Resource", "*");
-                    w.WriteStartObject("Condition");
-                    w.WriteStartObject("ForAnyValue:StringLike");
-                    Strings(w, "aws:PrincipalOrgPaths", OrganizationalUnitPaths);
-                    w.WriteEndObject();
-                    w.WriteEndObject();
-                }));
+                yield return (OrganizationalUnitsSid, AnyPrincipalWithCondition(indented, OrganizationalUnitsSid, "ForAnyValue:StringLike", "aws:PrincipalOrgPaths", OrganizationalUnitPaths));
             }
 
             if (AccountPrincipals.Count > 0)
@@ -338,6 +316,21 @@ namespace AmiShare.Engine.Kms
                 }));
             }
         }
+
+        /// <summary>An Allow statement for Principal "*" limited by one condition (organization id or OU paths).</summary>
+        private static string AnyPrincipalWithCondition(bool indented, string sid, string conditionOperator, string conditionKey, IEnumerable<string> values) =>
+            Write(indented, w =>
+            {
+                Head(w, sid);
+                w.WriteString("Principal", "*");
+                Actions(w);
+                w.WriteString("Resource", "*");
+                w.WriteStartObject("Condition");
+                w.WriteStartObject(conditionOperator);
+                Strings(w, conditionKey, values);
+                w.WriteEndObject();
+                w.WriteEndObject();
+            });
 
         private static void Head(Utf8JsonWriter w, string sid)
         {

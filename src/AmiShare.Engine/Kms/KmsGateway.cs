@@ -19,11 +19,7 @@ namespace AmiShare.Engine.Kms
     public sealed class KmsGateway : IKmsGateway
     {
         private readonly IAmazonKeyManagementService _client;
-        private readonly IShareReporter _reporter;
-        private readonly string _region;
-        private readonly string _endpoint;
-
-        private SdkCall _calls;
+        private readonly SdkCall _calls;
 
         public KmsGateway(AwsSession session, IShareReporter reporter)
             : this(CreateClient(session), session.Region, session.EndpointUrl, reporter)
@@ -33,9 +29,7 @@ namespace AmiShare.Engine.Kms
         internal KmsGateway(IAmazonKeyManagementService client, string region, string endpoint, IShareReporter reporter)
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
-            _region = region;
-            _endpoint = endpoint;
-            _reporter = reporter ?? NullShareReporter.Instance;
+            _calls = new SdkCall("KMS", region, endpoint, reporter, (e, operation, target) => AwsErrorMapper.MapKms(e, operation, target, region, endpoint));
         }
 
         internal static IAmazonKeyManagementService CreateClient(AwsSession session)
@@ -120,12 +114,10 @@ namespace AmiShare.Engine.Kms
         public void Dispose() => _client.Dispose();
 
         /// <summary>The verbose line for one call (AWS.Tools-shaped).</summary>
-        internal string DescribeCall(string operation, string target) => Calls.Describe(operation, target);
-
-        private SdkCall Calls => _calls ?? (_calls = new SdkCall("KMS", _region, _endpoint, _reporter, (e, operation, target) => AwsErrorMapper.MapKms(e, operation, target, _region, _endpoint)));
+        internal string DescribeCall(string operation, string target) => _calls.Describe(operation, target);
 
         private Task<T> Call<T>(string operation, string target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
             where T : AmazonWebServiceResponse
-            => Calls.InvokeAsync(operation, target, call, cancellationToken);
+            => _calls.InvokeAsync(operation, target, call, cancellationToken);
     }
 }
