@@ -47,13 +47,10 @@ namespace AmiShare.Engine.Sharing
                 throw report.ToException();
             }
 
-            var currentSet = new HashSet<Principal>(ctx.Current);
-            SharePlan plan = NewPlan(id, ShareOperation.Grant, ctx.Current);
+            SharePlan plan = GrantPlan(id, ctx.Current, requested);
             plan.ImageName = ctx.Image.Name;
             plan.Options = options;
             plan.Preflight = report;
-            plan.ToAdd = requested.Where(p => !currentSet.Contains(p)).ToList();
-            plan.Unchanged = requested.Where(currentSet.Contains).ToList();
             var warnings = new List<string>(ctx.WarningTexts);
 
             if (options.IncludeKmsKey)

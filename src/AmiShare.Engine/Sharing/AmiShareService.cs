@@ -47,6 +47,7 @@ namespace AmiShare.Engine.Sharing
             return await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
+        /// <summary>The launch-permission part of a grant only: no preflight checks, no KMS or snapshot changes.</summary>
         public async Task<SharePlan> PlanGrantAsync(string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
         {
             string id = ImageIds.Normalize(imageId);
@@ -57,11 +58,18 @@ namespace AmiShare.Engine.Sharing
 
             // Reading the current permissions also proves ownership (AmiNotOwned / AmiNotFound surface here).
             IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
+            SharePlan plan = GrantPlan(id, current, requested);
+            ReportPlan(plan);
+            return plan;
+        }
+
+        /// <summary>What a grant of <paramref name="requested"/> changes, given the <paramref name="current"/> permissions.</summary>
+        private SharePlan GrantPlan(string id, IReadOnlyList<Principal> current, IReadOnlyList<Principal> requested)
+        {
             var currentSet = new HashSet<Principal>(current);
-            var plan = NewPlan(id, ShareOperation.Grant, current);
+            SharePlan plan = NewPlan(id, ShareOperation.Grant, current);
             plan.ToAdd = requested.Where(p => !currentSet.Contains(p)).ToList();
             plan.Unchanged = requested.Where(currentSet.Contains).ToList();
-            ReportPlan(plan);
             return plan;
         }
 

@@ -136,64 +136,18 @@ namespace AmiShare.Commands
 
             _progressWritten = true;
             WriteProgress(new ProgressRecord(1, Activity, $"{pending.ImageId} ({_done} done)"));
-            try
-            {
-                var options = new ShareOptions { IncludeKmsKey = IncludeKmsKey.IsPresent, IncludeSnapshot = IncludeSnapshot.IsPresent };
-                IReadOnlyList<Principal> principals = Resolve(pending.Service, pending.Principals);
-
-                SharePlan plan = Run(ct => PlanAsync(pending.Service, pending.ImageId, principals, options, ct));
-                foreach (string warning in plan.Warnings)
-                {
-                    WriteWarning(warning);
-                }
-
-                if (plan.HasChanges)
-                {
-                    string target = $"{plan.ImageId} ({plan.Region})";
-                    if (!ShouldProcess(DescribeInFull(plan, target), plan.Describe() + "?", target))
-                    {
-                        return;
-                    }
-                }
-                else
-                {
-                    WriteVerbose($"{plan.ImageId}: nothing to change ({string.Join(", ", plan.Unchanged.Select(p => p.Value))} already as asked); no AWS write made.");
-                }
-
-                ShareResult result = Run(ct => pending.Service.ApplyAsync(plan, ct));
-                if (PassThru)
-                {
-                    WriteObject(AmiShareResult.From(result));
-                }
-            }
-            catch (AmiShareException e)
-            {
-                WriteItemError(e, pending.ImageId);
-            }
-            finally
-            {
-                _done++;
-            }
+            var options = new ShareOptions { IncludeKmsKey = IncludeKmsKey.IsPresent, IncludeSnapshot = IncludeSnapshot.IsPresent };
+            ApplyPlan(pending.Service, ct => PlanResolvedAsync(pending.Service, pending.ImageId, pending.Principals, options, ct), pending.ImageId, force: false, PassThru);
+            _done++;
         }
 
-        /// <summary>
-        /// What -WhatIf and -Confirm show: the operation, and for each KMS key the AmiShare statements
-        /// before and after, so the key-policy change can be reviewed before it is made.
-        /// </summary>
-        private static string DescribeInFull(SharePlan plan, string target)
+        /// <summary>Bare o-…/ou-… ids are turned into ARNs through Organizations first, then the plan is made.</summary>
+        private async Task<SharePlan> PlanResolvedAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
         {
-            var text = new System.Text.StringBuilder();
-            text.Append($"Performing the operation \"{plan.Describe()}\" on target \"{target}\".");
-            foreach (KeyPolicyChange change in plan.KeyPolicyChanges)
-            {
-                text.AppendLine();
-                text.AppendLine($"KMS key {change.KeyArn}: AmiShare statements before:");
-                text.AppendLine(change.StatementsBefore ?? "  (none)");
-                text.AppendLine("after:");
-                text.Append(change.StatementsAfter ?? "  (none)");
-            }
-
-            return text.ToString();
+            IReadOnlyList<Principal> resolved = principals.Any(p => p.IsUnresolved)
+                ? await service.ResolvePrincipalsAsync(principals, cancellationToken).ConfigureAwait(false)
+                : principals;
+            return await PlanAsync(service, imageId, resolved, options, cancellationToken).ConfigureAwait(false);
         }
 
         private sealed class Pending

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -183,9 +184,10 @@ namespace AmiShare.Commands
 
                 if (!plan.HasChanges)
                 {
-                    WriteVerbose($"{plan.ImageId}: nothing to change; no AWS write made.");
+                    string unchanged = plan.Unchanged.Count == 0 ? string.Empty : $" ({string.Join(", ", plan.Unchanged.Select(p => p.Value))} already as asked)";
+                    WriteVerbose($"{plan.ImageId}: nothing to change{unchanged}; no AWS write made.");
                 }
-                else if (!ShouldProcessUnlessForced(force, $"{plan.ImageId} ({plan.Region})", plan.Describe()))
+                else if (!ShouldProcessUnlessForced(force, plan))
                 {
                     return;
                 }
@@ -241,18 +243,37 @@ namespace AmiShare.Commands
         }
 
         /// <summary>
-        /// ShouldProcess that lets -Force skip the confirmation prompt of a high-impact cmdlet, while
-        /// -WhatIf (parameter or $WhatIfPreference) and an explicit -Confirm still win.
+        /// ShouldProcess for a plan. -Force skips the confirmation prompt of a high-impact cmdlet, while
+        /// -WhatIf (parameter or $WhatIfPreference) and an explicit -Confirm still win. What -WhatIf and
+        /// -Confirm show is the operation and, for each KMS key, the AmiShare statements before and after.
         /// </summary>
-        protected bool ShouldProcessUnlessForced(bool force, string target, string action)
+        private bool ShouldProcessUnlessForced(bool force, SharePlan plan)
         {
+            string target = $"{plan.ImageId} ({plan.Region})";
+            string description = DescribeInFull(plan, target);
             if (force && !IsWhatIf() && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
             {
-                WriteVerbose($"Performing the operation \"{action}\" on target \"{target}\" (-Force: not asking for confirmation).");
+                WriteVerbose(description + " (-Force: not asking for confirmation)");
                 return true;
             }
 
-            return ShouldProcess(target, action);
+            return ShouldProcess(description, "Are you sure you want to perform this action?\n" + description, "Confirm");
+        }
+
+        private static string DescribeInFull(SharePlan plan, string target)
+        {
+            var text = new System.Text.StringBuilder();
+            text.Append($"Performing the operation \"{plan.Describe()}\" on target \"{target}\".");
+            foreach (KeyPolicyChange change in plan.KeyPolicyChanges)
+            {
+                text.AppendLine();
+                text.AppendLine($"KMS key {change.KeyArn}: AmiShare statements before:");
+                text.AppendLine(change.StatementsBefore ?? "  (none)");
+                text.AppendLine("after:");
+                text.Append(change.StatementsAfter ?? "  (none)");
+            }
+
+            return text.ToString();
         }
 
         /// <summary>Turns an engine error into an ErrorRecord with the stable id and the item as target.</summary>
