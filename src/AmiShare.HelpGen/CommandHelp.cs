@@ -1,4 +1,5 @@
 using Markdig.Syntax;
+using Markdig.Syntax.Inlines;
 
 namespace AmiShare.HelpGen;
 
@@ -140,13 +141,42 @@ public sealed class CommandHelp
         help.Notes = page.Section("NOTES")?.Blocks ?? new List<Block>();
         foreach (Block block in page.Section("RELATED LINKS")?.Blocks ?? new List<Block>())
         {
-            foreach (var link in block.Descendants<Markdig.Syntax.Inlines.LinkInline>().Where(l => !l.IsImage))
+            foreach (LinkInline link in LinksIn(block))
             {
                 help.Links.Add((PlainText.Inline(link).Trim(), link.Url ?? string.Empty));
             }
         }
 
         return help;
+    }
+
+    /// <summary>The links (not images) in a block's inline text, also inside lists, in order.</summary>
+    private static IEnumerable<LinkInline> LinksIn(Block block)
+    {
+        static IEnumerable<LinkInline> InInline(Inline inline)
+        {
+            if (inline is LinkInline { IsImage: false } link)
+            {
+                yield return link;
+            }
+            else if (inline is ContainerInline container)
+            {
+                foreach (Inline child in container)
+                {
+                    foreach (LinkInline found in InInline(child))
+                    {
+                        yield return found;
+                    }
+                }
+            }
+        }
+
+        if (block is LeafBlock { Inline: not null } leaf)
+        {
+            return InInline(leaf.Inline);
+        }
+
+        return block is ContainerBlock children ? children.SelectMany(LinksIn) : Enumerable.Empty<LinkInline>();
     }
 }
 
