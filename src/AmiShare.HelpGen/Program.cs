@@ -50,6 +50,9 @@ public static class Program
             return 2;
         }
 
+        // Full paths, so errors and messages name files without "./" segments.
+        docs = Path.GetFullPath(docs);
+        output = Path.GetFullPath(output);
         HelpOutput result = HelpGenerator.Generate(docs, helpFile);
         if (result.Diagnostics.Count > 0)
         {

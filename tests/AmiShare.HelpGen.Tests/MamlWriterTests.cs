@@ -136,4 +136,14 @@ public sealed class MamlWriterTests
         Assert.Equal(new[] { "Get-Thing", "Set-Thing" }, details.Select(d => d.Element(Command + "name")!.Value));
         Assert.Equal(new[] { "Set", "Thing" }, new[] { details[1].Element(Command + "verb")!.Value, details[1].Element(Command + "noun")!.Value });
     }
+
+    [Fact]
+    public void Write_PageWithWindowsLineEndings_GivesTheSameHelp()
+    {
+        string page = CommandPage(examples: "### Example 1: Two lines\n```powershell\nPS> Get-Thing `\n      -Id 1\n```\n\nA `\"*\"` remark.\n");
+        string unix = Generate(("Get-Thing.md", page)).Files[HelpGenerator.DefaultHelpFileName];
+        string windows = Generate(("Get-Thing.md", page.Replace("\n", "\r\n"))).Files[HelpGenerator.DefaultHelpFileName];
+        Assert.Equal(unix, windows);
+        Assert.Contains("PS&gt; Get-Thing `\n      -Id 1</dev:code>", windows);
+    }
 }

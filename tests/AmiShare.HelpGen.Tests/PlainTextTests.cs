@@ -148,4 +148,16 @@ public sealed class PlainTextTests
     {
         Assert.Equal("one two three four", Render("one   two\nthree\n   four"));
     }
+
+    [Fact]
+    public void Chunks_BlockQuote_IsIndented()
+    {
+        Assert.Equal("  Quoted `*` text.", Render("> Quoted `` `*` `` text."));
+    }
+
+    [Fact]
+    public void Chunks_HtmlBlock_IsKeptAsWritten()
+    {
+        Assert.Equal("<div>\n*raw*\n</div>", Render("<div>\n*raw*\n</div>\n"));
+    }
 }
