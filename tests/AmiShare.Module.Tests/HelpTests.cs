@@ -40,6 +40,17 @@ public sealed class HelpTests
     }
 
     [Fact]
+    public void ModuleFolder_ShipsNoHelpGenerator()
+    {
+        // src/AmiShare.HelpGen (and its Markdig) runs at build time only.
+        string folder = Path.GetDirectoryName(RepoPaths.ModuleManifest)!;
+        var shipped = Directory.GetFiles(folder, "*.dll", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+        Assert.Contains("AmiShare.dll", shipped);
+        Assert.DoesNotContain("AmiShare.HelpGen.dll", shipped);
+        Assert.DoesNotContain("Markdig.dll", shipped);
+    }
+
+    [Fact]
     public void ExportedCmdlets_IncludeTheTestCmdlets()
     {
         var names = CmdletNames();
