@@ -8,27 +8,27 @@ namespace AmiShare.Emulator;
 
 /// <summary>The world as the control API shows it (GET /_emulator/state). Serialized in camelCase.</summary>
 public sealed record EmulatorState(
-    IReadOnlyList<ImageState> Images,
-    IReadOnlyList<SnapshotState> Snapshots,
-    IReadOnlyList<KeyState> Keys,
-    IReadOnlyList<BlockPublicAccessState> BlockPublicAccess);
+    IReadOnlyList<EmulatorImage> Images,
+    IReadOnlyList<EmulatorSnapshot> Snapshots,
+    IReadOnlyList<EmulatorKey> Keys,
+    IReadOnlyList<EmulatorBlockPublicAccess> BlockPublicAccess);
 
 /// <summary>One share. Type is Account | Public | Organization | OrganizationalUnit; Principal is a 12-digit id, "all", an org ARN or an OU ARN.</summary>
-public sealed record PermissionState(string Type, string Principal);
+public sealed record EmulatorPermission(string Type, string Principal);
 
-public sealed record ImageState(string ImageId, string Region, string OwnerId, string Name, string State, bool Public,
-    IReadOnlyList<PermissionState> LaunchPermissions, IReadOnlyList<string> SnapshotIds);
+public sealed record EmulatorImage(string ImageId, string Region, string OwnerId, string Name, string State, bool Public,
+    IReadOnlyList<EmulatorPermission> LaunchPermissions, IReadOnlyList<string> SnapshotIds);
 
-public sealed record SnapshotState(string SnapshotId, string Region, string OwnerId, bool Encrypted, string? KmsKeyId,
-    IReadOnlyList<PermissionState> CreateVolumePermissions);
+public sealed record EmulatorSnapshot(string SnapshotId, string Region, string OwnerId, bool Encrypted, string? KmsKeyId,
+    IReadOnlyList<EmulatorPermission> CreateVolumePermissions);
 
 /// <summary>A KMS key; Policy is the key policy JSON text exactly as stored.</summary>
-public sealed record KeyState(string KeyId, string Arn, string Region, string OwnerId, string Policy, IReadOnlyList<GrantState> Grants);
+public sealed record EmulatorKey(string KeyId, string Arn, string Region, string OwnerId, string Policy, IReadOnlyList<EmulatorGrant> Grants);
 
-public sealed record GrantState(string GrantId, string GranteePrincipal, IReadOnlyList<string> Operations);
+public sealed record EmulatorGrant(string GrantId, string GranteePrincipal, IReadOnlyList<string> Operations);
 
 /// <summary>Image block public access of one account in one region: State is block-new-sharing or unblocked.</summary>
-public sealed record BlockPublicAccessState(string AccountId, string Region, string State);
+public sealed record EmulatorBlockPublicAccess(string AccountId, string Region, string State);
 
 /// <summary>
 /// The local control API beside the AWS protocols (like moto's /moto-api/): requests under /_emulator/ are not AWS
@@ -253,18 +253,18 @@ internal static class ControlApi
             var snapIds = new HashSet<(string, string)>(images.SelectMany(i => i.BlockDeviceMappings.Where(b => b.SnapshotId != null).Select(b => (i.Region, b.SnapshotId!))));
             var snaps = d.Snapshots.Where(s => imageId != null ? snapIds.Contains((s.Region, s.SnapshotId)) : region == null || s.Region == region);
             return new EmulatorState(
-                images.Select(i => new ImageState(i.ImageId, i.Region, i.Owner, i.Name, i.State, i.IsPublic,
+                images.Select(i => new EmulatorImage(i.ImageId, i.Region, i.Owner, i.Name, i.State, i.IsPublic,
                     i.LaunchPermissions.Select(Permission).ToList(),
                     i.BlockDeviceMappings.Where(b => b.SnapshotId != null).Select(b => b.SnapshotId!).ToList())).ToList(),
-                snaps.Select(s => new SnapshotState(s.SnapshotId, s.Region, s.Owner, s.Encrypted, s.KmsKeyId,
-                    s.CreateVolumePermissions.Select(p => p == "all" ? new PermissionState("Public", "all") : new PermissionState("Account", p)).ToList())).ToList(),
-                d.Keys.Where(k => !filtered || region == null || k.Region == region).Select(k => new KeyState(k.KeyId, k.Arn, k.Region, k.Account, k.Policy ?? "",
-                    k.Grants.Select(g => new GrantState(g.GrantId, g.GranteePrincipal, g.Operations.ToList())).ToList())).ToList(),
-                d.BlockPublicAccess.Where(b => region == null || b.Region == region).Select(b => new BlockPublicAccessState(b.Account, b.Region, b.State)).ToList());
+                snaps.Select(s => new EmulatorSnapshot(s.SnapshotId, s.Region, s.Owner, s.Encrypted, s.KmsKeyId,
+                    s.CreateVolumePermissions.Select(p => p == "all" ? new EmulatorPermission("Public", "all") : new EmulatorPermission("Account", p)).ToList())).ToList(),
+                d.Keys.Where(k => !filtered || region == null || k.Region == region).Select(k => new EmulatorKey(k.KeyId, k.Arn, k.Region, k.Account, k.Policy ?? "",
+                    k.Grants.Select(g => new EmulatorGrant(g.GrantId, g.GranteePrincipal, g.Operations.ToList())).ToList())).ToList(),
+                d.BlockPublicAccess.Where(b => region == null || b.Region == region).Select(b => new EmulatorBlockPublicAccess(b.Account, b.Region, b.State)).ToList());
         }
     }
 
-    private static PermissionState Permission(LaunchPermissionSpec p) =>
+    private static EmulatorPermission Permission(LaunchPermissionSpec p) =>
         p.UserId != null ? new("Account", p.UserId)
         : p.Group != null ? new("Public", p.Group)
         : p.OrganizationArn != null ? new("Organization", p.OrganizationArn)
