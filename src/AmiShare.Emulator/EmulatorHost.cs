@@ -233,7 +233,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         Log.Add(new RequestLogEntry(DateTime.UtcNow, ctx.Service, ctx.Action, ctx.AccessKeyId, ctx.Account?.Id, ctx.Region, status, error,
             new Dictionary<string, string>(ctx.Params), ctx.RequestId));
 
-    /// <summary>Each service's own throttling error, as AWS documents it (wire-spec.md §1.3/E25, §4, §5).</summary>
+    /// <summary>Each service's own throttling error, as AWS documents it (EC2 RequestLimitExceeded 503, KMS ThrottlingException, Organizations TooManyRequestsException, STS Throttling).</summary>
     internal static ApiException ThrottlingError(string service) => service switch
     {
         "ec2" => new ApiException(503, "RequestLimitExceeded", DefaultFaultMessage("RequestLimitExceeded")),
