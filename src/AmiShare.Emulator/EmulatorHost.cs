@@ -247,7 +247,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         "RequestLimitExceeded" => "Request limit exceeded.",
         "InternalError" => "An internal error has occurred",
         "Unavailable" => "The service is unavailable. Please try again shortly.",
-        "ThrottlingException" or "Throttling" => "Rate exceeded",
+        // KMS's own text (seen in aws/aws-dynamodb-encryption-java#6 and hyperlane-xyz/hyperlane-monorepo#2391); STS/IAM say "Rate exceeded".
+        "ThrottlingException" => "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.",
+        "Throttling" => "Rate exceeded",
         "TooManyRequestsException" => "AWS Organizations can't complete your request because another request is already in progress. Try again later.",
         _ => "Injected fault: " + code,
     };

@@ -187,14 +187,15 @@ public sealed class ControlApiTests : FreshEmulatorTest
         await Assertions.Ec2Error(() => Owner.DescribeImagesAsync(new DescribeImagesRequest()), "RequestLimitExceeded", 503, "Request limit exceeded.");
         using var kms = Clients.Kms(Host);
         var k = await Assert.ThrowsAsync<AmazonKeyManagementServiceException>(() => kms.DescribeKeyAsync(new DescribeKeyRequest { KeyId = Demo.CmkArn }));
-        Assert.Equal(("ThrottlingException", HttpStatusCode.BadRequest, "Rate exceeded"), (k.ErrorCode, k.StatusCode, k.Message));
+        Assert.Equal(("ThrottlingException", HttpStatusCode.BadRequest, "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls."),
+            (k.ErrorCode, k.StatusCode, k.Message));
         var (orgStatus, org, _) = await Clients.Json(Host, "AWSOrganizationsV20161128.DescribeOrganization", "{}");
         Assert.Equal(400, orgStatus);
         Assert.Equal("TooManyRequestsException", org.GetProperty("__type").GetString());
         Assert.StartsWith("AWS Organizations can't complete your request", org.GetProperty("Message").GetString());
         using var sts = Clients.Sts(Host);
         var s = await Assert.ThrowsAsync<Amazon.SecurityToken.AmazonSecurityTokenServiceException>(() => sts.GetCallerIdentityAsync(new GetCallerIdentityRequest()));
-        Assert.Equal(("Throttling", HttpStatusCode.BadRequest), (s.ErrorCode, s.StatusCode));
+        Assert.Equal(("Throttling", HttpStatusCode.BadRequest, "Rate exceeded"), (s.ErrorCode, s.StatusCode, s.Message));
 
         Assert.Equal(new[] { "RequestLimitExceeded", "ThrottlingException", "TooManyRequestsException", "Throttling" }, Host.Log.Entries.Select(x => x.ErrorCode));
         Assert.All(Host.Log.Entries, x => Assert.Equal(Demo.Owner, x.Account));
