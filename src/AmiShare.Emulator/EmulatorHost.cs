@@ -20,6 +20,7 @@ public sealed class EmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TokenBuckets _buckets;
+    private string _startWorld = "";
 
     public World World { get; }
     public RequestLog Log { get; }
@@ -45,15 +46,57 @@ public sealed class EmulatorHost : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
             k.Listen(IPAddress.Loopback, port);
         });
+        // The host never handles Ctrl+C / SIGTERM itself: in a test process that is the runner's business, and the
+        // console program registers its own handlers (Program.cs).
+        builder.Services.AddSingleton<IHostLifetime, NoSignalLifetime>();
         var app = builder.Build();
         var host = new EmulatorHost(app, world, options ?? new EmulatorOptions());
+        host._startWorld = world.ToJson();
         app.Run(host.HandleAsync);
-        await app.StartAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (BindFailure(e) is { } inUse)
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw new EmulatorPortException(port, inUse, e);
+        }
         var addr = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         host.Port = new Uri(addr).Port;
         host.Endpoint = "http://127.0.0.1:" + host.Port.ToString(CultureInfo.InvariantCulture);
         return host;
     }
+
+    /// <summary>True when the exception chain says the address is in use, false when binding was refused, null otherwise.</summary>
+    private static bool? BindFailure(Exception? e)
+    {
+        for (; e != null; e = e.InnerException)
+        {
+            if (e is Microsoft.AspNetCore.Connections.AddressInUseException) return true;
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse }) return true;
+            if (e is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AccessDenied }) return false;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Returns the emulator to the state it was started with: the world as it was when <see cref="StartAsync"/> ran,
+    /// an empty request log, no pending faults and full throttle buckets. Options such as latency are kept.
+    /// </summary>
+    public void Reset()
+    {
+        World.ResetTo(_startWorld);
+        Log.Clear();
+        Options.ClearFaults();
+        _buckets.Clear();
+    }
+
+    /// <summary>
+    /// The live world as GET /_emulator/state shows it; <paramref name="imageId"/> and <paramref name="region"/> narrow
+    /// the images (and the snapshots to those images' snapshots); a region also narrows keys and block public access.
+    /// </summary>
+    public EmulatorState State(string? imageId = null, string? region = null) => ControlApi.StateOf(World, imageId, region);
 
     public async ValueTask DisposeAsync()
     {
@@ -71,6 +114,11 @@ public sealed class EmulatorHost : IAsyncDisposable
         string body;
         using (var reader = new StreamReader(http.Request.Body, Encoding.UTF8))
             body = await reader.ReadToEndAsync().ConfigureAwait(false);
+        if (ControlApi.IsControlPath(http))
+        {
+            await ControlApi.HandleAsync(this, http, body).ConfigureAwait(false);
+            return;
+        }
 
         var target = http.Request.Headers["X-Amz-Target"].ToString();
         var auth = http.Request.Headers.Authorization.ToString();
@@ -119,13 +167,19 @@ public sealed class EmulatorHost : IAsyncDisposable
         try
         {
             var fault = Options.TakeFault(ctx.Action);
-            if (fault is { Drop: true })
+            if (fault != null) IdentifyForLog(ctx);
+            if (fault is { Kind: FaultKind.Drop })
             {
                 Record(ctx, 0, "ConnectionDropped");
                 http.Abort();
                 return;
             }
-            if (fault != null) throw new ApiException(fault.Status, fault.Code, fault.Message ?? DefaultFaultMessage(fault.Code));
+            if (fault is { Kind: FaultKind.Throttle }) throw ThrottlingError(ctx.Service);
+            if (fault != null)
+            {
+                var code = fault.Code ?? "InternalError";
+                throw new ApiException(fault.Status ?? 500, code, fault.Message ?? DefaultFaultMessage(code));
+            }
 
             Authenticate(ctx, m.Success);
             if (ctx.Service == "ec2" && Options.Throttling && !_buckets.TryTake(ctx))
@@ -179,15 +233,34 @@ public sealed class EmulatorHost : IAsyncDisposable
         Log.Add(new RequestLogEntry(DateTime.UtcNow, ctx.Service, ctx.Action, ctx.AccessKeyId, ctx.Account?.Id, ctx.Region, status, error,
             new Dictionary<string, string>(ctx.Params), ctx.RequestId));
 
+    /// <summary>Each service's own throttling error, as AWS documents it (EC2 RequestLimitExceeded 503, KMS ThrottlingException, Organizations TooManyRequestsException, STS Throttling).</summary>
+    internal static ApiException ThrottlingError(string service) => service switch
+    {
+        "ec2" => new ApiException(503, "RequestLimitExceeded", DefaultFaultMessage("RequestLimitExceeded")),
+        "kms" => new ApiException(400, "ThrottlingException", DefaultFaultMessage("ThrottlingException")),
+        "organizations" => new ApiException(400, "TooManyRequestsException", DefaultFaultMessage("TooManyRequestsException")),
+        _ => new ApiException(400, "Throttling", DefaultFaultMessage("Throttling")),
+    };
+
     private static string DefaultFaultMessage(string code) => code switch
     {
         "RequestLimitExceeded" => "Request limit exceeded.",
         "InternalError" => "An internal error has occurred",
         "Unavailable" => "The service is unavailable. Please try again shortly.",
-        "ThrottlingException" => "Rate exceeded",
+        // KMS's own text (seen in aws/aws-dynamodb-encryption-java#6 and hyperlane-xyz/hyperlane-monorepo#2391); STS/IAM say "Rate exceeded".
+        "ThrottlingException" => "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.",
+        "Throttling" => "Rate exceeded",
         "TooManyRequestsException" => "AWS Organizations can't complete your request because another request is already in progress. Try again later.",
         _ => "Injected fault: " + code,
     };
+
+    /// <summary>Fills in the caller's account (when the key is known) so a faulted request is logged with it; never throws.</summary>
+    private void IdentifyForLog(CallContext ctx)
+    {
+        if (ctx.AccessKeyId == null) return;
+        lock (World.Sync)
+            if (World.FindAccessKey(ctx.AccessKeyId) is { } found) (ctx.Account, ctx.Key) = found;
+    }
 
     private void Authenticate(CallContext ctx, bool hasCredential)
     {
@@ -261,6 +334,8 @@ public sealed class EmulatorHost : IAsyncDisposable
         private readonly Dictionary<(string, string, string), (double Tokens, long Ticks)> _state = new();
         public TokenBuckets(EmulatorOptions o) => _options = o;
 
+        public void Clear() { lock (_state) _state.Clear(); }
+
         public bool TryTake(CallContext ctx)
         {
             var unfiltered = ctx.Action == "DescribeSnapshots" && !ctx.HasPrefix("Filter.") && ctx.Get("MaxResults") == null && !ctx.HasPrefix("SnapshotId.");
@@ -278,4 +353,27 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>An <see cref="IHostLifetime"/> that leaves process signals alone.</summary>
+internal sealed class NoSignalLifetime : IHostLifetime
+{
+    public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>The emulator could not listen on its port (taken by another process, or not permitted).</summary>
+public sealed class EmulatorPortException : IOException
+{
+    public EmulatorPortException(int port, bool inUse, Exception inner)
+        : base(inUse
+            ? $"Port {port} on 127.0.0.1 is already in use; stop the other process or pass --port N (0 = any free port)."
+            : $"Port {port} on 127.0.0.1 cannot be opened (permission denied); pass --port N with N above 1023 (0 = any free port).", inner)
+    {
+        Port = port;
+        InUse = inUse;
+    }
+
+    public int Port { get; }
+    public bool InUse { get; }
 }

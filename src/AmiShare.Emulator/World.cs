@@ -8,7 +8,7 @@ namespace AmiShare.Emulator;
 public sealed class World
 {
     internal readonly object Sync = new();
-    internal WorldDocument Doc { get; }
+    internal WorldDocument Doc { get; private set; }
 
     internal static readonly JsonSerializerOptions JsonOptions = new()
     {
@@ -53,9 +53,18 @@ public sealed class World
     /// <summary>Serializes the current state as a world document.</summary>
     public string ToJson() { lock (Sync) return JsonSerializer.Serialize(Doc, JsonOptions); }
 
-    private void Normalize()
+    /// <summary>Replaces the whole live state with a world document (as written by <see cref="ToJson"/>); used by reset.</summary>
+    internal void ResetTo(string json)
     {
-        var d = Doc;
+        var doc = JsonSerializer.Deserialize<WorldDocument>(json, JsonOptions) ?? throw new InvalidDataException("The world JSON is empty.");
+        Normalize(doc);
+        lock (Sync) Doc = doc;
+    }
+
+    private void Normalize() => Normalize(Doc);
+
+    private static void Normalize(WorldDocument d)
+    {
         foreach (var a in d.Accounts)
             if (!Ec2Ids.IsAccountId(a.Id)) throw new InvalidDataException($"World: account id '{a.Id}' is not 12 digits.");
         var keys = new HashSet<string>(StringComparer.Ordinal);
