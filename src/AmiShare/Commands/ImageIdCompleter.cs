@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
 using System.Reflection;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Completion;
@@ -51,7 +50,7 @@ namespace AmiShare.Commands
 
         private static SessionParameters ReadSessionParameters(string commandName, IDictionary fakeBoundParameters)
         {
-            PSVariableIntrinsics variables = Runspace.DefaultRunspace?.SessionStateProxy.PSVariable;
+            PSVariableIntrinsics variables = CurrentVariables();
             IDictionary defaults = Unwrap(variables?.GetValue("PSDefaultParameterValues")) as IDictionary;
             Func<string, object> value = name => FromLine(fakeBoundParameters, name) ?? FromDefaults(defaults, commandName, name);
             return new SessionParameters
@@ -68,6 +67,17 @@ namespace AmiShare.Commands
                 StoredRegion = Unwrap(variables?.GetValue("StoredAWSRegion")),
                 Proxy = AmiShareCmdlet.ReadProxy(variables?.GetValue("AWSProxy")),
             };
+        }
+
+        /// <summary>
+        /// The variables of the session that is completing. Completion runs on that session's pipeline thread, where a
+        /// script block sees its $ExecutionContext (Runspace.DefaultRunspace is not set in every host). $ExecutionContext
+        /// always exists, so this works under Set-StrictMode too, and no cmdlet or module is needed.
+        /// </summary>
+        private static PSVariableIntrinsics CurrentVariables()
+        {
+            object context = ScriptBlock.Create("$ExecutionContext").Invoke().FirstOrDefault()?.BaseObject;
+            return (context as EngineIntrinsics)?.SessionState.PSVariable;
         }
 
         /// <summary>A parameter given on the line, by its name or an alias.</summary>
