@@ -31,7 +31,7 @@ namespace AmiShare.Engine.Completion
             _calls = new SdkCall("EC2", region, endpoint, reporter, (e, operation, target) => AwsErrorMapper.Map(e, operation, target, region, endpoint));
         }
 
-        /// <summary>DescribeImages page size (EC2 allows 6 to 1000); tests lower it to exercise paging.</summary>
+        /// <summary>DescribeImages page size (MaxResults, 1 to 1000 for EC2); tests lower it to exercise paging.</summary>
         internal int PageSize { get; set; } = 1000;
 
         public async Task<IReadOnlyList<ImageInfo>> ListOwnedImagesAsync(CancellationToken cancellationToken)
