@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using Amazon.PowerShell.Common;
 using AmiShare.Emulator;
+using AmiShare.Sandbox;
 using Xunit;
 using static AmiShare.Module.Tests.ModuleTestContext;
 
@@ -217,5 +218,56 @@ public sealed class ImageIdCompletionTests
         // The cancelled call never read that late answer, so nothing was cached: the next Tab asks again and gets the AMIs.
         Assert.Equal(new[] { Agent, Cmk, Web, Market, AwsEbs }, Ids(Complete(t, "Get-AmiLaunchPermission -ImageId ")));
         Assert.Equal(2, t.Log.Count("DescribeImages"));
+    }
+
+    [Fact]
+    public void Completer_NoMemberOrAttribute_NamesAnEngineOrAwsSdkType()
+    {
+        using var ps = new ModuleSession();
+        var r = ps.Invoke("(Get-Command Get-AmiLaunchPermission).ImplementingType.Assembly.GetType('AmiShare.Commands.ImageIdCompleter')").ThrowIfErrors();
+        var completer = (Type)r.Output.Single().BaseObject;
+        const System.Reflection.BindingFlags all = System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic
+            | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.DeclaredOnly;
+
+        var named = new List<(string Member, Type Type)>();
+        foreach (Type type in new[] { completer }.Concat(completer.GetNestedTypes(all)))
+        {
+            named.AddRange(type.CustomAttributes.Select(a => (type.Name, a.AttributeType)));
+            named.AddRange(type.GetInterfaces().Select(i => (type.Name, i)));
+            foreach (var member in type.GetMembers(all))
+            {
+                string name = type.Name + "." + member.Name;
+                named.AddRange(member.CustomAttributes.Select(a => (name, a.AttributeType)));
+                switch (member)
+                {
+                    case System.Reflection.MethodBase m:
+                        named.AddRange(m.GetParameters().Select(p => (name, p.ParameterType)));
+                        if (m is System.Reflection.MethodInfo mi) named.Add((name, mi.ReturnType));
+                        break;
+                    case System.Reflection.FieldInfo f:
+                        named.Add((name, f.FieldType));
+                        break;
+                    case System.Reflection.PropertyInfo p:
+                        named.Add((name, p.PropertyType));
+                        break;
+                }
+            }
+        }
+
+        Assert.Contains(named, n => n.Member.EndsWith(".CompleteArgument", StringComparison.Ordinal)); // the walk saw the members
+        Assert.DoesNotContain(named, n => Names(n.Type).Any(a => a == "AmiShare.Engine" || a.StartsWith("AWSSDK.", StringComparison.Ordinal)));
+    }
+
+    /// <summary>The assemblies a type and its generic arguments or element type come from.</summary>
+    private static IEnumerable<string> Names(Type type)
+    {
+        yield return type.Assembly.GetName().Name!;
+        foreach (Type inner in type.GetGenericArguments().Concat(type.HasElementType ? new[] { type.GetElementType()! } : Array.Empty<Type>()))
+        {
+            foreach (string name in Names(inner))
+            {
+                yield return name;
+            }
+        }
     }
 }

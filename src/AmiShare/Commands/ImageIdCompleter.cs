@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Completion;
 
@@ -36,24 +37,23 @@ namespace AmiShare.Commands
         {
             try
             {
-                SessionParameters parameters = ReadSessionParameters(commandName, fakeBoundParameters);
-                return OwnedImageLister.Shared.Complete(parameters, wordToComplete)
-                    .Select(s => new CompletionResult(s.ImageId, s.ListItemText, CompletionResultType.ParameterValue, s.ToolTip))
-                    .ToList();
+                return Offer(commandName, wordToComplete, fakeBoundParameters);
             }
             catch (Exception)
             {
-                // A prompt never shows an exception from completion.
+                // A prompt never shows an exception from completion, not even an engine that fails to load.
                 return new CompletionResult[0];
             }
         }
 
-        private static SessionParameters ReadSessionParameters(string commandName, IDictionary fakeBoundParameters)
+        /// <summary>The engine's suggestions. Kept apart (and never inlined) so loading the engine happens inside the try above.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static List<CompletionResult> Offer(string commandName, string wordToComplete, IDictionary fakeBoundParameters)
         {
             PSVariableIntrinsics variables = CurrentVariables();
             IDictionary defaults = Unwrap(variables?.GetValue("PSDefaultParameterValues")) as IDictionary;
             Func<string, object> value = name => FromLine(fakeBoundParameters, name) ?? FromDefaults(defaults, commandName, name);
-            return new SessionParameters
+            var parameters = new SessionParameters
             {
                 Region = Unwrap(value("Region")),
                 AccessKey = Text(value("AccessKey")),
@@ -67,6 +67,15 @@ namespace AmiShare.Commands
                 StoredRegion = Unwrap(variables?.GetValue("StoredAWSRegion")),
                 Proxy = AmiShareCmdlet.ReadProxy(variables?.GetValue("AWSProxy")),
             };
+
+            // A loop, not a lambda: no member of this class, generated or not, takes an engine type.
+            var results = new List<CompletionResult>();
+            foreach (ImageIdSuggestion s in OwnedImageLister.Shared.Complete(parameters, wordToComplete))
+            {
+                results.Add(new CompletionResult(s.ImageId, s.ListItemText, CompletionResultType.ParameterValue, s.ToolTip));
+            }
+
+            return results;
         }
 
         /// <summary>
