@@ -115,6 +115,21 @@ public sealed class ImageIdCompletionTests
     }
 
     [Fact]
+    public async Task DefaultParameterValues_ForThisCommand_ByAlias_AreUsed_UnlessDisabled()
+    {
+        await using var t = await StartAsync();
+        t.Run("$PSDefaultParameterValues['Get-AmiLaunch*:RegionToCall'] = 'eu-west-1'").ThrowIfErrors();
+
+        Assert.Equal(new[] { EuWeb }, Ids(Complete(t, "Get-AmiLaunchPermission -ImageId ")));
+        Assert.Equal(new[] { Web }, Ids(Complete(t, "Grant-AmiLaunchPermission -ImageId web")));
+
+        // With the defaults disabled only the line counts: its keys and endpoint, and $StoredAWSRegion (us-east-1).
+        t.Run("$PSDefaultParameterValues['Disabled'] = $true").ThrowIfErrors();
+        Assert.Equal(new[] { Web }, Ids(Complete(t, $"Get-AmiLaunchPermission -EndpointUrl {t.Emulator.Endpoint} -AK {OwnerKey} -SK {OwnerSecret} -ImageId web")));
+        Assert.Equal(new[] { "eu-west-1", "us-east-1" }, t.Log.Entries.Select(e => e.Region).ToArray());
+    }
+
+    [Fact]
     public async Task StoredAwsCredentialsAndRegion_AreUsed_WhenNothingIsOnTheLine()
     {
         await using var t = await StartAsync(defaultCredentials: false);
