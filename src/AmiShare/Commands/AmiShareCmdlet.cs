@@ -40,6 +40,7 @@ namespace AmiShare.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ImageIds")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ImageIdCompleter))]
         public string[] ImageId { get; set; }
 
         /// <summary>
