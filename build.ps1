@@ -6,11 +6,12 @@
     Tasks (run in this order, whatever order you give them in):
 
       Build    dotnet build AmiShareModule.sln. The build also assembles the module folder
-               out/AmiShare (manifest, dlls, format file, en-US help).
+               out/<Configuration>/AmiShare (AmiShare.dll, manifest, format file, en-US help, and
+               dependencies/ with the engine, AWSSDK and the PowerShell 7 loader).
       Test     dotnet test AmiShareModule.sln, then the Pester 5 tests in tests/Pester, each run in a
                fresh PowerShell process of the same edition as this one. Without Pester 5 the Pester
                tests are skipped with a warning.
-      Package  Checks out/AmiShare (required files, no System.Management.Automation.dll, a valid
+      Package  Checks out/<Configuration>/AmiShare (required files, no System.Management.Automation.dll, a valid
                manifest) and zips it into out/AmiShare-<version>.zip. Builds first when Build was not
                one of the tasks.
       Sandbox  dotnet run --project src/AmiShare.Sandbox: the tour against the embedded emulator.
@@ -38,7 +39,7 @@ $ErrorActionPreference = 'Stop'
 $RepoRoot = $PSScriptRoot
 $Solution = Join-Path $RepoRoot 'AmiShareModule.sln'
 $OutDir = Join-Path $RepoRoot 'out'
-$ModuleDir = Join-Path $OutDir 'AmiShare'
+$ModuleDir = Join-Path (Join-Path $OutDir $Configuration) 'AmiShare'
 $PesterDir = Join-Path (Join-Path $RepoRoot 'tests') 'Pester'
 
 function Invoke-Dotnet {
@@ -123,7 +124,9 @@ function Invoke-PackageTask {
     $required = @(
         'AmiShare.psd1'
         'AmiShare.dll'
-        'AmiShare.Engine.dll'
+        'dependencies/AmiShare.Engine.dll'
+        'dependencies/AmiShare.Loader.dll'
+        'dependencies/AWSSDK.Core.dll'
         'AmiShare.Format.ps1xml'
         'en-US/AmiShare.dll-Help.xml'
         'en-US/about_AmiShare.help.txt'

@@ -19,13 +19,13 @@ namespace AmiShare.Commands
     /// </summary>
     public abstract class AmiShareCmdlet : PSCmdlet, IDisposable
     {
+        private bool _sdkChecked;
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
         private readonly BlockingCollection<KeyValuePair<StreamKind, string>> _messages = new BlockingCollection<KeyValuePair<StreamKind, string>>();
         private readonly Dictionary<string, AwsSession> _sessions = new Dictionary<string, AwsSession>(StringComparer.Ordinal);
         private AmiShareServiceFactory _factory;
         private QueueReporter _reporter;
         private bool _disposed;
-        private bool _sdkChecked;
 
         private enum StreamKind
         {
