@@ -6,7 +6,7 @@ namespace AmiShare.Sandbox;
 
 /// <summary>
 /// A PowerShell 7 runspace (System.Management.Automation, in-process) with the built AmiShare module
-/// imported from out/AmiShare, the folder users get. Used by the sandbox and by the module tests.
+/// imported from out/&lt;Configuration&gt;/AmiShare, the folder users get. Used by the sandbox and by the module tests.
 /// </summary>
 public sealed class ModuleSession : IDisposable
 {

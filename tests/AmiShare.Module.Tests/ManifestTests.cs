@@ -12,13 +12,29 @@ public sealed class ManifestTests
     };
 
     [Fact]
-    public void ModuleFolder_AsAssembled_HoldsNoSystemManagementAutomation()
+    public void ModuleFolder_AsAssembled_HoldsOnlyTheCmdletsInItsRoot_AndTheRestInDependencies()
     {
-        string folder = Path.GetDirectoryName(RepoPaths.ModuleManifest)!;
-        Assert.True(File.Exists(Path.Combine(folder, "AmiShare.dll")));
-        Assert.True(File.Exists(Path.Combine(folder, "AmiShare.Engine.dll")));
-        Assert.True(File.Exists(Path.Combine(folder, "AmiShare.Format.ps1xml")));
+        string folder = RepoPaths.ModuleFolder;
+        Assert.Equal(Path.Combine(RepoPaths.Root, "out", RepoPaths.Configuration, "AmiShare"), folder);
+        Assert.Equal(new[] { "AmiShare.Format.ps1xml", "AmiShare.dll", "AmiShare.psd1" },
+            Directory.GetFiles(folder).Select(Path.GetFileName).Where(n => !n!.EndsWith(".pdb", StringComparison.Ordinal)).OrderBy(n => n, StringComparer.Ordinal).ToArray());
+        Assert.Equal(new[] { "dependencies", "en-US" }, Directory.GetDirectories(folder).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToArray());
+
+        string dependencies = RepoPaths.DependencyFolder;
+        foreach (string dll in new[] { "AmiShare.Engine.dll", "AmiShare.Loader.dll", "AWSSDK.Core.dll", "AWSSDK.EC2.dll", "AWSSDK.KeyManagementService.dll", "AWSSDK.SecurityToken.dll" })
+        {
+            Assert.True(File.Exists(Path.Combine(dependencies, dll)), dll + " is missing from " + dependencies);
+        }
+
         Assert.Empty(Directory.GetFiles(folder, "System.Management.Automation*.dll", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void Manifest_ListsNoRequiredAssembliesOrNestedModules_SoNothingLoadsOutsideAmiShareContext()
+    {
+        using var ps = new ModuleSession();
+        var r = ps.Invoke("$m = & ([scriptblock]::Create([System.IO.File]::ReadAllText($args[0]))); $m.ContainsKey('RequiredAssemblies'); $m.ContainsKey('NestedModules'); $m.RootModule", RepoPaths.ModuleManifest).ThrowIfErrors();
+        Assert.Equal(new object[] { false, false, "AmiShare.dll" }, r.Output.Select(o => o.BaseObject).ToArray());
     }
 
     [Fact]
@@ -44,18 +60,23 @@ public sealed class ManifestTests
     }
 
     [Fact]
-    public void ModuleInitializer_ForWindowsPowerShell_ResolvesShippedDependenciesWhateverVersionIsAsked()
+    public void ModuleInitializer_ForWindowsPowerShell_ResolvesOnlyAmiShareRequests_FromDependencies_WhateverVersionIsAsked()
     {
         using var ps = new ModuleSession();
-        string folder = Path.GetDirectoryName(RepoPaths.ModuleManifest)!;
-        var r = ps.Invoke(@"$find = [AmiShare.ModuleInitializer].GetMethod('FindInModuleFolder', [System.Reflection.BindingFlags]'NonPublic,Static')
-$find.Invoke($null, @($args[0], 'System.Text.Json, Version=1.2.3.4, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51'))
-$find.Invoke($null, @($args[0], 'AWSSDK.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=885c28607f98e604'))
-$null -eq $find.Invoke($null, @($args[0], 'Not.Shipped.Library, Version=1.0.0.0'))", folder).ThrowIfErrors();
+        string folder = RepoPaths.ModuleFolder;
+        string dependencies = RepoPaths.DependencyFolder;
+        string engine = Path.Combine(dependencies, "AmiShare.Engine.dll");
+        string elsewhere = Path.Combine(RepoPaths.Root, "other", "Module", "AWS.Tools.Common.dll");
+        var r = ps.Invoke(@"$find = [AmiShare.ModuleInitializer].GetMethod('FindDependency', [System.Reflection.BindingFlags]'NonPublic,Static')
+$find.Invoke($null, @($args[0], $args[1], 'System.Text.Json, Version=1.2.3.4, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51', $args[2]))
+$find.Invoke($null, @($args[0], $args[1], 'AWSSDK.Core, Version=4.0.0.0, Culture=neutral, PublicKeyToken=885c28607f98e604', $null))
+$null -eq $find.Invoke($null, @($args[0], $args[1], 'System.Text.Json, Version=6.0.0.0, Culture=neutral, PublicKeyToken=cc7b13ffcd2ddd51', $args[3]))
+$null -eq $find.Invoke($null, @($args[0], $args[1], 'Not.Shipped.Library, Version=1.0.0.0', $args[2]))", dependencies, folder, engine, elsewhere).ThrowIfErrors();
 
-        Assert.Equal(Path.Combine(folder, "System.Text.Json.dll"), r.Output[0].BaseObject);
-        Assert.Equal(Path.Combine(folder, "AWSSDK.Core.dll"), r.Output[1].BaseObject);
-        Assert.Equal(true, r.Output[2].BaseObject);
+        Assert.Equal(Path.Combine(dependencies, "System.Text.Json.dll"), r.Output[0].BaseObject);
+        Assert.Equal(Path.Combine(dependencies, "AWSSDK.Core.dll"), r.Output[1].BaseObject);
+        Assert.Equal(true, r.Output[2].BaseObject); // another module's request is left to it
+        Assert.Equal(true, r.Output[3].BaseObject);
     }
 
     [Fact]

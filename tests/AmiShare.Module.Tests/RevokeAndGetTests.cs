@@ -75,7 +75,8 @@ public sealed class RevokeAndGetTests
     public async Task Grant_FromAwsSdkImageObjects_BindsImageIdByPropertyName()
     {
         await using var t = await StartAsync();
-        string ec2Dll = Path.Combine(Path.GetDirectoryName(t.Ps.ManifestPath)!, "AWSSDK.EC2.dll");
+        // As AWS.Tools.EC2 would: AWSSDK.EC2 loaded into the default context, apart from AmiShare's own copy.
+        string ec2Dll = Path.Combine(Path.GetDirectoryName(t.Ps.ManifestPath)!, "dependencies", "AWSSDK.EC2.dll");
         var r = t.Run(@"$null = [System.Reflection.Assembly]::LoadFrom($args[0])
 $images = foreach ($id in $args[1], $args[2]) { $i = [Amazon.EC2.Model.Image]::new(); $i.ImageId = $id; $i.Name = 'x'; $i }
 $images | Grant-AmiLaunchPermission -AccountId 111122223333", ec2Dll, Web, Agent).ThrowIfErrors();

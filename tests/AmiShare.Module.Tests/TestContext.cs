@@ -7,7 +7,7 @@ namespace AmiShare.Module.Tests;
 
 /// <summary>
 /// One test's world: a fresh emulator with the demo world and a fresh runspace with the built module
-/// imported from out/AmiShare. By default every AmiShare cmdlet gets the emulator endpoint, the demo
+/// imported from out/&lt;Configuration&gt;/AmiShare. By default every AmiShare cmdlet gets the emulator endpoint, the demo
 /// owner's keys and us-east-1 through $PSDefaultParameterValues, as a user's profile script might.
 /// </summary>
 public sealed class ModuleTestContext : IAsyncDisposable

@@ -19,6 +19,7 @@ namespace AmiShare.Commands
     /// </summary>
     public abstract class AmiShareCmdlet : PSCmdlet, IDisposable
     {
+        private bool _sdkChecked;
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
         private readonly BlockingCollection<KeyValuePair<StreamKind, string>> _messages = new BlockingCollection<KeyValuePair<StreamKind, string>>();
         private readonly Dictionary<string, AwsSession> _sessions = new Dictionary<string, AwsSession>(StringComparer.Ordinal);
@@ -105,6 +106,37 @@ namespace AmiShare.Commands
         /// returns the engine service for it. A session failure ends the command: every item would fail.
         /// </summary>
         protected AmiShareService ResolveService()
+        {
+            ThrowIfAwsSdkConflict();
+            return ResolveServiceCore();
+        }
+
+        /// <summary>
+        /// Windows PowerShell 5.1 only: stops with AwsSdkConflict when another module's AWSSDK.Core build is
+        /// loaded (the engine would bind to it and fail). Runs before any engine code that touches AWSSDK is compiled.
+        /// </summary>
+        private void ThrowIfAwsSdkConflict()
+        {
+            if (!ModuleInitializer.IsNetFramework || _sdkChecked)
+            {
+                return;
+            }
+
+            AwsSdkCheck check = AwsSdkConflict.CheckSession();
+            if (check.Decision == AwsSdkDecision.Conflict)
+            {
+                var record = new ErrorRecord(new InvalidOperationException(check.Message), AwsSdkConflict.ErrorId, ErrorCategory.ResourceUnavailable, check.Loaded.Location)
+                {
+                    ErrorDetails = new ErrorDetails(check.Message) { RecommendedAction = AwsSdkConflict.Remedy },
+                };
+                ThrowTerminatingError(record);
+            }
+
+            _sdkChecked = true;
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private AmiShareService ResolveServiceCore()
         {
             var parameters = new SessionParameters
             {
