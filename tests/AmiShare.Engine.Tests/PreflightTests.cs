@@ -186,6 +186,37 @@ public class PreflightTests
     }
 
     [Fact]
+    public async Task TestShareableAsync_OneEncryptedSnapshot_SaysSnapshotIs_TwoSaySnapshotsAre()
+    {
+        EncryptedImage(Cmk);
+        _kms.WithKey(Cmk);
+        var one = One(await Service().TestShareableAsync(Ami, new[] { A }, false, ShareOptions.None, default), CheckNames.KmsKeyManager);
+        Assert.StartsWith($"Snapshot {Snap} is encrypted with customer managed key {Cmk}", one.Detail);
+
+        const string Data = "snap-0a1b2c3d4e5f60012";
+        _ec2.Images[Ami].Snapshots = new[]
+        {
+            new SnapshotRef { DeviceName = "/dev/xvda", SnapshotId = Snap, Encrypted = true, KmsKeyId = Cmk },
+            new SnapshotRef { DeviceName = "/dev/sdb", SnapshotId = Data, Encrypted = true, KmsKeyId = Cmk },
+        };
+        var two = One(await Service().TestShareableAsync(Ami, new[] { A }, false, ShareOptions.None, default), CheckNames.KmsKeyManager);
+        Assert.StartsWith($"Snapshots {Snap}, {Data} are encrypted with customer managed key {Cmk}", two.Detail);
+    }
+
+    [Fact]
+    public async Task TestShareableAsync_PublicEncrypted_RemedySharesWithKeyAccess_AndNeverSuggestsAnUnencryptedCopy()
+    {
+        EncryptedImage(Cmk);
+        _kms.WithKey(Cmk);
+        var f = One(await Service().TestShareableAsync(Ami, Array.Empty<Principal>(), true, ShareOptions.None, default), CheckNames.SnapshotEncryption);
+        Assert.Equal(ErrorIds.EncryptedSnapshotsCannotBePublic, f.ErrorId);
+        Assert.Contains("-IncludeKmsKey", f.Remedy);
+        Assert.Contains("cannot make an unencrypted copy", f.Remedy);
+        Assert.Contains("build a new AMI from an unencrypted source", f.Remedy);
+        Assert.DoesNotContain("Copy-EC2Image", f.Remedy);
+    }
+
+    [Fact]
     public async Task TestShareableAsync_DisabledKey_FailsKmsKeyNotUsable()
     {
         EncryptedImage(Cmk);

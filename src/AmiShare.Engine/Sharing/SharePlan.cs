@@ -42,6 +42,9 @@ namespace AmiShare.Engine.Sharing
         /// <summary>Warnings the cmdlet writes before asking ShouldProcess.</summary>
         public IReadOnlyList<string> Warnings { get; set; } = new string[0];
 
+        /// <summary>The AMI as DescribeImages returned it, when the plan read it (name, owner, snapshots).</summary>
+        public AmiShare.Engine.Gateways.ImageInfo Image { get; set; }
+
         /// <summary>Options the plan was made with.</summary>
         public ShareOptions Options { get; set; } = ShareOptions.None;
 
@@ -137,6 +140,26 @@ namespace AmiShare.Engine.Sharing
                     }
 
                     return parts.Count == 0 ? "No change" : string.Join("; ", parts);
+            }
+        }
+
+        /// <summary>Why a plan without changes has none, e.g. "111122223333 already has launch permission".</summary>
+        public string DescribeNoChange()
+        {
+            string who = Join(Unchanged);
+            string verb = Unchanged.Count == 1 ? "has" : "have";
+            switch (Operation)
+            {
+                case ShareOperation.Grant:
+                    return Unchanged.Count == 0 ? "no principal to add" : $"{who} already {verb} launch permission";
+                case ShareOperation.Revoke:
+                    return Unchanged.Count == 0 ? "no principal to remove" : $"{who} {verb} no launch permission to revoke";
+                case ShareOperation.SetPublic:
+                    return "already public";
+                case ShareOperation.SetPrivate:
+                    return "already private";
+                default:
+                    return "no launch permissions to remove";
             }
         }
 
