@@ -349,9 +349,10 @@ namespace AmiShare.Engine.Access
         private static string Fixes(List<AccessGrant> kept)
         {
             var fixes = new List<string>();
-            if (kept.Any(g => g.Via == AccessPath.OrganizationalUnit))
+            int ous = kept.Where(g => g.Via == AccessPath.OrganizationalUnit).Select(g => g.Principal).Distinct().Count();
+            if (ous > 0)
             {
-                fixes.Add("Revoke the OU too, or move the account.");
+                fixes.Add(ous == 1 ? "Revoke the OU too, or move the account." : "Revoke the OUs too, or move the account.");
             }
 
             if (kept.Any(g => g.Via == AccessPath.Organization))
