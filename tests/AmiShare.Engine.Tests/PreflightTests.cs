@@ -45,7 +45,9 @@ internal sealed class KmsFake : IKmsGateway
     public Task<string> GetKeyPolicyAsync(string keyArn, CancellationToken cancellationToken)
     {
         Log("GetKeyPolicy " + keyArn);
-        return Task.FromResult(Policies[keyArn]);
+        return Policies.TryGetValue(keyArn, out string? policy)
+            ? Task.FromResult(policy)
+            : throw new AmiShareException(ErrorIds.AccessDenied, AmiShareErrorKind.PermissionDenied, $"kms:GetKeyPolicy on {keyArn} was denied.", keyArn, "Allow kms:GetKeyPolicy.");
     }
 
     public Task PutKeyPolicyAsync(string keyArn, string policy, CancellationToken cancellationToken)
@@ -421,6 +423,80 @@ public class PreflightTests
         Assert.DoesNotContain("444455556666", _kms.Policies[Cmk]);
         Assert.Contains("arn:aws:iam::111122223333:root", _kms.Policies[Cmk]);
         Assert.Empty(Assert.Single(_ec2.SnapshotModifications.Skip(1)).Add);
+    }
+
+    [Fact]
+    public async Task PlanResetAsync_IncludeKmsKeyAndSnapshot_RemovesThePrincipalsThatHadLaunchPermission_AndWarnsOnlyAboutOthers()
+    {
+        EncryptedImage(Cmk);
+        _kms.WithKey(Cmk);
+        var service = Service();
+        await service.ApplyAsync(await service.PlanGrantAsync(Ami, new[] { A, B }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default), default);
+        await service.ApplyAsync(await service.PlanRevokeAsync(Ami, new[] { B }, default), default); // B keeps key and snapshot access
+
+        var plan = await service.PlanResetAsync(Ami, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default);
+        var result = await service.ApplyAsync(plan, default);
+
+        Assert.Equal(new[] { A }, plan.Current);
+        Assert.DoesNotContain("111122223333", _kms.Policies[Cmk]);
+        Assert.Contains("arn:aws:iam::444455556666:root", _kms.Policies[Cmk]);
+        Assert.Equal(new[] { "444455556666" }, _ec2.VolumePermissions[Snap]);
+        Assert.Equal(new[] { Cmk }, result.KeyPoliciesChanged);
+        Assert.Equal(new[] { Snap }, result.SnapshotsChanged);
+        Assert.Equal(2, plan.Warnings.Count);
+        Assert.StartsWith($"AmiShare's statements in the key policy of {Cmk} keep giving 444455556666 access to the key", plan.Warnings[0]);
+        Assert.EndsWith($"run Revoke-AmiLaunchPermission {Ami} -Principal 444455556666 -IncludeKmsKey.", plan.Warnings[0]);
+        Assert.StartsWith($"Snapshot {Snap} is shared with 444455556666 (createVolumePermission)", plan.Warnings[1]);
+    }
+
+    [Fact]
+    public async Task PlanResetAsync_AccountInAForeignKeyStatement_WarnsItKeepsKeyAccess_AndLeavesThatStatement()
+    {
+        const string Foreign = "{\"Sid\":\"PartnerUse\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":[\"kms:Decrypt\",\"kms:DescribeKey\",\"kms:CreateGrant\",\"kms:GenerateDataKey*\",\"kms:ReEncrypt*\",\"kms:Encrypt\"],\"Resource\":\"*\"}";
+        EncryptedImage(Cmk, A);
+        _kms.WithKey(Cmk, policy: "{\"Version\":\"2012-10-17\",\"Statement\":[" + Foreign + "]}");
+
+        var plan = await Service().PlanResetAsync(Ami, new ShareOptions { IncludeKmsKey = true }, default);
+
+        Assert.Empty(plan.KeyPolicyChanges);
+        string warning = Assert.Single(plan.Warnings);
+        Assert.StartsWith($"Account 111122223333 keeps access to KMS key {Cmk} through key-policy statements AmiShare does not own", warning);
+        Assert.Contains("PartnerUse", warning);
+    }
+
+    [Fact]
+    public async Task PlanResetAsync_WithoutOptions_ChangesOnlyLaunchPermissions_AndSaysWhatStays()
+    {
+        EncryptedImage(Cmk);
+        _kms.WithKey(Cmk);
+        var service = Service();
+        await service.ApplyAsync(await service.PlanGrantAsync(Ami, new[] { A }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default), default);
+        string policy = _kms.Policies[Cmk];
+
+        var plan = await service.PlanResetAsync(Ami, default);
+        await service.ApplyAsync(plan, default);
+
+        Assert.Empty(plan.KeyPolicyChanges);
+        Assert.Empty(plan.SnapshotChanges);
+        Assert.Equal(policy, _kms.Policies[Cmk]);
+        Assert.Equal(new[] { "111122223333" }, _ec2.VolumePermissions[Snap]);
+        Assert.Equal(2, plan.Warnings.Count);
+        Assert.Contains($"still give 111122223333 access to the key after the reset. Add -IncludeKmsKey", plan.Warnings[0]);
+        Assert.StartsWith($"Snapshot {Snap} stays shared with 111122223333 (createVolumePermission)", plan.Warnings[1]);
+    }
+
+    [Fact]
+    public async Task PlanResetAsync_WithoutOptions_UnreadableKeyPolicy_StillResets_AndSaysSoInVerbose()
+    {
+        EncryptedImage(Cmk, A);
+        _kms.WithKey(Cmk);
+        _kms.Policies.Remove(Cmk); // GetKeyPolicy is now denied
+
+        var plan = await Service().PlanResetAsync(Ami, default);
+
+        Assert.True(plan.HasChanges);
+        Assert.Empty(plan.Warnings);
+        Assert.Contains(_reporter.VerboseLines, l => l.StartsWith($"{Ami}: the key policy of {Cmk} could not be read"));
     }
 
     [Fact]

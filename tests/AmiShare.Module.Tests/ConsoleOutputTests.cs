@@ -127,6 +127,22 @@ public sealed class ConsoleOutputTests
     }
 
     [Fact]
+    public async Task Reset_AfterAPlainRevoke_NamesTheLeftoverKeyAccess_AndTheSuggestedRevokeRemovesIt()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333 -IncludeKmsKey", Cmk).ThrowIfErrors();
+        t.Run("Revoke-AmiLaunchPermission $args[0] -AccountId 111122223333", Cmk).ThrowIfErrors();
+
+        var r = t.Run("Reset-AmiLaunchPermission $args[0] -IncludeKmsKey -Force", Cmk).ThrowIfErrors();
+
+        string warning = Assert.Single(r.Warnings);
+        string advice = $"Revoke-AmiLaunchPermission {Cmk} -Principal 111122223333 -IncludeKmsKey";
+        Assert.EndsWith($"run {advice}.", warning);
+        t.Run(advice).ThrowIfErrors();
+        Assert.DoesNotContain("111122223333", t.World.KeyPolicyOf("us-east-1", CmkKeyId));
+    }
+
+    [Fact]
     public async Task Reset_SnapshotSharedWithAnAccountWithoutLaunchPermission_WarnsItStaysShared()
     {
         await using var t = await StartAsync();

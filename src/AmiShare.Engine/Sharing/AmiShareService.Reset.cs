@@ -100,7 +100,7 @@ namespace AmiShare.Engine.Sharing
             if (kept.Count > 0)
             {
                 warnings.Add($"AmiShare's statements in the key policy of {key.KeyArn} keep giving {string.Join(", ", kept)} access to the key: they have no launch permission on {plan.ImageId} (another AMI may use the key). " +
-                             $"If they should lose it, run Revoke-AmiLaunchPermission {plan.ImageId} -Principal <principal> -IncludeKmsKey.");
+                             $"If they should lose it, run Revoke-AmiLaunchPermission {plan.ImageId} -Principal {string.Join(", ", kept)} -IncludeKmsKey.");
             }
 
             // Access through statements AmiShare does not own stays: AmiShare never edits them. Accounts only (no Organizations reads).
