@@ -42,6 +42,25 @@ public sealed class ConsoleOutputTests
     }
 
     [Fact]
+    public async Task TestAmiLaunchAccess_At80Columns_ShowsThePrincipalWhole_AndTheObjectKeepsArnAndPath()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -OrganizationalUnitArn $args[1], $args[2]", Web, EngineeringOu, FinanceOu).ThrowIfErrors();
+
+        string[] lines = Shown(t, 80, "Test-AmiLaunchAccess $args[0] -AccountId 444455556666, 555566667777, 999988887777", Web);
+
+        Assert.Contains(lines, l => l.Trim() == $"Image: {Web} (us-east-1)");
+        Assert.Contains(lines, l => l == "444455556666 True      OrganizationalUnit o-abc1234567/ou-ab12-11111111");
+        Assert.Contains(lines, l => l == "555566667777 True      OrganizationalUnit o-abc1234567/ou-ab12-22222222");
+        Assert.Contains(lines, l => l == "999988887777 False     None");
+        Assert.All(lines, l => Assert.True(l.Length <= 80, l));
+
+        PSObject row = t.Run("Test-AmiLaunchAccess $args[0] -AccountId 444455556666", Web).ThrowIfErrors().Output.Single();
+        Assert.Equal(EngineeringOu, row.Properties["Principal"].Value);
+        Assert.Equal("o-abc1234567/r-ab12/ou-ab12-11111111/ou-ab12-33333333/", row.Properties["OuPath"].Value);
+    }
+
+    [Fact]
     public async Task Get_ShortFormIsDisplayOnly_PropertiesAndRevokeKeepTheFullArns()
     {
         await using var t = await StartAsync();
