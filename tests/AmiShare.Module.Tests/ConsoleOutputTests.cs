@@ -129,6 +129,25 @@ public sealed class ConsoleOutputTests
     }
 
     [Fact]
+    public async Task Reset_IncludeKmsKeyAndSnapshot_WhatIf_ShowsEveryChange_OneLineEach_AndChangesNothing()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333 -IncludeKmsKey -IncludeSnapshot", Cmk).ThrowIfErrors();
+        int writes = t.Log.MutatingCount;
+        ((StringWriter)t.Ps.HostOutput).GetStringBuilder().Clear();
+
+        t.Run("Reset-AmiLaunchPermission $args[0] -IncludeKmsKey -IncludeSnapshot -WhatIf", Cmk).ThrowIfErrors();
+
+        string[] lines = t.Ps.HostOutput.ToString()!.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToArray();
+        Assert.Equal(3, lines.Length);
+        Assert.StartsWith("What if: Performing the operation \"Reset launch permissions (remove all 1: 111122223333); " +
+            $"Update the AmiShare statements of KMS key policy {CmkKeyArn}; Remove createVolumePermission on {CmkSnapshot} from 111122223333\"", lines[0]);
+        Assert.StartsWith($"KMS key {CmkKeyArn}: AmiShare statements before: [{{", lines[1]);
+        Assert.Equal($"KMS key {CmkKeyArn}: AmiShare statements after: (none)", lines[2]);
+        Assert.Equal(writes, t.Log.MutatingCount);
+    }
+
+    [Fact]
     public async Task Reset_WithoutOptions_WarnsThatKeyStatementsAndSnapshotSharingRemain_AndLeavesThem()
     {
         await using var t = await StartAsync();

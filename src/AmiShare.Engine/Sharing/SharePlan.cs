@@ -101,16 +101,21 @@ namespace AmiShare.Engine.Sharing
         /// <summary>The ShouldProcess action text, e.g. "Grant launch permission to 111122223333, 444455556666".</summary>
         public string Describe()
         {
+            var parts = new List<string>();
             switch (Operation)
             {
                 case ShareOperation.Reset:
-                    return "Reset launch permissions (remove all " + Current.Count + ": " + Join(Current) + ")";
+                    if (Current.Count > 0)
+                    {
+                        parts.Add("Reset launch permissions (remove all " + Current.Count + ": " + Join(Current) + ")");
+                    }
+
+                    break;
                 case ShareOperation.SetPublic:
                     return "Make public (add launch permission group 'all')";
                 case ShareOperation.SetPrivate:
                     return "Make private (remove launch permission group 'all')";
                 default:
-                    var parts = new List<string>();
                     if (ToAdd.Count > 0)
                     {
                         parts.Add("Grant launch permission to " + Join(ToAdd));
@@ -121,26 +126,28 @@ namespace AmiShare.Engine.Sharing
                         parts.Add("Revoke launch permission from " + Join(ToRemove));
                     }
 
-                    foreach (var k in KeyPolicyChanges)
-                    {
-                        parts.Add("Update the AmiShare statements of KMS key policy " + k.KeyArn);
-                    }
-
-                    foreach (var s in SnapshotChanges)
-                    {
-                        if (s.AddAccounts.Count > 0)
-                        {
-                            parts.Add($"Give createVolumePermission on {s.SnapshotId} to {string.Join(", ", s.AddAccounts)}");
-                        }
-
-                        if (s.RemoveAccounts.Count > 0)
-                        {
-                            parts.Add($"Remove createVolumePermission on {s.SnapshotId} from {string.Join(", ", s.RemoveAccounts)}");
-                        }
-                    }
-
-                    return parts.Count == 0 ? "No change" : string.Join("; ", parts);
+                    break;
             }
+
+            foreach (var k in KeyPolicyChanges)
+            {
+                parts.Add("Update the AmiShare statements of KMS key policy " + k.KeyArn);
+            }
+
+            foreach (var s in SnapshotChanges)
+            {
+                if (s.AddAccounts.Count > 0)
+                {
+                    parts.Add($"Give createVolumePermission on {s.SnapshotId} to {string.Join(", ", s.AddAccounts)}");
+                }
+
+                if (s.RemoveAccounts.Count > 0)
+                {
+                    parts.Add($"Remove createVolumePermission on {s.SnapshotId} from {string.Join(", ", s.RemoveAccounts)}");
+                }
+            }
+
+            return parts.Count == 0 ? "No change" : string.Join("; ", parts);
         }
 
         /// <summary>Why a plan without changes has none, e.g. "111122223333 already has launch permission".</summary>

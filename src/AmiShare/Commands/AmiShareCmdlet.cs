@@ -117,9 +117,6 @@ namespace AmiShare.Commands
             }
         }
 
-        /// <summary>The ActivityId of this command's progress (0 until its first progress record).</summary>
-        internal int ActivityId => _activityId;
-
         /// <summary>
         /// Writes this command's progress: "&lt;ami&gt; (n done)" and, when the number of AMIs is known, "n of total" with
         /// PercentComplete. Its ActivityId is its own; ParentActivityId is the AmiShare command it runs under, if any.
