@@ -486,6 +486,17 @@ public class PreflightTests
     }
 
     [Fact]
+    public async Task PlanResetAsync_WithoutOptions_KeyThatCannotBeDescribed_StillResets_AndVerboseSaysWhy()
+    {
+        EncryptedImage(Cmk, A); // no such key in the KMS fake: DescribeKey fails
+
+        var plan = await Service().PlanResetAsync(Ami, default);
+
+        Assert.True(plan.HasChanges);
+        Assert.Contains(_reporter.VerboseLines, l => l == $"{Ami}: KMS key {Cmk} not checked for AmiShare statements (KMS key {Cmk} was not found)");
+    }
+
+    [Fact]
     public async Task PlanResetAsync_WithoutOptions_UnreadableKeyPolicy_StillResets_AndSaysSoInVerbose()
     {
         EncryptedImage(Cmk, A);

@@ -63,7 +63,8 @@ namespace AmiShare.Engine.Sharing
             }
             else if (_kms == null || key.Info == null)
             {
-                _reporter.Verbose($"{plan.ImageId}: KMS key {key.KeyId} not checked for AmiShare statements (KMS is not available to this command)");
+                string why = key.DescribeError?.Reason ?? "KMS is not available to this command";
+                _reporter.Verbose($"{plan.ImageId}: KMS key {key.KeyId} not checked for AmiShare statements ({why.TrimEnd('.')})");
                 return null;
             }
 
