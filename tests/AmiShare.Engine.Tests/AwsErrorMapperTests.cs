@@ -126,6 +126,23 @@ public class AwsErrorMapperTests
         Assert.Equal(ErrorIds.AwsServiceError, Map(new InvalidOperationException("odd")).ErrorId);
     }
 
+    public static IEnumerable<object[]> ServiceErrors() => new[]
+    {
+        new object[] { Ec2("SomeNewCode", "Something odd.") },
+        new object[] { new AmazonServiceException("no code") { StatusCode = HttpStatusCode.BadGateway } },
+        new object[] { new InvalidOperationException("odd") },
+    };
+
+    [Theory]
+    [MemberData(nameof(ServiceErrors))]
+    public void Map_OtherErrors_AdviseWhatWorksNonInteractively_NotDebugWhichPrompts(Exception error)
+    {
+        var mapped = Map(error);
+        Assert.Equal(ErrorIds.AwsServiceError, mapped.ErrorId);
+        Assert.DoesNotContain("-Debug", mapped.Remedy);
+        Assert.Contains("$DebugPreference = 'Continue'", mapped.Remedy);
+    }
+
     [Fact]
     public void Map_AmiShareException_ReturnedAsIs()
     {

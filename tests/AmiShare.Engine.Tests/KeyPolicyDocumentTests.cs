@@ -51,7 +51,7 @@ public class KeyPolicyDocumentTests
         Assert.Equal("o-abc1234567/r-ab12/ou-ab12-11111111/*", statements[3].GetProperty("Condition").GetProperty("ForAnyValue:StringLike").GetProperty("aws:PrincipalOrgPaths")[0].GetString());
         Assert.Equal("arn:aws:iam::111122223333:root", statements[4].GetProperty("Principal").GetProperty("AWS")[0].GetString());
         Assert.Null(change.StatementsBefore);
-        Assert.Contains("\n", change.StatementsAfter);
+        Assert.DoesNotContain("\n", change.StatementsAfter); // one line: -WhatIf and -Verbose print it as one line
         Assert.Equal(new[] { "AmiShareOrganizations", "AmiShareOrganizationalUnits", "AmiShareAccounts" },
             Statements("{\"Statement\":" + change.StatementsAfter + "}").Select(s => s.GetProperty("Sid").GetString()));
     }

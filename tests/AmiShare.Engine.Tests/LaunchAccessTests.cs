@@ -225,6 +225,33 @@ public sealed class LaunchAccessTests
     }
 
     [Fact]
+    public async Task PlanRevokeAsync_AccountUnderTwoSharedNestedOus_SaysThePathOnce()
+    {
+        _ec2.WithImage(Ami, Account(PlatformMember), EngineeringOu, PlatformOu);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(PlatformMember) }, default);
+
+        string warning = Assert.Single(plan.Warnings);
+        const string Path = "o-abc1234567/r-ab12/ou-ab12-11111111/ou-ab12-33333333/";
+        Assert.True(warning.Contains($"through OUs ou-ab12-11111111 and ou-ab12-33333333 (path {Path}) that the AMI is still shared with"), warning);
+        Assert.EndsWith("Revoke the OUs too, or move the account.", warning);
+        Assert.Equal(warning.IndexOf(Path, StringComparison.Ordinal), warning.LastIndexOf(Path, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PlanRevokeAsync_NothingToRemove_WarnsFromTheSharesAlone_WithoutOrganizationsCalls()
+    {
+        _ec2.WithImage(Ami, EngineeringOu);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(PlatformMember) }, default);
+
+        Assert.False(plan.HasChanges);
+        Assert.Empty(_orgs.Calls);
+        Assert.Equal(
+            $"Account {PlatformMember} has no launch permission of its own on {Ami} to revoke. The AMI is shared with OU o-abc1234567/ou-ab12-11111111: " +
+            $"if the account is a member, it keeps launch access. Check with Test-AmiLaunchAccess {Ami} -AccountId {PlatformMember}.",
+            Assert.Single(plan.Warnings));
+    }
+
+    [Fact]
     public async Task PlanRevokeAsync_AccountCoveredByOu_ExactWarningWithPath()
     {
         _ec2.WithImage(Ami, Account(Consumer), EngineeringOu);

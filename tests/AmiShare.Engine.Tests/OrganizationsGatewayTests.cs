@@ -308,6 +308,17 @@ public sealed class OrganizationsGatewayTests
         Assert.False(string.IsNullOrEmpty(e.Remedy));
     }
 
+    [Theory]
+    [InlineData("InvalidInputException")]
+    [InlineData("ServiceException")]
+    public void MapError_OtherCodes_AdviseVerboseAndDebugPreference_NotDebugWhichPrompts(string code)
+    {
+        var e = OrganizationsGateway.MapError("ListParents", "ou-ab12-11111111", 400, code, "The text.");
+        Assert.DoesNotContain("-Debug", e.Remedy);
+        Assert.Contains("-Verbose", e.Remedy);
+        Assert.Contains("$DebugPreference = 'Continue'", e.Remedy);
+    }
+
     [Fact]
     public void MapError_AccessDenied_RemedyNamesCredentialsAndArnFormat()
     {

@@ -45,7 +45,9 @@ internal sealed class KmsFake : IKmsGateway
     public Task<string> GetKeyPolicyAsync(string keyArn, CancellationToken cancellationToken)
     {
         Log("GetKeyPolicy " + keyArn);
-        return Task.FromResult(Policies[keyArn]);
+        return Policies.TryGetValue(keyArn, out string? policy)
+            ? Task.FromResult(policy)
+            : throw new AmiShareException(ErrorIds.AccessDenied, AmiShareErrorKind.PermissionDenied, $"kms:GetKeyPolicy on {keyArn} was denied.", keyArn, "Allow kms:GetKeyPolicy.");
     }
 
     public Task PutKeyPolicyAsync(string keyArn, string policy, CancellationToken cancellationToken)
@@ -183,6 +185,37 @@ public class PreflightTests
         Assert.Contains("Copy-EC2Image -Encrypted $true -KmsKeyId", f.Remedy);
         Assert.DoesNotContain(r.Findings, x => x.Check == CheckNames.KmsKeyAccess);
         Assert.DoesNotContain(_kms.Calls, c => c.StartsWith("GetKeyPolicy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TestShareableAsync_OneEncryptedSnapshot_SaysSnapshotIs_TwoSaySnapshotsAre()
+    {
+        EncryptedImage(Cmk);
+        _kms.WithKey(Cmk);
+        var one = One(await Service().TestShareableAsync(Ami, new[] { A }, false, ShareOptions.None, default), CheckNames.KmsKeyManager);
+        Assert.StartsWith($"Snapshot {Snap} is encrypted with customer managed key {Cmk}", one.Detail);
+
+        const string Data = "snap-0a1b2c3d4e5f60012";
+        _ec2.Images[Ami].Snapshots = new[]
+        {
+            new SnapshotRef { DeviceName = "/dev/xvda", SnapshotId = Snap, Encrypted = true, KmsKeyId = Cmk },
+            new SnapshotRef { DeviceName = "/dev/sdb", SnapshotId = Data, Encrypted = true, KmsKeyId = Cmk },
+        };
+        var two = One(await Service().TestShareableAsync(Ami, new[] { A }, false, ShareOptions.None, default), CheckNames.KmsKeyManager);
+        Assert.StartsWith($"Snapshots {Snap}, {Data} are encrypted with customer managed key {Cmk}", two.Detail);
+    }
+
+    [Fact]
+    public async Task TestShareableAsync_PublicEncrypted_RemedySharesWithKeyAccess_AndNeverSuggestsAnUnencryptedCopy()
+    {
+        EncryptedImage(Cmk);
+        _kms.WithKey(Cmk);
+        var f = One(await Service().TestShareableAsync(Ami, Array.Empty<Principal>(), true, ShareOptions.None, default), CheckNames.SnapshotEncryption);
+        Assert.Equal(ErrorIds.EncryptedSnapshotsCannotBePublic, f.ErrorId);
+        Assert.Contains("-IncludeKmsKey", f.Remedy);
+        Assert.Contains("cannot make an unencrypted copy", f.Remedy);
+        Assert.Contains("build a new AMI from an unencrypted source", f.Remedy);
+        Assert.DoesNotContain("Copy-EC2Image", f.Remedy);
     }
 
     [Fact]
@@ -390,6 +423,91 @@ public class PreflightTests
         Assert.DoesNotContain("444455556666", _kms.Policies[Cmk]);
         Assert.Contains("arn:aws:iam::111122223333:root", _kms.Policies[Cmk]);
         Assert.Empty(Assert.Single(_ec2.SnapshotModifications.Skip(1)).Add);
+    }
+
+    [Fact]
+    public async Task PlanResetAsync_IncludeKmsKeyAndSnapshot_RemovesThePrincipalsThatHadLaunchPermission_AndWarnsOnlyAboutOthers()
+    {
+        EncryptedImage(Cmk);
+        _kms.WithKey(Cmk);
+        var service = Service();
+        await service.ApplyAsync(await service.PlanGrantAsync(Ami, new[] { A, B }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default), default);
+        await service.ApplyAsync(await service.PlanRevokeAsync(Ami, new[] { B }, default), default); // B keeps key and snapshot access
+
+        var plan = await service.PlanResetAsync(Ami, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default);
+        var result = await service.ApplyAsync(plan, default);
+
+        Assert.Equal(new[] { A }, plan.Current);
+        Assert.DoesNotContain("111122223333", _kms.Policies[Cmk]);
+        Assert.Contains("arn:aws:iam::444455556666:root", _kms.Policies[Cmk]);
+        Assert.Equal(new[] { "444455556666" }, _ec2.VolumePermissions[Snap]);
+        Assert.Equal(new[] { Cmk }, result.KeyPoliciesChanged);
+        Assert.Equal(new[] { Snap }, result.SnapshotsChanged);
+        Assert.Equal(2, plan.Warnings.Count);
+        Assert.StartsWith($"AmiShare's statements in the key policy of {Cmk} keep giving 444455556666 access to the key", plan.Warnings[0]);
+        Assert.EndsWith($"run Revoke-AmiLaunchPermission {Ami} -Principal 444455556666 -IncludeKmsKey.", plan.Warnings[0]);
+        Assert.StartsWith($"Snapshot {Snap} is shared with 444455556666 (createVolumePermission)", plan.Warnings[1]);
+    }
+
+    [Fact]
+    public async Task PlanResetAsync_AccountInAForeignKeyStatement_WarnsItKeepsKeyAccess_AndLeavesThatStatement()
+    {
+        const string Foreign = "{\"Sid\":\"PartnerUse\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"},\"Action\":[\"kms:Decrypt\",\"kms:DescribeKey\",\"kms:CreateGrant\",\"kms:GenerateDataKey*\",\"kms:ReEncrypt*\",\"kms:Encrypt\"],\"Resource\":\"*\"}";
+        EncryptedImage(Cmk, A);
+        _kms.WithKey(Cmk, policy: "{\"Version\":\"2012-10-17\",\"Statement\":[" + Foreign + "]}");
+
+        var plan = await Service().PlanResetAsync(Ami, new ShareOptions { IncludeKmsKey = true }, default);
+
+        Assert.Empty(plan.KeyPolicyChanges);
+        string warning = Assert.Single(plan.Warnings);
+        Assert.StartsWith($"Account 111122223333 keeps access to KMS key {Cmk} through key-policy statements AmiShare does not own", warning);
+        Assert.Contains("PartnerUse", warning);
+    }
+
+    [Fact]
+    public async Task PlanResetAsync_WithoutOptions_ChangesOnlyLaunchPermissions_AndSaysWhatStays()
+    {
+        EncryptedImage(Cmk);
+        _kms.WithKey(Cmk);
+        var service = Service();
+        await service.ApplyAsync(await service.PlanGrantAsync(Ami, new[] { A }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default), default);
+        string policy = _kms.Policies[Cmk];
+
+        var plan = await service.PlanResetAsync(Ami, default);
+        await service.ApplyAsync(plan, default);
+
+        Assert.Empty(plan.KeyPolicyChanges);
+        Assert.Empty(plan.SnapshotChanges);
+        Assert.Equal(policy, _kms.Policies[Cmk]);
+        Assert.Equal(new[] { "111122223333" }, _ec2.VolumePermissions[Snap]);
+        Assert.Equal(2, plan.Warnings.Count);
+        Assert.Contains($"still give 111122223333 access to the key after the reset. Add -IncludeKmsKey", plan.Warnings[0]);
+        Assert.StartsWith($"Snapshot {Snap} stays shared with 111122223333 (createVolumePermission)", plan.Warnings[1]);
+    }
+
+    [Fact]
+    public async Task PlanResetAsync_WithoutOptions_KeyThatCannotBeDescribed_StillResets_AndVerboseSaysWhy()
+    {
+        EncryptedImage(Cmk, A); // no such key in the KMS fake: DescribeKey fails
+
+        var plan = await Service().PlanResetAsync(Ami, default);
+
+        Assert.True(plan.HasChanges);
+        Assert.Contains(_reporter.VerboseLines, l => l == $"{Ami}: KMS key {Cmk} not checked for AmiShare statements (KMS key {Cmk} was not found)");
+    }
+
+    [Fact]
+    public async Task PlanResetAsync_WithoutOptions_UnreadableKeyPolicy_StillResets_AndSaysSoInVerbose()
+    {
+        EncryptedImage(Cmk, A);
+        _kms.WithKey(Cmk);
+        _kms.Policies.Remove(Cmk); // GetKeyPolicy is now denied
+
+        var plan = await Service().PlanResetAsync(Ami, default);
+
+        Assert.True(plan.HasChanges);
+        Assert.Empty(plan.Warnings);
+        Assert.Contains(_reporter.VerboseLines, l => l.StartsWith($"{Ami}: the key policy of {Cmk} could not be read"));
     }
 
     [Fact]

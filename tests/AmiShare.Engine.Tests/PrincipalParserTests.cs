@@ -257,4 +257,35 @@ public class PrincipalParserTests
         Assert.Equal(a.GetHashCode(), b.GetHashCode());
         Assert.NotEqual(PrincipalParser.Parse(Org), PrincipalParser.Parse(Org.Replace("o-abcd123456", "o-abcd123457")));
     }
+
+    [Theory]
+    [InlineData("1111-2222-3333")]
+    [InlineData("1111 2222 3333")]
+    [InlineData("111-122-223-333")]
+    public void Parse_AccountIdWithDashesOrSpaces_NamesTheValueAndSuggestsTheTwelveDigits(string input)
+    {
+        var e = Assert.Throws<AmiShareException>(() => PrincipalParser.ParseMany(new[] { input }, PrincipalType.Account, false));
+        Assert.Equal(ErrorIds.InvalidPrincipal, e.ErrorId);
+        Assert.Contains("'" + input + "'", e.Message);
+        Assert.Contains("without dashes or spaces: 111122223333.", e.Remedy);
+    }
+
+    [Fact]
+    public void Parse_ElevenDigitsWithDashes_GetsNoDashHint()
+    {
+        var e = Assert.Throws<AmiShareException>(() => PrincipalParser.Parse("1111-2222-333"));
+        Assert.DoesNotContain("without dashes", e.Message);
+    }
+
+    [Theory]
+    [InlineData("111122223333", "111122223333")]
+    [InlineData("all", "all")]
+    [InlineData("arn:aws:organizations::123456789012:organization/o-abc1234567", "o-abc1234567")]
+    [InlineData("arn:aws:organizations::123456789012:ou/o-abc1234567/ou-ab12-11111111", "o-abc1234567/ou-ab12-11111111")]
+    [InlineData("arn:aws-us-gov:organizations::123456789012:ou/o-abc1234567/ou-ab12-22222222", "o-abc1234567/ou-ab12-22222222")]
+    [InlineData("arn:aws:iam::123456789012:root", "arn:aws:iam::123456789012:root")]
+    public void ShortForm_KeepsTheDistinguishingPart(string value, string expected)
+    {
+        Assert.Equal(expected, PrincipalParser.ShortForm(value));
+    }
 }

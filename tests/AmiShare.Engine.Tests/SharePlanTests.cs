@@ -62,6 +62,23 @@ public class SharePlanTests
     }
 
     [Fact]
+    public void Describe_ResetWithKeyAndSnapshotChanges_SaysAllThreeForWhatIf()
+    {
+        var plan = new SharePlan
+        {
+            Operation = ShareOperation.Reset,
+            Current = new[] { A },
+            KeyPolicyChanges = new[] { new KeyPolicyChange { KeyArn = "arn:aws:kms:us-east-1:123456789012:key/k1" } },
+            SnapshotChanges = new[] { new SnapshotPermissionChange { SnapshotId = "snap-1", RemoveAccounts = new[] { "111122223333" } } },
+        };
+
+        Assert.Equal(
+            "Reset launch permissions (remove all 1: 111122223333); Update the AmiShare statements of KMS key policy arn:aws:kms:us-east-1:123456789012:key/k1; " +
+            "Remove createVolumePermission on snap-1 from 111122223333",
+            plan.Describe());
+    }
+
+    [Fact]
     public void Describe_SetPublicAndPrivate_NameGroupAll()
     {
         Assert.Contains("group 'all'", new SharePlan { Operation = ShareOperation.SetPublic }.Describe());

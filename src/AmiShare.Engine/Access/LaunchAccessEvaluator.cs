@@ -203,6 +203,20 @@ namespace AmiShare.Engine.Access
                 return warnings;
             }
 
+            if (plan.ToRemove.Count == 0)
+            {
+                // Nothing is removed, so nothing changes: no Organizations reads to say exactly who is a member.
+                List<Principal> shares = remaining.Where(p => p.Type != PrincipalType.Account).ToList();
+                foreach (Principal account in removedAccounts)
+                {
+                    warnings.Add($"Account {account.Value} has no launch permission of its own on {imageId} to revoke. The AMI is shared with {string.Join(" and ", shares.Select(ShortDescription))}: " +
+                                 (shares.Any(p => p.Type == PrincipalType.Public) ? "everyone can launch it. " : "if the account is a member, it keeps launch access. ") +
+                                 $"Check with Test-AmiLaunchAccess {imageId} -AccountId {account.Value}.");
+                }
+
+                return warnings;
+            }
+
             foreach (Principal account in removedAccounts)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -213,8 +227,8 @@ namespace AmiShare.Engine.Access
                 {
                     text.Add(notGranted.Contains(account)
                         ? $"Account {account.Value} has no launch permission of its own on {imageId} to revoke, and keeps launch access through " +
-                          $"{string.Join(" and ", kept.Select(DescribeGrant))} that the AMI is shared with. " + Fixes(kept)
-                        : $"Account {account.Value} keeps launch access to {imageId} through {string.Join(" and ", kept.Select(DescribeGrant))} that the AMI is still shared with; " +
+                          $"{DescribeGrants(kept)} that the AMI is shared with. " + Fixes(kept)
+                        : $"Account {account.Value} keeps launch access to {imageId} through {DescribeGrants(kept)} that the AMI is still shared with; " +
                           "EC2 reported success for the revoke. " + Fixes(kept));
                 }
 
@@ -277,6 +291,44 @@ namespace AmiShare.Engine.Access
         private static IReadOnlyList<AccessGrant> Sort(List<AccessGrant> grants) =>
             grants.OrderBy(g => Rank(g.Via)).ToList();
 
+        /// <summary>
+        /// The grants an account keeps access through, each path said once: an account under two shared OUs (one nested in
+        /// the other) has one path, e.g. "OUs ou-b and ou-a (path o-…/r-…/ou-a/ou-b/)".
+        /// </summary>
+        internal static string DescribeGrants(IReadOnlyList<AccessGrant> grants)
+        {
+            var parts = new List<string>();
+            var ouPaths = new HashSet<string>(StringComparer.Ordinal);
+            foreach (AccessGrant grant in grants)
+            {
+                if (grant.Via == AccessPath.OrganizationalUnit && grant.OuPath != null)
+                {
+                    if (!ouPaths.Add(grant.OuPath))
+                    {
+                        continue;
+                    }
+
+                    List<string> ous = grants
+                        .Where(g => g.Via == AccessPath.OrganizationalUnit && g.OuPath == grant.OuPath)
+                        .Select(g => { ParseOrgArn(g.Principal, out _, out string id); return id ?? g.Principal; })
+                        .Distinct(StringComparer.Ordinal)
+                        .ToList();
+                    parts.Add(ous.Count == 1
+                        ? $"OU {ous[0]} (path {grant.OuPath})"
+                        : $"OUs {string.Join(" and ", ous)} (path {grant.OuPath})");
+                    continue;
+                }
+
+                string text = DescribeGrant(grant);
+                if (!parts.Contains(text))
+                {
+                    parts.Add(text);
+                }
+            }
+
+            return string.Join(" and ", parts);
+        }
+
         private static string DescribeGrant(AccessGrant grant)
         {
             switch (grant.Via)
@@ -297,9 +349,10 @@ namespace AmiShare.Engine.Access
         private static string Fixes(List<AccessGrant> kept)
         {
             var fixes = new List<string>();
-            if (kept.Any(g => g.Via == AccessPath.OrganizationalUnit))
+            int ous = kept.Where(g => g.Via == AccessPath.OrganizationalUnit).Select(g => g.Principal).Distinct().Count();
+            if (ous > 0)
             {
-                fixes.Add("Revoke the OU too, or move the account.");
+                fixes.Add(ous == 1 ? "Revoke the OU too, or move the account." : "Revoke the OUs too, or move the account.");
             }
 
             if (kept.Any(g => g.Via == AccessPath.Organization))
@@ -321,6 +374,11 @@ namespace AmiShare.Engine.Access
                 : p.Type == PrincipalType.OrganizationalUnit ? "OU " + p.Value
                 : p.Type == PrincipalType.Public ? "public launch permission (group 'all')"
                 : p.Value));
+
+        private static string ShortDescription(Principal p) =>
+            p.Type == PrincipalType.Organization ? "organization " + PrincipalParser.ShortForm(p.Value)
+            : p.Type == PrincipalType.OrganizationalUnit ? "OU " + PrincipalParser.ShortForm(p.Value)
+            : "the public launch permission (group 'all')";
 
         private static string TrimPeriod(string text) => (text ?? "Organizations could not be read").TrimEnd().TrimEnd('.');
     }

@@ -61,7 +61,7 @@ namespace AmiShare.Engine.Gateways
                     AmiShareErrorKind.NotSpecified,
                     $"{service} {operation} failed{For(imageId)} (HTTP {(int)other.StatusCode}): {other.Message}",
                     imageId,
-                    "Retry the command; if it keeps failing, run it with -Debug and check the AWS service health dashboard.",
+                    "Retry the command; if it keeps failing, check the AWS service health dashboard, and run it again with -Verbose to see each AWS call ($DebugPreference = 'Continue' also shows request ids).",
                     error);
             }
 
@@ -70,7 +70,7 @@ namespace AmiShare.Engine.Gateways
                 AmiShareErrorKind.NotSpecified,
                 $"{service} {operation} failed{For(imageId)}: {error.Message}",
                 imageId,
-                "Retry the command; if it keeps failing, run it with -Debug to see the request that failed.",
+                "Retry the command; if it keeps failing, run it again with -Verbose to see each AWS call ($DebugPreference = 'Continue' also shows request ids).",
                 error);
         }
 
@@ -306,7 +306,7 @@ namespace AmiShare.Engine.Gateways
                 target,
                 (int)e.StatusCode >= 500
                     ? "This is a service-side error: retry the command later."
-                    : $"See the AWS error code in the {service} API reference; run with -Debug for the request id.",
+                    : $"See the AWS error code in the {service} API reference; set $DebugPreference = 'Continue' and run the command again to see the request id.",
                 e);
         }
 
@@ -316,7 +316,7 @@ namespace AmiShare.Engine.Gateways
                 AmiShareErrorKind.InvalidOperation,
                 $"AMI {image} cannot be made public because it has encrypted snapshots{Detail(detail)}.",
                 target,
-                "Share it with specific accounts, organizations or OUs instead (Grant-AmiLaunchPermission, with KMS key access), or create an unencrypted copy (Copy-EC2Image without -Encrypted from an unencrypted source) and make that public.",
+                "Share it with specific accounts, organizations or OUs instead (Grant-AmiLaunchPermission -IncludeKmsKey gives them the key access too). EC2 cannot make an unencrypted copy of an encrypted AMI: to publish an image, build a new AMI from an unencrypted source and make that public.",
                 inner);
 
         internal static AmiShareException ProductCodesCannotBePublic(string image, object target, string detail, Exception inner) =>

@@ -226,16 +226,19 @@ namespace AmiShare.Engine.Kms
         public bool RemoveAccount(string accountId) =>
             AccountPrincipals.RemoveAll(v => v == accountId || (v.StartsWith("arn:", StringComparison.Ordinal) && v.EndsWith(":iam::" + accountId + ":root", StringComparison.Ordinal))) > 0;
 
-        /// <summary>The managed statements as they are now (indented JSON array), or null when none remain.</summary>
+        /// <summary>
+        /// The managed statements as they are now, as a JSON array on one line (so -WhatIf and -Verbose show each key's
+        /// before and after as one line), or null when none remain.
+        /// </summary>
         public string ManagedStatementsJson()
         {
-            List<string> statements = ManagedStatements(indented: true).Select(s => s.Text).ToList();
+            List<string> statements = ManagedStatements(indented: false).Select(s => s.Text).ToList();
             if (statements.Count == 0)
             {
                 return null;
             }
 
-            return "[\n" + string.Join(",\n", statements.Select(s => Indent(s, "  "))) + "\n]";
+            return "[" + string.Join(",", statements) + "]";
         }
 
         /// <summary>
@@ -366,7 +369,6 @@ namespace AmiShare.Engine.Kms
             }
         }
 
-        private static string Indent(string text, string pad) => pad + text.Replace("\n", "\n" + pad);
 
         private static bool AddValue(List<string> list, string value)
         {

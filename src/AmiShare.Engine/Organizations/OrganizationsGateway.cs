@@ -272,7 +272,7 @@ namespace AmiShare.Engine.Organizations
                                     AmiShareErrorKind.NotSpecified,
                                     $"Organizations {operation} answered with a body that is not JSON ({e.Message}).",
                                     subject,
-                                    "Check that the endpoint is AWS Organizations (or an emulator of it); run with -Debug to see the request.",
+                                    "Check that the endpoint is AWS Organizations (or an emulator of it); run the command again with -Verbose to see the endpoint called.",
                                     e);
                             }
                         }
@@ -451,7 +451,7 @@ namespace AmiShare.Engine.Organizations
                         AmiShareErrorKind.NotSpecified,
                         $"AWS Organizations {operation} failed{about} (HTTP {status}, {detail}).",
                         subject,
-                        "Retry the command; if it keeps failing, run it with -Debug to see the request that failed.");
+                        "Retry the command; if it keeps failing, run it again with -Verbose to see each AWS call ($DebugPreference = 'Continue' also shows request ids).");
             }
         }
 

@@ -316,22 +316,25 @@ namespace AmiShare.Engine.Preflight
             foreach (KeyFacts key in ctx.Keys)
             {
                 string snaps = string.Join(", ", key.SnapshotIds);
+                bool one = key.SnapshotIds.Count == 1;
+                string snapshotsAre = (one ? "Snapshot " : "Snapshots ") + snaps + (one ? " is" : " are");
+                string behind = (one ? "snapshot " : "snapshots ") + snaps;
                 ShareFinding f;
                 if (_kms == null)
                 {
-                    f = Warn(CheckNames.KmsKeyManager, $"KMS key {key.KeyId} (snapshots {snaps}) could not be checked: KMS is not available to this command.", "Run Test-AmiShareable with credentials that can call kms:DescribeKey.");
+                    f = Warn(CheckNames.KmsKeyManager, $"KMS key {key.KeyId} ({behind}) could not be checked: KMS is not available to this command.", "Run Test-AmiShareable with credentials that can call kms:DescribeKey.");
                 }
                 else if (key.DescribeError != null)
                 {
                     f = key.DescribeError.ErrorId == ErrorIds.KmsKeyNotUsable
-                        ? Fail(CheckNames.KmsKeyManager, $"KMS key {key.KeyId} behind snapshots {snaps} cannot be used: {key.DescribeError.Reason}", key.DescribeError.Remedy, ErrorIds.KmsKeyNotUsable, key.DescribeError.Kind)
-                        : Warn(CheckNames.KmsKeyManager, $"KMS key {key.KeyId} behind snapshots {snaps} could not be described: {key.DescribeError.Reason}", key.DescribeError.Remedy);
+                        ? Fail(CheckNames.KmsKeyManager, $"KMS key {key.KeyId} behind {behind} cannot be used: {key.DescribeError.Reason}", key.DescribeError.Remedy, ErrorIds.KmsKeyNotUsable, key.DescribeError.Kind)
+                        : Warn(CheckNames.KmsKeyManager, $"KMS key {key.KeyId} behind {behind} could not be described: {key.DescribeError.Reason}", key.DescribeError.Remedy);
                 }
                 else if (key.Info.IsAwsManaged)
                 {
                     f = Fail(
                         CheckNames.KmsKeyManager,
-                        $"Snapshots {snaps} are encrypted with the AWS managed key aws/ebs ({key.KeyArn}); an AMI backed by it cannot be shared with any account, organization or OU.",
+                        $"{snapshotsAre} encrypted with the AWS managed key aws/ebs ({key.KeyArn}); an AMI backed by it cannot be shared with any account, organization or OU.",
                         awsManagedRemedy,
                         ErrorIds.EncryptedWithAwsManagedKey,
                         AmiShareErrorKind.InvalidOperation);
@@ -340,14 +343,14 @@ namespace AmiShare.Engine.Preflight
                 {
                     f = Fail(
                         CheckNames.KmsKeyManager,
-                        $"Customer managed key {key.KeyArn} behind snapshots {snaps} is {key.Info.KeyState ?? "not enabled"}; nobody can launch the AMI while it is.",
+                        $"Customer managed key {key.KeyArn} behind {behind} is {key.Info.KeyState ?? "not enabled"}; nobody can launch the AMI while it is.",
                         "Enable the key (Enable-KMSKey) or cancel its scheduled deletion (Undo-KMSKeyDeletion), then run the command again.",
                         ErrorIds.KmsKeyNotUsable,
                         AmiShareErrorKind.InvalidOperation);
                 }
                 else
                 {
-                    f = Pass(CheckNames.KmsKeyManager, $"Snapshots {snaps} are encrypted with customer managed key {key.KeyArn}" + (key.Info.AccountId != null ? $" of account {key.Info.AccountId}." : "."));
+                    f = Pass(CheckNames.KmsKeyManager, $"{snapshotsAre} encrypted with customer managed key {key.KeyArn}" + (key.Info.AccountId != null ? $" of account {key.Info.AccountId}." : "."));
                 }
 
                 f.Resource = key.KeyArn;

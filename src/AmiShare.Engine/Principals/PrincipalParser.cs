@@ -162,6 +162,13 @@ namespace AmiShare.Engine.Principals
                 return "Only organization and OU ARNs can receive launch permissions (an account is given by its 12-digit id, not an ARN).";
             }
 
+            // 1111-2222-3333 (as the console shows account ids) or 1111 2222 3333: EC2 takes the 12 digits alone.
+            string compact = value.Replace("-", string.Empty).Replace(" ", string.Empty);
+            if (compact.Length != value.Length && s_account.IsMatch(compact))
+            {
+                return $"Write the account id as 12 digits without dashes or spaces: {compact}.";
+            }
+
             int digits = 0;
             foreach (char c in value)
             {
@@ -186,6 +193,28 @@ namespace AmiShare.Engine.Principals
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// The distinguishing part of a launch-permission value, for narrow displays: an account id and <c>all</c> as they
+        /// are, an organization ARN as its id (o-…), an OU ARN as its organization and OU ids (o-…/ou-…). Anything else
+        /// comes back unchanged.
+        /// </summary>
+        public static string ShortForm(string value)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                return value;
+            }
+
+            if (s_orgArn.IsMatch(value) || s_ouArn.IsMatch(value))
+            {
+                // arn:<partition>:organizations::<account>:organization/o-… or …:ou/o-…/ou-…
+                string resource = value.Substring(value.LastIndexOf(':') + 1);
+                return resource.Substring(resource.IndexOf('/') + 1);
+            }
+
+            return value;
         }
 
         private static AmiShareException Invalid(string input, string message, string hint)

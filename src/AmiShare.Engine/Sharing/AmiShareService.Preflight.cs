@@ -73,18 +73,18 @@ namespace AmiShare.Engine.Sharing
             options = options ?? ShareOptions.None;
 
             // The launch-permission part (and its warnings about access kept through organizations) as without options.
-            SharePlan plan = await PlanRevokeAsync(imageId, principals, cancellationToken).ConfigureAwait(false);
+            SharePlan plan = await PlanRevokeLaunchAsync(imageId, principals, cancellationToken).ConfigureAwait(false);
             plan.Options = options;
             if (!options.IncludeKmsKey && !options.IncludeSnapshot)
             {
+                ReportPlan(plan);
                 return plan;
             }
 
             IReadOnlyList<Principal> requested = plan.ToRemove.Concat(plan.Unchanged).Distinct().ToList();
-            var ctx = new PreflightContext { ImageId = plan.ImageId, Region = Region };
+            var ctx = new PreflightContext { ImageId = plan.ImageId, Region = Region, Image = plan.Image };
             PreflightRunner runner = Runner();
             await runner.LoadKeysAsync(ctx, cancellationToken).ConfigureAwait(false);
-            plan.ImageName = plan.ImageName ?? ctx.Image.Name;
 
             if (options.IncludeKmsKey)
             {

@@ -75,6 +75,14 @@ namespace AmiShare.Engine.Sharing
 
         public async Task<SharePlan> PlanRevokeAsync(string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
         {
+            SharePlan plan = await PlanRevokeLaunchAsync(imageId, principals, cancellationToken).ConfigureAwait(false);
+            ReportPlan(plan);
+            return plan;
+        }
+
+        /// <summary>The launch-permission part of a revoke and its warnings (access kept through organizations), unreported.</summary>
+        private async Task<SharePlan> PlanRevokeLaunchAsync(string imageId, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
+        {
             string id = ImageIds.Normalize(imageId);
             IReadOnlyList<Principal> requested = RequirePrincipals(principals, id, "revoke");
             cancellationToken.ThrowIfCancellationRequested();
@@ -82,10 +90,11 @@ namespace AmiShare.Engine.Sharing
             IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
             var currentSet = new HashSet<Principal>(current);
             var plan = NewPlan(id, ShareOperation.Revoke, current);
+            plan.Image = await _ec2.DescribeImageAsync(id, cancellationToken).ConfigureAwait(false);
+            plan.ImageName = plan.Image.Name;
             plan.ToRemove = requested.Where(currentSet.Contains).ToList();
             plan.Unchanged = requested.Where(p => !currentSet.Contains(p)).ToList();
             plan.Warnings = await RevokeWarningsAsync(id, plan, cancellationToken).ConfigureAwait(false);
-            ReportPlan(plan);
             return plan;
         }
 
@@ -98,6 +107,8 @@ namespace AmiShare.Engine.Sharing
             {
                 IReadOnlyList<Principal> now = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
                 var privatePlan = NewPlan(id, ShareOperation.SetPrivate, now);
+                privatePlan.Image = await _ec2.DescribeImageAsync(id, cancellationToken).ConfigureAwait(false);
+                privatePlan.ImageName = privatePlan.Image.Name;
                 if (now.Contains(Principal.Everyone))
                 {
                     privatePlan.ToRemove = new[] { Principal.Everyone };
@@ -115,15 +126,9 @@ namespace AmiShare.Engine.Sharing
             return await PlanSetPublicCoreAsync(id, cancellationToken).ConfigureAwait(false);
         }
 
-        public async Task<SharePlan> PlanResetAsync(string imageId, CancellationToken cancellationToken)
-        {
-            string id = ImageIds.Normalize(imageId);
-            cancellationToken.ThrowIfCancellationRequested();
-            IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
-            var plan = NewPlan(id, ShareOperation.Reset, current);
-            ReportPlan(plan);
-            return plan;
-        }
+        /// <summary>Reset without -IncludeKmsKey / -IncludeSnapshot: launch permissions only, with warnings about access that stays.</summary>
+        public Task<SharePlan> PlanResetAsync(string imageId, CancellationToken cancellationToken)
+            => PlanResetAsync(imageId, ShareOptions.None, cancellationToken);
 
         public async Task<ShareResult> ApplyAsync(SharePlan plan, CancellationToken cancellationToken)
         {
@@ -144,7 +149,7 @@ namespace AmiShare.Engine.Sharing
 
             if (!plan.HasChanges)
             {
-                _reporter.Verbose($"{plan.ImageId}: nothing to change; no write made");
+                // ReportPlan said so when the plan was made: no second "nothing to change" line.
                 result.Changed = false;
                 result.LaunchPermissions = plan.Current;
                 return result;
@@ -206,11 +211,16 @@ namespace AmiShare.Engine.Sharing
         private SharePlan NewPlan(string id, ShareOperation operation, IReadOnlyList<Principal> current) =>
             new SharePlan { ImageId = id, Region = Region, Operation = operation, Current = current ?? new Principal[0] };
 
+        /// <summary>
+        /// The one verbose line of the decision when there is nothing to do. A plan with changes is described once, by the
+        /// caller's ShouldProcess ("Performing the operation …"), not here as well.
+        /// </summary>
         private void ReportPlan(SharePlan plan)
         {
-            _reporter.Verbose(plan.HasChanges
-                ? $"{plan.ImageId}: {plan.Describe()}"
-                : $"{plan.ImageId}: nothing to change ({plan.Operation})");
+            if (!plan.HasChanges)
+            {
+                _reporter.Verbose($"{plan.ImageId}: nothing to change ({plan.DescribeNoChange()}); no AWS write made");
+            }
         }
 
         /// <summary>Grant never makes an AMI public: that is Set-AmiPublic, which runs the public checks.</summary>

@@ -42,6 +42,9 @@ namespace AmiShare.Engine.Sharing
         /// <summary>Warnings the cmdlet writes before asking ShouldProcess.</summary>
         public IReadOnlyList<string> Warnings { get; set; } = new string[0];
 
+        /// <summary>The AMI as DescribeImages returned it, when the plan read it (name, owner, snapshots).</summary>
+        public AmiShare.Engine.Gateways.ImageInfo Image { get; set; }
+
         /// <summary>Options the plan was made with.</summary>
         public ShareOptions Options { get; set; } = ShareOptions.None;
 
@@ -98,16 +101,21 @@ namespace AmiShare.Engine.Sharing
         /// <summary>The ShouldProcess action text, e.g. "Grant launch permission to 111122223333, 444455556666".</summary>
         public string Describe()
         {
+            var parts = new List<string>();
             switch (Operation)
             {
                 case ShareOperation.Reset:
-                    return "Reset launch permissions (remove all " + Current.Count + ": " + Join(Current) + ")";
+                    if (Current.Count > 0)
+                    {
+                        parts.Add("Reset launch permissions (remove all " + Current.Count + ": " + Join(Current) + ")");
+                    }
+
+                    break;
                 case ShareOperation.SetPublic:
                     return "Make public (add launch permission group 'all')";
                 case ShareOperation.SetPrivate:
                     return "Make private (remove launch permission group 'all')";
                 default:
-                    var parts = new List<string>();
                     if (ToAdd.Count > 0)
                     {
                         parts.Add("Grant launch permission to " + Join(ToAdd));
@@ -118,25 +126,47 @@ namespace AmiShare.Engine.Sharing
                         parts.Add("Revoke launch permission from " + Join(ToRemove));
                     }
 
-                    foreach (var k in KeyPolicyChanges)
-                    {
-                        parts.Add("Update the AmiShare statements of KMS key policy " + k.KeyArn);
-                    }
+                    break;
+            }
 
-                    foreach (var s in SnapshotChanges)
-                    {
-                        if (s.AddAccounts.Count > 0)
-                        {
-                            parts.Add($"Give createVolumePermission on {s.SnapshotId} to {string.Join(", ", s.AddAccounts)}");
-                        }
+            foreach (var k in KeyPolicyChanges)
+            {
+                parts.Add("Update the AmiShare statements of KMS key policy " + k.KeyArn);
+            }
 
-                        if (s.RemoveAccounts.Count > 0)
-                        {
-                            parts.Add($"Remove createVolumePermission on {s.SnapshotId} from {string.Join(", ", s.RemoveAccounts)}");
-                        }
-                    }
+            foreach (var s in SnapshotChanges)
+            {
+                if (s.AddAccounts.Count > 0)
+                {
+                    parts.Add($"Give createVolumePermission on {s.SnapshotId} to {string.Join(", ", s.AddAccounts)}");
+                }
 
-                    return parts.Count == 0 ? "No change" : string.Join("; ", parts);
+                if (s.RemoveAccounts.Count > 0)
+                {
+                    parts.Add($"Remove createVolumePermission on {s.SnapshotId} from {string.Join(", ", s.RemoveAccounts)}");
+                }
+            }
+
+            return parts.Count == 0 ? "No change" : string.Join("; ", parts);
+        }
+
+        /// <summary>Why a plan without changes has none, e.g. "111122223333 already has launch permission".</summary>
+        public string DescribeNoChange()
+        {
+            string who = Join(Unchanged);
+            string verb = Unchanged.Count == 1 ? "has" : "have";
+            switch (Operation)
+            {
+                case ShareOperation.Grant:
+                    return Unchanged.Count == 0 ? "no principal to add" : $"{who} already {verb} launch permission";
+                case ShareOperation.Revoke:
+                    return Unchanged.Count == 0 ? "no principal to remove" : $"{who} {verb} no launch permission to revoke";
+                case ShareOperation.SetPublic:
+                    return "already public";
+                case ShareOperation.SetPrivate:
+                    return "already private";
+                default:
+                    return "no launch permissions to remove";
             }
         }
 

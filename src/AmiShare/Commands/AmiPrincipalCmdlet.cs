@@ -20,7 +20,6 @@ namespace AmiShare.Commands
     {
         private Pending _pending;
         private IReadOnlyList<Principal> _commandLinePrincipals;
-        private bool _progressWritten;
         private int _done;
 
         /// <summary>Writes an AmiShareResult for every AMI, changed or not.</summary>
@@ -119,10 +118,7 @@ namespace AmiShare.Commands
         protected override void EndProcessing()
         {
             Flush();
-            if (_progressWritten)
-            {
-                WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
-            }
+            CompleteProgress(Activity);
         }
 
         private void Flush()
@@ -134,8 +130,7 @@ namespace AmiShare.Commands
                 return;
             }
 
-            _progressWritten = true;
-            WriteProgress(new ProgressRecord(1, Activity, $"{pending.ImageId} ({_done} done)"));
+            WriteItemProgress(Activity, pending.ImageId, _done);
             var options = new ShareOptions { IncludeKmsKey = IncludeKmsKey.IsPresent, IncludeSnapshot = IncludeSnapshot.IsPresent };
             ApplyPlan(pending.Service, ct => PlanResolvedAsync(pending.Service, pending.ImageId, pending.Principals, options, ct), pending.ImageId, force: false, PassThru);
             _done++;

@@ -27,6 +27,16 @@ namespace AmiShare.Commands
         private QueueReporter _reporter;
         private bool _disposed;
 
+        // Progress: every command instance gets its own ActivityId (no collision with another AmiShare command, the user's
+        // Write-Progress or a parallel runspace); a command whose progress starts while another AmiShare command's is
+        // open on the same pipeline thread (e.g. Grant -PassThru | Set-AmiPublic) nests under it.
+        private static int s_lastActivityId = 0x414D5300;
+        [ThreadStatic]
+        private static List<AmiShareCmdlet> t_openProgress;
+        private int _activityId;
+        private int _parentActivityId = -1;
+        private int _total = -1;
+
         private enum StreamKind
         {
             Verbose,
@@ -94,6 +104,57 @@ namespace AmiShare.Commands
 
         /// <summary>The engine's reporting channel (queues messages for the pipeline thread).</summary>
         internal IShareReporter Reporter => _reporter ?? (_reporter = new QueueReporter(_messages));
+
+        /// <summary>How many AMIs the command will handle, when the ids came by parameter (unknown for pipeline input).</summary>
+        protected int KnownTotal
+        {
+            get
+            {
+                if (_total < 0 && MyInvocation.BoundParameters.ContainsKey(nameof(ImageId)) && !MyInvocation.ExpectingInput && ImageId != null)
+                {
+                    _total = ImageId.Length;
+                }
+
+                return _total;
+            }
+        }
+
+        /// <summary>
+        /// Writes this command's progress: "&lt;ami&gt; (n done)" and, when the number of AMIs is known, "n of total" with
+        /// PercentComplete. Its ActivityId is its own; ParentActivityId is the AmiShare command it runs under, if any.
+        /// </summary>
+        protected void WriteItemProgress(string activity, string imageId, int done)
+        {
+            if (_activityId == 0)
+            {
+                _activityId = Interlocked.Increment(ref s_lastActivityId);
+                List<AmiShareCmdlet> open = t_openProgress ?? (t_openProgress = new List<AmiShareCmdlet>());
+                _parentActivityId = open.Count > 0 ? open[open.Count - 1]._activityId : -1;
+                open.Add(this);
+            }
+
+            int total = KnownTotal;
+            string status = total > 0 ? $"{imageId} ({done} of {total} done)" : $"{imageId} ({done} done)";
+            var record = new ProgressRecord(_activityId, activity, status) { ParentActivityId = _parentActivityId };
+            if (total > 0)
+            {
+                record.PercentComplete = Math.Min(100, done * 100 / total);
+            }
+
+            WriteProgress(record);
+        }
+
+        /// <summary>Ends this command's progress bar, if it wrote one.</summary>
+        protected void CompleteProgress(string activity)
+        {
+            if (_activityId == 0)
+            {
+                return;
+            }
+
+            WriteProgress(new ProgressRecord(_activityId, activity, "Done") { ParentActivityId = _parentActivityId, RecordType = ProgressRecordType.Completed });
+            t_openProgress?.Remove(this);
+        }
 
         /// <inheritdoc />
         protected override void StopProcessing()
@@ -215,12 +276,8 @@ namespace AmiShare.Commands
                     WriteWarning(warning);
                 }
 
-                if (!plan.HasChanges)
-                {
-                    string unchanged = plan.Unchanged.Count == 0 ? string.Empty : $" ({string.Join(", ", plan.Unchanged.Select(p => p.Value))} already as asked)";
-                    WriteVerbose($"{plan.ImageId}: nothing to change{unchanged}; no AWS write made.");
-                }
-                else if (!ShouldProcessUnlessForced(force, plan))
+                // A plan without changes was already said in one verbose line by the engine.
+                if (plan.HasChanges && !ShouldProcessUnlessForced(force, plan))
                 {
                     return;
                 }
@@ -282,31 +339,46 @@ namespace AmiShare.Commands
         /// </summary>
         private bool ShouldProcessUnlessForced(bool force, SharePlan plan)
         {
-            string target = $"{plan.ImageId} ({plan.Region})";
-            string description = DescribeInFull(plan, target);
+            string operation = $"Performing the operation \"{plan.Describe()}\" on target \"{plan.ImageId} ({plan.Region})\".";
+            IReadOnlyList<string> keyLines = KeyPolicyLines(plan);
+            string full = string.Join("\n", new[] { operation }.Concat(keyLines));
             if (force && !IsWhatIf() && !MyInvocation.BoundParameters.ContainsKey("Confirm"))
             {
-                WriteVerbose(description + " (-Force: not asking for confirmation)");
+                WriteVerbose(operation + " (-Force: not asking for confirmation)");
+                WriteVerboseLines(keyLines);
                 return true;
             }
 
-            return ShouldProcess(description, "Are you sure you want to perform this action?\n" + description, "Confirm");
-        }
-
-        private static string DescribeInFull(SharePlan plan, string target)
-        {
-            var text = new System.Text.StringBuilder();
-            text.Append($"Performing the operation \"{plan.Describe()}\" on target \"{target}\".");
-            foreach (KeyPolicyChange change in plan.KeyPolicyChanges)
+            if (IsWhatIf())
             {
-                text.AppendLine();
-                text.AppendLine($"KMS key {change.KeyArn}: AmiShare statements before:");
-                text.AppendLine(change.StatementsBefore ?? "  (none)");
-                text.AppendLine("after:");
-                text.Append(change.StatementsAfter ?? "  (none)");
+                // "What if:" shows the operation and each key's statements before and after, one line each.
+                return ShouldProcess(full, full, "Confirm");
             }
 
-            return text.ToString();
+            // Without -WhatIf, ShouldProcess writes its description as one VERBOSE line; the key lines follow, each a VERBOSE line.
+            bool approved = ShouldProcess(operation, "Are you sure you want to perform this action?\n" + full, "Confirm");
+            if (approved)
+            {
+                WriteVerboseLines(keyLines);
+            }
+
+            return approved;
+        }
+
+        /// <summary>For each KMS key of the plan: its AmiShare statements before and after, each on one line.</summary>
+        private static IReadOnlyList<string> KeyPolicyLines(SharePlan plan) =>
+            plan.KeyPolicyChanges.SelectMany(change => new[]
+            {
+                $"KMS key {change.KeyArn}: AmiShare statements before: {change.StatementsBefore ?? "(none)"}",
+                $"KMS key {change.KeyArn}: AmiShare statements after: {change.StatementsAfter ?? "(none)"}",
+            }).ToList();
+
+        private void WriteVerboseLines(IEnumerable<string> lines)
+        {
+            foreach (string line in lines)
+            {
+                WriteVerbose(line);
+            }
         }
 
         /// <summary>Turns an engine error into an ErrorRecord with the stable id and the item as target.</summary>
@@ -354,6 +426,7 @@ namespace AmiShare.Commands
             }
 
             _disposed = true;
+            t_openProgress?.Remove(this);
             _factory?.Dispose();
             _cancellation.Dispose();
             _messages.Dispose();

@@ -38,7 +38,7 @@ namespace AmiShare.Commands
         {
             foreach (var image in ValidImages())
             {
-                WriteProgress(new ProgressRecord(2, Activity, $"{image.Key} ({_done} done)"));
+                WriteItemProgress(Activity, image.Key, _done);
                 ApplyPlan(image.Value, ct => image.Value.PlanSetPublicAsync(image.Key, _public, ct), image.Key, Force, PassThru);
                 _done++;
             }
@@ -47,7 +47,7 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override void EndProcessing()
         {
-            WriteProgress(new ProgressRecord(2, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+            CompleteProgress(Activity);
         }
     }
 }

@@ -33,6 +33,12 @@ namespace AmiShare
         /// <summary>Who can launch the AMI afterwards (account ids, 'all', ARNs).</summary>
         public PrincipalList LaunchPermissions { get; private set; }
 
+        /// <summary>KMS keys (ARNs) whose AmiShare key-policy statements were changed (-IncludeKmsKey).</summary>
+        public PrincipalList KeyPoliciesChanged { get; private set; }
+
+        /// <summary>Snapshots whose createVolumePermission was changed (-IncludeSnapshot).</summary>
+        public PrincipalList SnapshotsChanged { get; private set; }
+
         internal static AmiShareResult From(ShareResult r) => new AmiShareResult
         {
             ImageId = r.ImageId,
@@ -44,7 +50,31 @@ namespace AmiShare
             Removed = new PrincipalList(r.Removed.Select(p => p.Value).ToList()),
             Unchanged = new PrincipalList(r.Unchanged.Select(p => p.Value).ToList()),
             LaunchPermissions = new PrincipalList(r.LaunchPermissions.Select(p => p.Value).ToList()),
+            KeyPoliciesChanged = new PrincipalList(r.KeyPoliciesChanged.ToList()),
+            SnapshotsChanged = new PrincipalList(r.SnapshotsChanged.ToList()),
         };
+
+        /// <summary>
+        /// What changed, one line each, for the table view: "+ 111122223333" / "- o-abc1234567/ou-ab12-11111111" for launch
+        /// permissions (organization and OU ARNs in short form), "KMS key 1234abcd-…" per key policy, "snapshot snap-…" per
+        /// snapshot; "no change" when nothing changed.
+        /// </summary>
+        public static string DescribeChanges(AmiShareResult result)
+        {
+            if (result == null)
+            {
+                return string.Empty;
+            }
+
+            var lines = new System.Collections.Generic.List<string>();
+            lines.AddRange((result.Added ?? Empty).Select(p => "+ " + PrincipalList.ShortForm(p)));
+            lines.AddRange((result.Removed ?? Empty).Select(p => "- " + PrincipalList.ShortForm(p)));
+            lines.AddRange((result.KeyPoliciesChanged ?? Empty).Select(k => "KMS key " + k.Substring(k.LastIndexOf('/') + 1)));
+            lines.AddRange((result.SnapshotsChanged ?? Empty).Select(s => "snapshot " + s));
+            return lines.Count == 0 ? "no change" : string.Join("\n", lines);
+        }
+
+        private static readonly PrincipalList Empty = new PrincipalList(new string[0]);
 
         /// <inheritdoc />
         public override string ToString() => ImageId;

@@ -18,5 +18,11 @@ namespace AmiShare
 
         /// <inheritdoc />
         public override string ToString() => string.Join(", ", this);
+
+        /// <summary>
+        /// The distinguishing part of a principal for tables: account ids and 'all' as they are, an organization ARN as
+        /// o-…, an OU ARN as o-…/ou-… (the format views use it; the objects keep the full ARN).
+        /// </summary>
+        public static string ShortForm(string principal) => AmiShare.Engine.Principals.PrincipalParser.ShortForm(principal);
     }
 }
