@@ -2,6 +2,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -17,7 +18,7 @@ AfterAll {
 Describe 'Grant-AmiLaunchPermission' -Tag CI {
     Context 'sharing' {
         # A fresh demo world for every test, so no test depends on another.
-        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeEach { Reset-AmiShareEmulator }
 
         It 'shares an AMI with one account' {
             Grant-AmiLaunchPermission -ImageId $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
@@ -118,7 +119,7 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
     }
 
     Context '-IncludeKmsKey' {
-        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeEach { Reset-AmiShareEmulator }
 
         It 'adds the account root to the AmiShareAccounts statement and keeps the other statements' {
             $before = Get-PolicyStatement (Get-KeyPolicy)
@@ -170,7 +171,7 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
     }
 
     Context '-IncludeSnapshot' {
-        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeEach { Reset-AmiShareEmulator }
 
         It 'gives both accounts createVolumePermission on every snapshot of the AMI' {
             Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 111122223333, 444455556666 -IncludeSnapshot -EndpointUrl $Endpoint
@@ -194,7 +195,7 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
     }
 
     Context 'refusals' {
-        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeAll { Reset-AmiShareEmulator }
 
         It 'refuses a malformed account id before any call' {
             { Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 12345 -EndpointUrl $Endpoint } |

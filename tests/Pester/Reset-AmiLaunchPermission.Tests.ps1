@@ -3,6 +3,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -19,7 +20,7 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
     Context 'resetting' {
         # A fresh demo world for every test, with accounts, an organization and public access on one AMI.
         BeforeEach {
-            $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+            Reset-AmiShareEmulator
             Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -OrganizationArn $Demo.OrganizationArn -EndpointUrl $script:Endpoint
             Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $script:Endpoint
         }
@@ -71,7 +72,7 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
     }
 
     Context 'errors' {
-        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeAll { Reset-AmiShareEmulator }
 
         It 'writes AmiNotOwned for an AMI of another account and goes on with the others' {
             Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 444455556666 -EndpointUrl $Endpoint

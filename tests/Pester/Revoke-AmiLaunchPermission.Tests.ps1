@@ -2,6 +2,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -18,7 +19,7 @@ Describe 'Revoke-AmiLaunchPermission' -Tag CI {
     Context 'revoking' {
         # A fresh demo world for every test, so no test depends on another.
         BeforeEach {
-            $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+            Reset-AmiShareEmulator
             Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333, 444455556666 -EndpointUrl $script:Endpoint
         }
 
@@ -153,7 +154,7 @@ Describe 'Revoke-AmiLaunchPermission' -Tag CI {
     }
 
     Context 'refusals' {
-        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeAll { Reset-AmiShareEmulator }
 
         It 'refuses a malformed account id before any call' {
             { Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId '1111-2222-3333' -EndpointUrl $Endpoint } |

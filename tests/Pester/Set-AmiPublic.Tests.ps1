@@ -3,6 +3,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -22,7 +23,7 @@ AfterAll {
 Describe 'Set-AmiPublic' -Tag CI {
     Context 'public and private' {
         # A fresh demo world for every test, so no test depends on another.
-        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeEach { Reset-AmiShareEmulator }
 
         It 'makes an AMI public with -Force' {
             Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint
@@ -89,7 +90,7 @@ Describe 'Set-AmiPublic' -Tag CI {
     }
 
     Context 'refusals, checked before any write' {
-        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeAll { Reset-AmiShareEmulator }
 
         It 'refuses an AMI with <Case>' -ForEach @(
             @{ Case = 'snapshots encrypted with a customer managed key'; Image = 'ami-0a1b2c3d4e5f60002'; Region = 'us-east-1'; ErrorId = 'EncryptedSnapshotsCannotBePublic' }

@@ -3,6 +3,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -141,7 +142,7 @@ Describe 'Test-AmiShareable' -Tag CI {
     }
 
     Context 'after a share' {
-        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeEach { Reset-AmiShareEmulator }
 
         It 'passes key access once Grant -IncludeKmsKey has run' {
             Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -IncludeKmsKey -EndpointUrl $Endpoint
