@@ -43,7 +43,8 @@ Describe 'Get-AmiLaunchPermission' -Tag CI {
         }
 
         It 'shows public access as type Public, principal all' {
-            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint
+            # Set-AmiPublic's deprecation warning is checked in Set-AmiPublic.Tests.ps1.
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint -WarningAction SilentlyContinue
             $row = Get-AmiLaunchPermission $Demo.Unencrypted -EndpointUrl $Endpoint
             $row.Type | Should -Be 'Public'
             $row.Principal | Should -Be 'all'

@@ -45,9 +45,11 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
             @($second.Added) | Should -Be @('444455556666')
             @($second.Unchanged) | Should -Be @('111122223333')
 
+            Clear-AmiShareEmulatorLog
             $third = Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333, 444455556666 -PassThru -EndpointUrl $Endpoint
             $third.Changed | Should -BeFalse
             @($third.Added) | Should -BeNullOrEmpty
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         }
 
         It 'shares with an organization and an OU by ARN' {
@@ -95,8 +97,11 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
 
         It 'changes nothing with -WhatIf' {
             Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
-            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 444455556666, 555566667777 -WhatIf -EndpointUrl $Endpoint
+            Clear-AmiShareEmulatorLog
+            $r = Invoke-CapturingHost Grant-AmiLaunchPermission @{ ImageId = $Demo.Unencrypted; AccountId = '444455556666', '555566667777'; WhatIf = $true; EndpointUrl = $Endpoint }
             Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            $r.HostLines | Should -Be @("What if: Performing the operation `"Grant launch permission to 444455556666, 555566667777`" on target `"$($Demo.Unencrypted) (us-east-1)`".")
         }
 
         It 'shares an AMI encrypted with a customer managed key, warning that the account cannot use the key' {
@@ -144,9 +149,11 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
             $ou[0].Principal | Should -Be '*'
             @($ou[0].Condition.'ForAnyValue:StringLike'.'aws:PrincipalOrgPaths') | Should -Be @('o-abc1234567/r-ab12/ou-ab12-11111111/*')
 
+            Clear-AmiShareEmulatorLog
             $r = Grant-AmiLaunchPermission $Demo.CmkEncrypted -OrganizationalUnitArn $Demo.EngineeringOuArn -IncludeKmsKey -PassThru -EndpointUrl $Endpoint
             $r.Changed | Should -BeFalse
             Get-KeyPolicy | Should -BeExactly $policy
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         }
 
         It 'writes an aws:PrincipalOrgID statement for an organization given by its bare id' {
@@ -158,15 +165,24 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
 
         It 'changes neither the AMI nor the key policy with -WhatIf' {
             $before = Get-KeyPolicy
-            Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -IncludeKmsKey -WhatIf -EndpointUrl $Endpoint
+            $r = Invoke-CapturingHost Grant-AmiLaunchPermission @{ ImageId = $Demo.CmkEncrypted; AccountId = '111122223333'; IncludeKmsKey = $true; WhatIf = $true; EndpointUrl = $Endpoint }
             Get-KeyPolicy | Should -BeExactly $before
             Get-Principal $Demo.CmkEncrypted | Should -BeNullOrEmpty
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            # One What if: message naming the launch permission, the key and the AmiShare statements before and after.
+            $text = $r.HostLines -join "`n"
+            $r.HostLines[0] | Should -BeLike "What if: Performing the operation `"Grant launch permission to 111122223333; Update the AmiShare statements of KMS key policy arn:aws:kms:us-east-1:123456789012:key/$($Demo.CmkKeyId)*"
+            $text | Should -Match 'AmiShare statements before:\s+\(none\)\s+after:'
+            $text | Should -Match '"Sid": "AmiShareAccounts"'
+            $text | Should -Match ([regex]::Escape('arn:aws:iam::111122223333:root'))
+            $text | Should -Match ([regex]::Escape("on target `"$($Demo.CmkEncrypted) (us-east-1)`"."))
         }
 
         It 'still refuses an AMI encrypted with aws/ebs, before any write' {
             { Grant-AmiLaunchPermission $Demo.AwsEbsEncrypted -AccountId 111122223333 -IncludeKmsKey -EndpointUrl $Endpoint -ErrorAction Stop } |
                 Should -Throw -ErrorId "EncryptedWithAwsManagedKey,$Id"
             Get-Principal $Demo.AwsEbsEncrypted | Should -BeNullOrEmpty
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         }
     }
 
@@ -198,8 +214,10 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
         BeforeAll { Reset-AmiShareEmulator }
 
         It 'refuses a malformed account id before any call' {
+            Clear-AmiShareEmulatorLog
             { Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 12345 -EndpointUrl $Endpoint } |
                 Should -Throw -ErrorId "InvalidPrincipal,$Id"
+            (Get-AmiShareEmulatorLog).Total | Should -Be 0
         }
 
         It 'refuses a bare organization id when Organizations cannot be read, and shows the ARN form' {

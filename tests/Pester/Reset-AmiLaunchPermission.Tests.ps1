@@ -22,7 +22,8 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
         BeforeEach {
             Reset-AmiShareEmulator
             Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -OrganizationArn $Demo.OrganizationArn -EndpointUrl $script:Endpoint
-            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $script:Endpoint
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $script:Endpoint -WarningAction SilentlyContinue
+            Clear-AmiShareEmulatorLog
         }
 
         It 'removes every launch permission with -Force' {
@@ -46,6 +47,7 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
         It 'makes no write for an AMI without launch permissions' {
             $r = Reset-AmiLaunchPermission $Demo.TwoSnapshots -Force -PassThru -EndpointUrl $Endpoint
             $r.Changed | Should -BeFalse
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         }
 
         It 'takes AMI ids from the pipeline as strings' {
@@ -61,13 +63,17 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
         }
 
         It 'changes nothing with -WhatIf' {
-            Reset-AmiLaunchPermission $Demo.Unencrypted -WhatIf -EndpointUrl $Endpoint
+            $r = Invoke-CapturingHost Reset-AmiLaunchPermission @{ ImageId = $Demo.Unencrypted; WhatIf = $true; EndpointUrl = $Endpoint }
             @(Get-Principal $Demo.Unencrypted).Count | Should -Be 3
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            $r.HostLines | Should -Be @("What if: Performing the operation `"Reset launch permissions (remove all 3: 111122223333, $($Demo.OrganizationArn), all)`" on target `"$($Demo.Unencrypted) (us-east-1)`".")
         }
 
         It 'changes nothing with -WhatIf, even with -Force' {
-            Reset-AmiLaunchPermission $Demo.Unencrypted -WhatIf -Force -EndpointUrl $Endpoint
+            $r = Invoke-CapturingHost Reset-AmiLaunchPermission @{ ImageId = $Demo.Unencrypted; WhatIf = $true; Force = $true; EndpointUrl = $Endpoint }
             @(Get-Principal $Demo.Unencrypted).Count | Should -Be 3
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            $r.HostLines | Should -Be @("What if: Performing the operation `"Reset launch permissions (remove all 3: 111122223333, $($Demo.OrganizationArn), all)`" on target `"$($Demo.Unencrypted) (us-east-1)`".")
         }
     }
 

@@ -93,6 +93,7 @@ Describe 'Test-AmiLaunchAccess' -Tag CI {
 
     It 'makes no write' {
         Test-AmiLaunchAccess $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint | Out-Null
+        Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         @(Get-AmiLaunchPermission $Demo.Unencrypted -EndpointUrl $Endpoint) | Should -BeNullOrEmpty
     }
 }
