@@ -112,6 +112,15 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
             "$w" | Should -Match '-IncludeKmsKey'
         }
 
+        It 'retries a throttled write and still shares' {
+            Set-AmiShareEmulatorFault -Action ModifyImageAttribute -Kind throttle -Times 1 | Out-Null
+            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
+            $log = Get-AmiShareEmulatorLog
+            $log.Counts['ModifyImageAttribute'] | Should -Be 2
+            @($log.Entries | Where-Object action -EQ 'ModifyImageAttribute' | ForEach-Object { $_.error }) | Should -Be @('RequestLimitExceeded', $null)
+        }
+
         It 'shares with an organization given by its bare id' {
             Grant-AmiLaunchPermission $Demo.TwoSnapshots -Principal o-abc1234567 -EndpointUrl $Endpoint
             Get-Principal $Demo.TwoSnapshots | Should -Be @($Demo.OrganizationArn)

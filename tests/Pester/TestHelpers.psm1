@@ -87,8 +87,9 @@ function Get-NewestBuild {
 
 function Get-AmiShareModuleManifest {
     <#
-    The assembled module's AmiShare.psd1: $env:AMISHARE_MODULE, else out/<$env:AMISHARE_CONFIGURATION>/AmiShare,
-    else the newest of out/Debug/AmiShare, out/Release/AmiShare and out/AmiShare (by AmiShare.dll).
+    The assembled module's AmiShare.psd1: $env:AMISHARE_MODULE, else out/<$env:AMISHARE_CONFIGURATION>/AmiShare
+    (or out/AmiShare when only that exists), else the newest of out/Debug/AmiShare, out/Release/AmiShare and
+    out/AmiShare (by AmiShare.dll).
     #>
     if ($env:AMISHARE_MODULE) {
         return $env:AMISHARE_MODULE
@@ -96,7 +97,14 @@ function Get-AmiShareModuleManifest {
 
     $out = Join-Path $script:RepoRoot 'out'
     if ($env:AMISHARE_CONFIGURATION) {
-        return Join-Path $out (Join-Path $env:AMISHARE_CONFIGURATION (Join-Path 'AmiShare' 'AmiShare.psd1'))
+        $configured = Join-Path $out (Join-Path $env:AMISHARE_CONFIGURATION (Join-Path 'AmiShare' 'AmiShare.psd1'))
+        $unconfigured = Join-Path $out (Join-Path 'AmiShare' 'AmiShare.psd1')
+        # out/AmiShare is the layout of builds that do not separate configurations; never another configuration's build.
+        if (-not (Test-Path -LiteralPath $configured) -and (Test-Path -LiteralPath $unconfigured)) {
+            return $unconfigured
+        }
+
+        return $configured
     }
 
     $folders = @(
