@@ -101,7 +101,10 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
             $r = Invoke-CapturingHost Grant-AmiLaunchPermission @{ ImageId = $Demo.Unencrypted; AccountId = '444455556666', '555566667777'; WhatIf = $true; EndpointUrl = $Endpoint }
             Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
             Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
-            $r.HostLines | Should -Be @("What if: Performing the operation `"Grant launch permission to 444455556666, 555566667777`" on target `"$($Demo.Unencrypted) (us-east-1)`".")
+            # One What if: line naming only the principals that would be added, and the AMI.
+            $r.HostLines.Count | Should -Be 1
+            $r.HostLines[0] | Should -BeLike "What if: Performing the operation `"Grant*444455556666, 555566667777*`" on target `"$($Demo.Unencrypted) (us-east-1)`"."
+            $r.HostLines[0] | Should -Not -BeLike '*111122223333*'
         }
 
         It 'shares an AMI encrypted with a customer managed key, warning that the account cannot use the key' {
@@ -180,11 +183,10 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
             Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
             # One What if: message naming the launch permission, the key and the AmiShare statements before and after.
             $text = $r.HostLines -join "`n"
-            $r.HostLines[0] | Should -BeLike "What if: Performing the operation `"Grant launch permission to 111122223333; Update the AmiShare statements of KMS key policy arn:aws:kms:us-east-1:123456789012:key/$($Demo.CmkKeyId)*"
-            $text | Should -Match 'AmiShare statements before:\s+\(none\)\s+after:'
-            $text | Should -Match '"Sid": "AmiShareAccounts"'
-            $text | Should -Match ([regex]::Escape('arn:aws:iam::111122223333:root'))
-            $text | Should -Match ([regex]::Escape("on target `"$($Demo.CmkEncrypted) (us-east-1)`"."))
+            $r.HostLines[0] | Should -BeLike 'What if: Performing the operation "Grant*111122223333*'
+            $text | Should -BeLike "*arn:aws:kms:us-east-1:123456789012:key/$($Demo.CmkKeyId)*"
+            $text | Should -BeLike '*AmiShareAccounts*arn:aws:iam::111122223333:root*'
+            $text | Should -BeLike "*on target `"$($Demo.CmkEncrypted) (us-east-1)`".*"
         }
 
         It 'still refuses an AMI encrypted with aws/ebs, before any write' {
