@@ -233,7 +233,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         Log.Add(new RequestLogEntry(DateTime.UtcNow, ctx.Service, ctx.Action, ctx.AccessKeyId, ctx.Account?.Id, ctx.Region, status, error,
             new Dictionary<string, string>(ctx.Params), ctx.RequestId));
 
-    /// <summary>Each service's own throttling error, as AWS documents it (wire-spec.md §1.3/E25, §4, §5).</summary>
+    /// <summary>Each service's own throttling error, as AWS documents it (EC2 RequestLimitExceeded 503, KMS ThrottlingException, Organizations TooManyRequestsException, STS Throttling).</summary>
     internal static ApiException ThrottlingError(string service) => service switch
     {
         "ec2" => new ApiException(503, "RequestLimitExceeded", DefaultFaultMessage("RequestLimitExceeded")),
@@ -247,7 +247,9 @@ public sealed class EmulatorHost : IAsyncDisposable
         "RequestLimitExceeded" => "Request limit exceeded.",
         "InternalError" => "An internal error has occurred",
         "Unavailable" => "The service is unavailable. Please try again shortly.",
-        "ThrottlingException" or "Throttling" => "Rate exceeded",
+        // KMS's own text (seen in aws/aws-dynamodb-encryption-java#6 and hyperlane-xyz/hyperlane-monorepo#2391); STS/IAM say "Rate exceeded".
+        "ThrottlingException" => "You have exceeded the rate at which you may call KMS. Reduce the frequency of your calls.",
+        "Throttling" => "Rate exceeded",
         "TooManyRequestsException" => "AWS Organizations can't complete your request because another request is already in progress. Try again later.",
         _ => "Injected fault: " + code,
     };
