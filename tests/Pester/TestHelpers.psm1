@@ -229,6 +229,7 @@ function Start-AmiShareEmulator {
     $arguments = @(('"' + $dll + '"'), '--port', '0')
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -NoNewWindow `
         -RedirectStandardOutput $stdout -RedirectStandardError $stderr
+    $null = $process.Handle   # Windows PowerShell 5.1 reports ExitCode only when the handle was taken while it ran
 
     $script:Emulator = [pscustomobject]@{
         Port        = 0
