@@ -2,6 +2,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -17,7 +18,7 @@ AfterAll {
 Describe 'Get-AmiLaunchPermission' -Tag CI {
     Context 'listing' {
         # A fresh demo world for every test, so no test depends on another.
-        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeEach { Reset-AmiShareEmulator }
 
         It 'writes nothing for an AMI that is not shared' {
             Get-AmiLaunchPermission $Demo.Unencrypted -EndpointUrl $Endpoint | Should -BeNullOrEmpty
@@ -42,7 +43,8 @@ Describe 'Get-AmiLaunchPermission' -Tag CI {
         }
 
         It 'shows public access as type Public, principal all' {
-            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint
+            # Set-AmiPublic's deprecation warning is checked in Set-AmiPublic.Tests.ps1.
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint -WarningAction SilentlyContinue
             $row = Get-AmiLaunchPermission $Demo.Unencrypted -EndpointUrl $Endpoint
             $row.Type | Should -Be 'Public'
             $row.Principal | Should -Be 'all'
@@ -80,7 +82,7 @@ Describe 'Get-AmiLaunchPermission' -Tag CI {
     }
 
     Context 'endpoint' {
-        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeAll { Reset-AmiShareEmulator }
 
         It 'reads the endpoint from AWS_ENDPOINT_URL' {
             try {
@@ -105,7 +107,7 @@ Describe 'Get-AmiLaunchPermission' -Tag CI {
     }
 
     Context 'errors' {
-        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeAll { Reset-AmiShareEmulator }
 
         It 'writes AmiNotOwned for an AMI of another account and goes on with the others' {
             Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 111122223333 -EndpointUrl $Endpoint

@@ -2,6 +2,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -17,7 +18,7 @@ AfterAll {
 Describe 'Grant-AmiLaunchPermission' -Tag CI {
     Context 'sharing' {
         # A fresh demo world for every test, so no test depends on another.
-        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeEach { Reset-AmiShareEmulator }
 
         It 'shares an AMI with one account' {
             Grant-AmiLaunchPermission -ImageId $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
@@ -44,9 +45,11 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
             @($second.Added) | Should -Be @('444455556666')
             @($second.Unchanged) | Should -Be @('111122223333')
 
+            Clear-AmiShareEmulatorLog
             $third = Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333, 444455556666 -PassThru -EndpointUrl $Endpoint
             $third.Changed | Should -BeFalse
             @($third.Added) | Should -BeNullOrEmpty
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         }
 
         It 'shares with an organization and an OU by ARN' {
@@ -94,8 +97,14 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
 
         It 'changes nothing with -WhatIf' {
             Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
-            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 444455556666, 555566667777 -WhatIf -EndpointUrl $Endpoint
+            Clear-AmiShareEmulatorLog
+            $r = Invoke-CapturingHost Grant-AmiLaunchPermission @{ ImageId = $Demo.Unencrypted; AccountId = '444455556666', '555566667777'; WhatIf = $true; EndpointUrl = $Endpoint }
             Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            # One What if: line naming only the principals that would be added, and the AMI.
+            $r.HostLines.Count | Should -Be 1
+            $r.HostLines[0] | Should -BeLike "What if: Performing the operation `"Grant*444455556666, 555566667777*`" on target `"$($Demo.Unencrypted) (us-east-1)`"."
+            $r.HostLines[0] | Should -Not -BeLike '*111122223333*'
         }
 
         It 'shares an AMI encrypted with a customer managed key, warning that the account cannot use the key' {
@@ -104,6 +113,15 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
             Get-Principal $Demo.CmkEncrypted | Should -Be @('111122223333')
             "$w" | Should -Match '111122223333'
             "$w" | Should -Match '-IncludeKmsKey'
+        }
+
+        It 'retries a throttled write and still shares' {
+            Set-AmiShareEmulatorFault -Action ModifyImageAttribute -Kind throttle -Times 1 | Out-Null
+            Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
+            Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
+            $log = Get-AmiShareEmulatorLog
+            $log.Counts['ModifyImageAttribute'] | Should -Be 2
+            @($log.Entries | Where-Object action -EQ 'ModifyImageAttribute' | ForEach-Object { $_.error }) | Should -Be @('RequestLimitExceeded', $null)
         }
 
         It 'shares with an organization given by its bare id' {
@@ -118,7 +136,7 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
     }
 
     Context '-IncludeKmsKey' {
-        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeEach { Reset-AmiShareEmulator }
 
         It 'adds the account root to the AmiShareAccounts statement and keeps the other statements' {
             $before = Get-PolicyStatement (Get-KeyPolicy)
@@ -143,9 +161,11 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
             $ou[0].Principal | Should -Be '*'
             @($ou[0].Condition.'ForAnyValue:StringLike'.'aws:PrincipalOrgPaths') | Should -Be @('o-abc1234567/r-ab12/ou-ab12-11111111/*')
 
+            Clear-AmiShareEmulatorLog
             $r = Grant-AmiLaunchPermission $Demo.CmkEncrypted -OrganizationalUnitArn $Demo.EngineeringOuArn -IncludeKmsKey -PassThru -EndpointUrl $Endpoint
             $r.Changed | Should -BeFalse
             Get-KeyPolicy | Should -BeExactly $policy
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         }
 
         It 'writes an aws:PrincipalOrgID statement for an organization given by its bare id' {
@@ -157,20 +177,28 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
 
         It 'changes neither the AMI nor the key policy with -WhatIf' {
             $before = Get-KeyPolicy
-            Grant-AmiLaunchPermission $Demo.CmkEncrypted -AccountId 111122223333 -IncludeKmsKey -WhatIf -EndpointUrl $Endpoint
+            $r = Invoke-CapturingHost Grant-AmiLaunchPermission @{ ImageId = $Demo.CmkEncrypted; AccountId = '111122223333'; IncludeKmsKey = $true; WhatIf = $true; EndpointUrl = $Endpoint }
             Get-KeyPolicy | Should -BeExactly $before
             Get-Principal $Demo.CmkEncrypted | Should -BeNullOrEmpty
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            # One What if: message naming the launch permission, the key and the AmiShare statements before and after.
+            $text = $r.HostLines -join "`n"
+            $r.HostLines[0] | Should -BeLike 'What if: Performing the operation "Grant*111122223333*'
+            $text | Should -BeLike "*arn:aws:kms:us-east-1:123456789012:key/$($Demo.CmkKeyId)*"
+            $text | Should -BeLike '*AmiShareAccounts*arn:aws:iam::111122223333:root*'
+            $text | Should -BeLike "*on target `"$($Demo.CmkEncrypted) (us-east-1)`".*"
         }
 
         It 'still refuses an AMI encrypted with aws/ebs, before any write' {
             { Grant-AmiLaunchPermission $Demo.AwsEbsEncrypted -AccountId 111122223333 -IncludeKmsKey -EndpointUrl $Endpoint -ErrorAction Stop } |
                 Should -Throw -ErrorId "EncryptedWithAwsManagedKey,$Id"
             Get-Principal $Demo.AwsEbsEncrypted | Should -BeNullOrEmpty
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         }
     }
 
     Context '-IncludeSnapshot' {
-        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeEach { Reset-AmiShareEmulator }
 
         It 'gives both accounts createVolumePermission on every snapshot of the AMI' {
             Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 111122223333, 444455556666 -IncludeSnapshot -EndpointUrl $Endpoint
@@ -194,11 +222,13 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
     }
 
     Context 'refusals' {
-        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeAll { Reset-AmiShareEmulator }
 
         It 'refuses a malformed account id before any call' {
+            Clear-AmiShareEmulatorLog
             { Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 12345 -EndpointUrl $Endpoint } |
                 Should -Throw -ErrorId "InvalidPrincipal,$Id"
+            (Get-AmiShareEmulatorLog).Total | Should -Be 0
         }
 
         It 'refuses a bare organization id when Organizations cannot be read, and shows the ARN form' {

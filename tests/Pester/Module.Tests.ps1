@@ -1,8 +1,9 @@
-# Manifest, exports, verbs and help of the built module (out/AmiShare). Needs no emulator.
+# Manifest, exports, verbs and help of the assembled module (see Get-AmiShareModuleManifest in TestHelpers.psm1).
+# Needs no emulator.
 
 BeforeDiscovery {
-    $manifestPath = Join-Path $PSScriptRoot (Join-Path '..' (Join-Path '..' (Join-Path 'out' (Join-Path 'AmiShare' 'AmiShare.psd1'))))
-    $script:CmdletNames = @((Import-PowerShellDataFile -Path $manifestPath).CmdletsToExport)
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $script:CmdletNames = @((Import-PowerShellDataFile -Path (Get-AmiShareModuleManifest)).CmdletsToExport)
 }
 
 BeforeAll {

@@ -3,6 +3,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -19,9 +20,10 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
     Context 'resetting' {
         # A fresh demo world for every test, with accounts, an organization and public access on one AMI.
         BeforeEach {
-            $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+            Reset-AmiShareEmulator
             Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -OrganizationArn $Demo.OrganizationArn -EndpointUrl $script:Endpoint
-            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $script:Endpoint
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $script:Endpoint -WarningAction SilentlyContinue
+            Clear-AmiShareEmulatorLog
         }
 
         It 'removes every launch permission with -Force' {
@@ -45,6 +47,7 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
         It 'makes no write for an AMI without launch permissions' {
             $r = Reset-AmiLaunchPermission $Demo.TwoSnapshots -Force -PassThru -EndpointUrl $Endpoint
             $r.Changed | Should -BeFalse
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         }
 
         It 'takes AMI ids from the pipeline as strings' {
@@ -60,18 +63,24 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
         }
 
         It 'changes nothing with -WhatIf' {
-            Reset-AmiLaunchPermission $Demo.Unencrypted -WhatIf -EndpointUrl $Endpoint
+            $r = Invoke-CapturingHost Reset-AmiLaunchPermission @{ ImageId = $Demo.Unencrypted; WhatIf = $true; EndpointUrl = $Endpoint }
             @(Get-Principal $Demo.Unencrypted).Count | Should -Be 3
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            $r.HostLines.Count | Should -Be 1
+            $r.HostLines[0] | Should -BeLike "What if: Performing the operation `"Reset*111122223333, $($Demo.OrganizationArn), all*`" on target `"$($Demo.Unencrypted) (us-east-1)`"."
         }
 
         It 'changes nothing with -WhatIf, even with -Force' {
-            Reset-AmiLaunchPermission $Demo.Unencrypted -WhatIf -Force -EndpointUrl $Endpoint
+            $r = Invoke-CapturingHost Reset-AmiLaunchPermission @{ ImageId = $Demo.Unencrypted; WhatIf = $true; Force = $true; EndpointUrl = $Endpoint }
             @(Get-Principal $Demo.Unencrypted).Count | Should -Be 3
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            $r.HostLines.Count | Should -Be 1
+            $r.HostLines[0] | Should -BeLike "What if: Performing the operation `"Reset*111122223333, $($Demo.OrganizationArn), all*`" on target `"$($Demo.Unencrypted) (us-east-1)`"."
         }
     }
 
     Context 'errors' {
-        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeAll { Reset-AmiShareEmulator }
 
         It 'writes AmiNotOwned for an AMI of another account and goes on with the others' {
             Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 444455556666 -EndpointUrl $Endpoint

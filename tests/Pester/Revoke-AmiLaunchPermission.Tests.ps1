@@ -2,6 +2,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -18,8 +19,9 @@ Describe 'Revoke-AmiLaunchPermission' -Tag CI {
     Context 'revoking' {
         # A fresh demo world for every test, so no test depends on another.
         BeforeEach {
-            $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+            Reset-AmiShareEmulator
             Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333, 444455556666 -EndpointUrl $script:Endpoint
+            Clear-AmiShareEmulatorLog
         }
 
         It 'removes one account and keeps the others' {
@@ -39,6 +41,7 @@ Describe 'Revoke-AmiLaunchPermission' -Tag CI {
         It 'makes no write for a principal that has no launch permission' {
             $r = Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId 555566667777 -PassThru -EndpointUrl $Endpoint
             $r.Changed | Should -BeFalse
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
             @($r.Unchanged) | Should -Be @('555566667777')
             @(Get-Principal $Demo.Unencrypted).Count | Should -Be 2
         }
@@ -69,7 +72,7 @@ Describe 'Revoke-AmiLaunchPermission' -Tag CI {
         }
 
         It 'removes public access with -Principal all and keeps the accounts' {
-            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint -WarningAction SilentlyContinue
             Revoke-AmiLaunchPermission $Demo.Unencrypted -Principal all -EndpointUrl $Endpoint
             @(Get-Principal $Demo.Unencrypted | Sort-Object) | Should -Be @('111122223333', '444455556666')
         }
@@ -147,17 +150,22 @@ Describe 'Revoke-AmiLaunchPermission' -Tag CI {
         }
 
         It 'changes nothing with -WhatIf' {
-            Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333, 444455556666 -WhatIf -EndpointUrl $Endpoint
+            $r = Invoke-CapturingHost Revoke-AmiLaunchPermission @{ ImageId = $Demo.Unencrypted; AccountId = '111122223333', '444455556666'; WhatIf = $true; EndpointUrl = $Endpoint }
             @(Get-Principal $Demo.Unencrypted | Sort-Object) | Should -Be @('111122223333', '444455556666')
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            $r.HostLines.Count | Should -Be 1
+            $r.HostLines[0] | Should -BeLike "What if: Performing the operation `"Revoke*111122223333, 444455556666*`" on target `"$($Demo.Unencrypted) (us-east-1)`"."
         }
     }
 
     Context 'refusals' {
-        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeAll { Reset-AmiShareEmulator }
 
         It 'refuses a malformed account id before any call' {
+            Clear-AmiShareEmulatorLog
             { Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId '1111-2222-3333' -EndpointUrl $Endpoint } |
                 Should -Throw -ErrorId "InvalidPrincipal,$Id"
+            (Get-AmiShareEmulatorLog).Total | Should -Be 0
         }
 
         It 'refuses a bare OU id when Organizations cannot be read' {

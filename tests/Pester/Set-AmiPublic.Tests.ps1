@@ -3,6 +3,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -22,34 +23,37 @@ AfterAll {
 Describe 'Set-AmiPublic' -Tag CI {
     Context 'public and private' {
         # A fresh demo world for every test, so no test depends on another.
-        BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeEach { Reset-AmiShareEmulator }
 
-        It 'makes an AMI public with -Force' {
-            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint
+        It 'makes an AMI public with -Force, warning about the two-year deprecation' {
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint -WarningVariable w -WarningAction SilentlyContinue
             Test-Public $Demo.Unencrypted | Should -BeTrue
+            "$w" | Should -Match ([regex]::Escape("$($Demo.Unencrypted) will be deprecated on"))
         }
 
         It 'makes an AMI public with -Confirm:$false' {
-            Set-AmiPublic $Demo.Unencrypted -Confirm:$false -EndpointUrl $Endpoint
+            Set-AmiPublic $Demo.Unencrypted -Confirm:$false -EndpointUrl $Endpoint -WarningAction SilentlyContinue
             Test-Public $Demo.Unencrypted | Should -BeTrue
         }
 
         It 'reports the change with -PassThru' {
-            $r = Set-AmiPublic $Demo.Unencrypted -Force -PassThru -EndpointUrl $Endpoint
+            $r = Set-AmiPublic $Demo.Unencrypted -Force -PassThru -EndpointUrl $Endpoint -WarningAction SilentlyContinue
             $r.Operation | Should -Be 'SetPublic'
             $r.Changed | Should -BeTrue
             @($r.Added) | Should -Be @('all')
         }
 
         It 'makes no write for an AMI that is already public' {
-            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint
-            $r = Set-AmiPublic $Demo.Unencrypted -Force -PassThru -EndpointUrl $Endpoint
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint -WarningAction SilentlyContinue
+            Clear-AmiShareEmulatorLog
+            $r = Set-AmiPublic $Demo.Unencrypted -Force -PassThru -EndpointUrl $Endpoint -WarningAction SilentlyContinue
             $r.Changed | Should -BeFalse
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         }
 
         It 'makes an AMI private again with -Public:$false and keeps account permissions' {
             Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint
-            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint
+            Set-AmiPublic $Demo.Unencrypted -Force -EndpointUrl $Endpoint -WarningAction SilentlyContinue
             $r = Set-AmiPublic $Demo.Unencrypted -Public:$false -Force -PassThru -EndpointUrl $Endpoint
             $r.Operation | Should -Be 'SetPrivate'
             Test-Public $Demo.Unencrypted | Should -BeFalse
@@ -57,13 +61,14 @@ Describe 'Set-AmiPublic' -Tag CI {
         }
 
         It 'takes AMI ids from the pipeline as strings' {
-            $Demo.Unencrypted, $Demo.TwoSnapshots | Set-AmiPublic -Force -EndpointUrl $Endpoint
+            $Demo.Unencrypted, $Demo.TwoSnapshots | Set-AmiPublic -Force -EndpointUrl $Endpoint -WarningVariable w -WarningAction SilentlyContinue
             Test-Public $Demo.Unencrypted | Should -BeTrue
             Test-Public $Demo.TwoSnapshots | Should -BeTrue
+            "$w" | Should -Match ([regex]::Escape("$($Demo.TwoSnapshots) will be deprecated on"))
         }
 
         It 'takes Get-AmiLaunchPermission rows to make public AMIs private' {
-            Set-AmiPublic $Demo.Unencrypted, $Demo.TwoSnapshots -Force -EndpointUrl $Endpoint
+            Set-AmiPublic $Demo.Unencrypted, $Demo.TwoSnapshots -Force -EndpointUrl $Endpoint -WarningAction SilentlyContinue
             Get-AmiLaunchPermission $Demo.Unencrypted, $Demo.TwoSnapshots -EndpointUrl $Endpoint |
                 Where-Object Type -EQ 'Public' |
                 Set-AmiPublic -Public:$false -Force -EndpointUrl $Endpoint
@@ -72,24 +77,30 @@ Describe 'Set-AmiPublic' -Tag CI {
         }
 
         It 'changes nothing with -WhatIf' {
-            Set-AmiPublic $Demo.Unencrypted -WhatIf -EndpointUrl $Endpoint
+            $r = Invoke-CapturingHost Set-AmiPublic @{ ImageId = $Demo.Unencrypted; WhatIf = $true; EndpointUrl = $Endpoint }
             Test-Public $Demo.Unencrypted | Should -BeFalse
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            $r.HostLines.Count | Should -Be 1
+            $r.HostLines[0] | Should -BeLike "What if: Performing the operation `"*public*all*`" on target `"$($Demo.Unencrypted) (us-east-1)`"."
         }
 
         It 'changes nothing with -WhatIf, even with -Force' {
-            Set-AmiPublic $Demo.Unencrypted -WhatIf -Force -EndpointUrl $Endpoint
+            $r = Invoke-CapturingHost Set-AmiPublic @{ ImageId = $Demo.Unencrypted; WhatIf = $true; Force = $true; EndpointUrl = $Endpoint }
             Test-Public $Demo.Unencrypted | Should -BeFalse
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+            $r.HostLines.Count | Should -Be 1
+            $r.HostLines[0] | Should -BeLike "What if: Performing the operation `"*public*all*`" on target `"$($Demo.Unencrypted) (us-east-1)`"."
         }
 
         It 'makes the other AMIs public when one is refused' {
-            Set-AmiPublic $Demo.CmkEncrypted, $Demo.Unencrypted -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            Set-AmiPublic $Demo.CmkEncrypted, $Demo.Unencrypted -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
             $err.Count | Should -Be 1
             Test-Public $Demo.Unencrypted | Should -BeTrue
         }
     }
 
     Context 'refusals, checked before any write' {
-        BeforeAll { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+        BeforeAll { Reset-AmiShareEmulator }
 
         It 'refuses an AMI with <Case>' -ForEach @(
             @{ Case = 'snapshots encrypted with a customer managed key'; Image = 'ami-0a1b2c3d4e5f60002'; Region = 'us-east-1'; ErrorId = 'EncryptedSnapshotsCannotBePublic' }
@@ -98,8 +109,10 @@ Describe 'Set-AmiPublic' -Tag CI {
             @{ Case = 'block public access on in its region'; Image = 'ami-0a1b2c3d4e5f60006'; Region = 'eu-west-1'; ErrorId = 'PublicSharingBlocked' }
             @{ Case = 'another owner'; Image = 'ami-0f0f0f0f0f0f0f0f0'; Region = 'us-east-1'; ErrorId = 'AmiNotOwned' }
         ) {
+            Clear-AmiShareEmulatorLog
             Set-AmiPublic $Image -Region $Region -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeExactly "$ErrorId,$Id"
+            Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         }
 
         It 'leaves a refused AMI private' {

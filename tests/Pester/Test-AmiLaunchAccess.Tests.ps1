@@ -4,6 +4,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $ProgressPreference = 'SilentlyContinue'   # the cmdlets' progress is not what these tests check
     Set-AmiShareTestEnvironment
     Import-AmiShareModule
     $script:Demo = Get-AmiShareDemo
@@ -19,7 +20,7 @@ AfterAll {
 
 Describe 'Test-AmiLaunchAccess' -Tag CI {
     # A fresh demo world for every test, so no test depends on another.
-    BeforeEach { $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl }
+    BeforeEach { Reset-AmiShareEmulator }
 
     It 'says None for an AMI shared with nobody, and Owner for the owner' {
         $r = @(Test-AmiLaunchAccess $Demo.TwoSnapshots -AccountId 111122223333, 123456789012 -EndpointUrl $Endpoint)
@@ -92,6 +93,7 @@ Describe 'Test-AmiLaunchAccess' -Tag CI {
 
     It 'makes no write' {
         Test-AmiLaunchAccess $Demo.Unencrypted -AccountId 111122223333 -EndpointUrl $Endpoint | Out-Null
+        Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
         @(Get-AmiLaunchPermission $Demo.Unencrypted -EndpointUrl $Endpoint) | Should -BeNullOrEmpty
     }
 }

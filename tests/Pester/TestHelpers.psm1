@@ -1,10 +1,16 @@
 # Shared set-up for the AmiShare Pester tests (Pester 5; Windows PowerShell 5.1 and PowerShell 7).
 #
-# - Imports the built module from out/AmiShare (build it first: ./build.ps1 -Task Build, or dotnet build).
-# - Starts the AmiShare emulator as a separate process:
-#     dotnet run --project src/AmiShare.Emulator --no-build -c <configuration> -- --port <free port>
-#   and waits until the port answers. Each start is a fresh demo world, so a test that starts its own
-#   emulator does not depend on what other tests did.
+# - Imports the assembled module: $env:AMISHARE_MODULE (the full path of AmiShare.psd1) when set, else
+#   out/<$env:AMISHARE_CONFIGURATION>/AmiShare, else the newest of out/Debug/AmiShare, out/Release/AmiShare
+#   and out/AmiShare. Build first: dotnet build (or ./build.ps1 -Task Build).
+# - Starts ONE emulator per test file (BeforeAll) straight from its dll:
+#     dotnet <AmiShare.Emulator.dll> --port 0
+#   and reads the endpoint from its first output line ("AmiShare emulator listening on http://127.0.0.1:NNNN").
+#   The dll is $env:AMISHARE_EMULATOR when set, else src/AmiShare.Emulator/bin/<configuration>/net10.0.
+#   Reset-AmiShareEmulator (POST /_emulator/reset) gives a test a fresh demo world, an empty request log and
+#   no faults; Stop-AmiShareEmulator (AfterAll) stops the process and deletes its output files.
+# - Reads the emulator's world and request log through its control API (/_emulator/state, /_emulator/log),
+#   never through hand-made AWS requests.
 # - Points AWS credentials and region at the demo world's owner account through environment variables,
 #   and hides the user's own AWS configuration (profiles, endpoints, instance metadata) while tests run.
 #
@@ -16,7 +22,6 @@
 Set-StrictMode -Version 3.0
 
 $script:RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot (Join-Path '..' '..'))).Path
-$script:ModuleManifest = Join-Path $script:RepoRoot (Join-Path 'out' (Join-Path 'AmiShare' 'AmiShare.psd1'))
 $script:EmulatorProject = Join-Path $script:RepoRoot (Join-Path 'src' 'AmiShare.Emulator')
 $script:Emulator = $null
 $script:SavedEnvironment = $null
@@ -27,6 +32,14 @@ $script:EnvironmentNames = @(
     'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_EC2_METADATA_DISABLED',
     'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_ROLE_ARN', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI',
     'AWS_CONTAINER_CREDENTIALS_FULL_URI'
+)
+
+# The AWS actions that change the world (the emulator's RequestLog.Mutating list), for "makes no write" checks.
+$script:WriteActions = @(
+    'ModifyImageAttribute', 'ResetImageAttribute', 'ModifySnapshotAttribute', 'ResetSnapshotAttribute',
+    'CreateTags', 'DeleteTags', 'CopyImage', 'DeregisterImage', 'EnableImageBlockPublicAccess', 'DisableImageBlockPublicAccess',
+    'EnableImageDeprecation', 'DisableImageDeprecation',
+    'PutKeyPolicy', 'CreateGrant', 'RetireGrant', 'RevokeGrant'
 )
 
 # The demo world's fixed facts, for readable tests.
@@ -47,6 +60,7 @@ $script:Demo = [pscustomobject]@{
     EuWest            = 'ami-0a1b2c3d4e5f60006'
     NotOwned          = 'ami-0f0f0f0f0f0f0f0f0'
     Missing           = 'ami-0a1b2c3d4e5f6ffff'
+    CmkKeyId          = '1234abcd-12ab-34cd-56ef-1234567890ab'
 }
 
 function Get-AmiShareDemo {
@@ -58,18 +72,63 @@ function Get-AmiShareRepoRoot {
     $script:RepoRoot
 }
 
+function Get-NewestBuild {
+    <# Of the given files, the one written last, or $null when none exists. #>
+    param([string[]] $Candidates)
+    $found = @(foreach ($candidate in $Candidates) {
+            if (Test-Path -LiteralPath $candidate) { Get-Item -LiteralPath $candidate }
+        })
+    if ($found.Count -eq 0) {
+        return $null
+    }
+
+    @($found | Sort-Object LastWriteTimeUtc -Descending)[0].FullName
+}
+
 function Get-AmiShareModuleManifest {
-    <# out/AmiShare/AmiShare.psd1, the assembled module. #>
-    $script:ModuleManifest
+    <#
+    The assembled module's AmiShare.psd1: $env:AMISHARE_MODULE, else out/<$env:AMISHARE_CONFIGURATION>/AmiShare
+    (or out/AmiShare when only that exists), else the newest of out/Debug/AmiShare, out/Release/AmiShare and
+    out/AmiShare (by AmiShare.dll).
+    #>
+    if ($env:AMISHARE_MODULE) {
+        return $env:AMISHARE_MODULE
+    }
+
+    $out = Join-Path $script:RepoRoot 'out'
+    if ($env:AMISHARE_CONFIGURATION) {
+        $configured = Join-Path $out (Join-Path $env:AMISHARE_CONFIGURATION (Join-Path 'AmiShare' 'AmiShare.psd1'))
+        $unconfigured = Join-Path $out (Join-Path 'AmiShare' 'AmiShare.psd1')
+        # out/AmiShare is the layout of builds that do not separate configurations; never another configuration's build.
+        if (-not (Test-Path -LiteralPath $configured) -and (Test-Path -LiteralPath $unconfigured)) {
+            return $unconfigured
+        }
+
+        return $configured
+    }
+
+    $folders = @(
+        (Join-Path $out (Join-Path 'Debug' 'AmiShare')),
+        (Join-Path $out (Join-Path 'Release' 'AmiShare')),
+        (Join-Path $out 'AmiShare')
+    )
+    $newest = Get-NewestBuild -Candidates @($folders | ForEach-Object { Join-Path $_ 'AmiShare.dll' })
+    if ($null -eq $newest) {
+        # Not built: name the first place the module is looked for; Import-AmiShareModule says how to build it.
+        return Join-Path $folders[0] 'AmiShare.psd1'
+    }
+
+    Join-Path (Split-Path $newest) 'AmiShare.psd1'
 }
 
 function Import-AmiShareModule {
     <# Imports the built module into the global scope, so test scripts see its cmdlets. #>
-    if (-not (Test-Path -LiteralPath $script:ModuleManifest)) {
-        throw "The module is not built: $($script:ModuleManifest) is missing. Run ./build.ps1 -Task Build (or dotnet build) first."
+    $manifest = Get-AmiShareModuleManifest
+    if (-not (Test-Path -LiteralPath $manifest)) {
+        throw "The module is not built: $manifest is missing. Run dotnet build (or ./build.ps1 -Task Build) first, or set AMISHARE_MODULE to the full path of AmiShare.psd1."
     }
 
-    Import-Module $script:ModuleManifest -Global -ErrorAction Stop
+    Import-Module $manifest -Global -ErrorAction Stop
 }
 
 function Set-AmiShareTestEnvironment {
@@ -112,132 +171,146 @@ function Restore-AmiShareTestEnvironment {
     $script:SavedEnvironment = $null
 }
 
-function Get-FreeTcpPort {
-    $listener = New-Object System.Net.Sockets.TcpListener ([System.Net.IPAddress]::Loopback), 0
-    $listener.Start()
-    try {
-        return $listener.LocalEndpoint.Port
-    }
-    finally {
-        $listener.Stop()
-    }
-}
-
-function Get-EmulatorConfiguration {
-    <# The build configuration to run: $env:AMISHARE_CONFIGURATION (set by build.ps1), else the newest build. #>
-    if ($env:AMISHARE_CONFIGURATION) {
-        return $env:AMISHARE_CONFIGURATION
-    }
-
-    $builds = foreach ($configuration in 'Release', 'Debug') {
-        $dll = Join-Path $script:EmulatorProject (Join-Path 'bin' (Join-Path $configuration (Join-Path 'net10.0' 'AmiShare.Emulator.dll')))
-        if (Test-Path -LiteralPath $dll) {
-            [pscustomobject]@{ Configuration = $configuration; Written = (Get-Item -LiteralPath $dll).LastWriteTimeUtc }
+function Get-AmiShareEmulatorDll {
+    <#
+    The built emulator: $env:AMISHARE_EMULATOR, else src/AmiShare.Emulator/bin/<configuration>/net10.0/AmiShare.Emulator.dll
+    for $env:AMISHARE_CONFIGURATION, else the newer of the Debug and Release builds.
+    #>
+    if ($env:AMISHARE_EMULATOR) {
+        if (-not (Test-Path -LiteralPath $env:AMISHARE_EMULATOR)) {
+            throw "AMISHARE_EMULATOR is '$($env:AMISHARE_EMULATOR)', which does not exist. Build the emulator (dotnet build) or unset AMISHARE_EMULATOR."
         }
+
+        return $env:AMISHARE_EMULATOR
     }
 
-    if (-not $builds) {
-        throw "The emulator is not built (no $($script:EmulatorProject)/bin/*/net10.0/AmiShare.Emulator.dll). Run ./build.ps1 -Task Build first."
+    $configurations = @('Debug', 'Release')
+    if ($env:AMISHARE_CONFIGURATION) {
+        $configurations = @($env:AMISHARE_CONFIGURATION)
     }
 
-    return @($builds | Sort-Object Written -Descending)[0].Configuration
-}
+    $candidates = @($configurations | ForEach-Object {
+            Join-Path $script:EmulatorProject (Join-Path 'bin' (Join-Path $_ (Join-Path 'net10.0' 'AmiShare.Emulator.dll')))
+        })
+    $dll = Get-NewestBuild -Candidates $candidates
+    if ($null -eq $dll) {
+        throw "The emulator is not built (looked for $($candidates -join ', ')). Run dotnet build first, or set AMISHARE_EMULATOR to the full path of AmiShare.Emulator.dll."
+    }
 
-function Test-TcpPort {
-    param([int] $Port)
-
-    $client = New-Object System.Net.Sockets.TcpClient
-    try {
-        $client.Connect('127.0.0.1', $Port)
-        return $true
-    }
-    catch {
-        return $false
-    }
-    finally {
-        $client.Close()
-    }
+    $dll
 }
 
 function Start-AmiShareEmulator {
     <#
-    Starts a fresh emulator (demo world) on a free port, stopping the previous one, and waits until
-    it answers. Returns an object with Port, EndpointUrl, Process and the log file paths.
+    Starts the emulator (demo world) on a port the system picks, stopping the previous one, and waits for
+    its first output line, which names the endpoint. Returns an object with Port, EndpointUrl, Process and
+    the paths of its output files. Start it once per test file (BeforeAll); Reset-AmiShareEmulator gives a
+    test a fresh world.
     #>
-    param([int] $TimeoutSeconds = 90)
+    param([int] $TimeoutSeconds = 60)
 
     Stop-AmiShareEmulator
 
-    $port = Get-FreeTcpPort
-    $configuration = Get-EmulatorConfiguration
-    $logDir = $env:AMISHARE_TEST_LOGS
-    if (-not $logDir) {
-        $logDir = Join-Path ([IO.Path]::GetTempPath()) 'amishare-pester'
+    $dll = Get-AmiShareEmulatorDll
+    $keepLogs = [bool] $env:AMISHARE_TEST_LOGS
+    if ($keepLogs) {
+        $logDir = $env:AMISHARE_TEST_LOGS
+    }
+    else {
+        $logDir = Join-Path ([IO.Path]::GetTempPath()) ('amishare-pester-' + [Guid]::NewGuid().ToString('N'))
     }
 
     New-Item -ItemType Directory -Force -Path $logDir | Out-Null
-    $stdout = Join-Path $logDir "emulator-$port.out.log"
-    $stderr = Join-Path $logDir "emulator-$port.err.log"
+    $name = 'emulator-' + [Guid]::NewGuid().ToString('N').Substring(0, 8)
+    $stdout = Join-Path $logDir "$name.out.log"
+    $stderr = Join-Path $logDir "$name.err.log"
 
     # Start-Process joins arguments with spaces and does not quote them: quote the path ourselves.
-    $arguments = @('run', '--project', ('"' + $script:EmulatorProject + '"'), '--no-build', '-c', $configuration, '--', '--port', "$port")
+    $arguments = @(('"' + $dll + '"'), '--port', '0')
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -NoNewWindow `
         -RedirectStandardOutput $stdout -RedirectStandardError $stderr
+    $null = $process.Handle   # Windows PowerShell 5.1 reports ExitCode only when the handle was taken while it ran
 
     $script:Emulator = [pscustomobject]@{
-        Port        = $port
-        EndpointUrl = "http://127.0.0.1:$port"
+        Port        = 0
+        EndpointUrl = $null
         Process     = $process
         StdOut      = $stdout
         StdErr      = $stderr
+        LogDir      = $logDir
+        KeepLogs    = $keepLogs
     }
 
     $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    while (-not (Test-TcpPort -Port $port)) {
-        if ($process.HasExited) {
-            $log = (Get-Content -LiteralPath $stdout, $stderr -ErrorAction SilentlyContinue) -join [Environment]::NewLine
-            $script:Emulator = $null
-            throw "The emulator exited before it answered on port $port. Output:$([Environment]::NewLine)$log"
+    while ($true) {
+        $first = Read-FirstLine -Path $stdout
+        if ($first -match 'listening on (http://\S+)') {
+            $script:Emulator.EndpointUrl = $Matches[1]
+            $script:Emulator.Port = [int] ([Uri] $Matches[1]).Port
+            return $script:Emulator
         }
 
-        if ([DateTime]::UtcNow -gt $deadline) {
+        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            $why = if ($process.HasExited) { "exited with code $($process.ExitCode) before it named its endpoint" } else { "did not name its endpoint within $TimeoutSeconds seconds" }
+            $log = (@(Get-Content -LiteralPath $stdout, $stderr -ErrorAction SilentlyContinue) -join [Environment]::NewLine)
             Stop-AmiShareEmulator
-            throw "The emulator did not answer on port $port within $TimeoutSeconds seconds. See $stdout and $stderr."
+            throw "The emulator (dotnet $dll --port 0) $why. Its output:$([Environment]::NewLine)$log"
         }
 
-        Start-Sleep -Milliseconds 200
+        Start-Sleep -Milliseconds 50
+    }
+}
+
+function Read-FirstLine {
+    <# The first complete line of a file another process is writing, or $null. #>
+    param([string] $Path)
+    if (-not (Test-Path -LiteralPath $Path)) {
+        return $null
     }
 
-    return $script:Emulator
+    $stream = New-Object System.IO.FileStream $Path, ([IO.FileMode]::Open), ([IO.FileAccess]::Read), ([IO.FileShare]::ReadWrite -bor [IO.FileShare]::Delete)
+    try {
+        $reader = New-Object System.IO.StreamReader $stream
+        $text = $reader.ReadToEnd()
+    }
+    finally {
+        $stream.Dispose()
+    }
+
+    $end = $text.IndexOf("`n")
+    if ($end -lt 0) {
+        return $null
+    }
+
+    $text.Substring(0, $end).TrimEnd("`r")
 }
 
 function Stop-AmiShareEmulator {
-    <# Stops the emulator this module started, with its child processes (dotnet run starts the app as a child). #>
+    <# Stops the emulator this module started and deletes its output files (unless AMISHARE_TEST_LOGS keeps them). #>
     $emulator = $script:Emulator
     $script:Emulator = $null
-    if ($null -eq $emulator -or $null -eq $emulator.Process) {
+    if ($null -eq $emulator) {
         return
     }
 
     $process = $emulator.Process
     try {
-        if (-not $process.HasExited) {
-            $killTree = $process.GetType().GetMethod('Kill', [Type[]]@([bool]))
-            if ($null -ne $killTree) {
-                $process.Kill($true)       # .NET Core 3.0+ (PowerShell 7): the whole tree
-            }
-            elseif ($env:OS -eq 'Windows_NT') {
-                & taskkill.exe /PID $process.Id /T /F 2>&1 | Out-Null    # Windows PowerShell 5.1
-            }
-            else {
-                $process.Kill()
-            }
-
+        if ($null -ne $process -and -not $process.HasExited) {
+            $process.Kill()
             [void]$process.WaitForExit(15000)
         }
     }
-    catch {
-        Write-Warning "Could not stop the emulator (process $($process.Id)): $($_.Exception.Message)"
+    catch [System.InvalidOperationException] {
+        # It exited between the check and Kill.
+    }
+    finally {
+        if ($null -ne $process) {
+            $process.Dispose()
+        }
+
+        if (-not $emulator.KeepLogs) {
+            Remove-Item -LiteralPath $emulator.LogDir -Recurse -Force -ErrorAction SilentlyContinue
+        }
     }
 }
 
@@ -246,35 +319,111 @@ function Get-AmiShareEmulator {
     $script:Emulator
 }
 
+function Invoke-EmulatorControl {
+    <# One call to the running emulator's control API (/_emulator/...); returns the parsed JSON answer. #>
+    param(
+        [Parameter(Mandatory = $true)][string] $Path,
+        [string] $Method = 'Get',
+        [string] $Body
+    )
+
+    if ($null -eq $script:Emulator) {
+        throw 'No emulator is running: call Start-AmiShareEmulator (in BeforeAll) first.'
+    }
+
+    $ProgressPreference = 'SilentlyContinue'   # Windows PowerShell 5.1 draws a progress bar for every web call
+    $call = @{
+        Uri             = $script:Emulator.EndpointUrl + '/_emulator/' + $Path
+        Method          = $Method
+        UseBasicParsing = $true
+    }
+    if ($PSBoundParameters.ContainsKey('Body')) {
+        $call['Body'] = [Text.Encoding]::UTF8.GetBytes($Body)
+        $call['ContentType'] = 'application/json'
+    }
+
+    Invoke-RestMethod @call
+}
+
+function Reset-AmiShareEmulator {
+    <# Gives the running emulator a fresh demo world, an empty request log and no faults (POST /_emulator/reset). #>
+    Invoke-EmulatorControl -Path 'reset' -Method Post | Out-Null
+}
+
+function Get-AmiShareEmulatorState {
+    <# The running emulator's world (GET /_emulator/state): images, snapshots, keys and block public access. #>
+    Invoke-EmulatorControl -Path 'state'
+}
+
+function Get-AmiShareEmulatorLog {
+    <#
+    The requests the running emulator handled since its last reset or Clear-AmiShareEmulatorLog:
+    Total, Counts (action name -> number of calls) and Entries (service, action, accountId, region, status, error).
+    #>
+    $log = Invoke-EmulatorControl -Path 'log'
+    $counts = @{}
+    foreach ($property in $log.counts.PSObject.Properties) {
+        $counts[$property.Name] = [int] $property.Value
+    }
+
+    [pscustomobject]@{
+        Total   = [int] $log.total
+        Counts  = $counts
+        Entries = @($log.entries)
+    }
+}
+
+function Clear-AmiShareEmulatorLog {
+    <# Empties the running emulator's request log (DELETE /_emulator/log). #>
+    Invoke-EmulatorControl -Path 'log' -Method Delete | Out-Null
+}
+
+function Get-AmiShareEmulatorWrite {
+    <# The write actions (ModifyImageAttribute, PutKeyPolicy, ...) in the request log, one name per call; empty when nothing was written. #>
+    $log = Get-AmiShareEmulatorLog
+    @($log.Entries | Where-Object { $script:WriteActions -contains $_.action } | ForEach-Object { $_.action })
+}
+
+function Set-AmiShareEmulatorFault {
+    <#
+    Makes the running emulator fail an AWS action (POST /_emulator/faults): Kind throttle, error or drop, for
+    the next Times calls or at Rate. Reset-AmiShareEmulator removes every fault.
+    #>
+    param(
+        [Parameter(Mandatory = $true)][string] $Action,
+        [Parameter(Mandatory = $true)][ValidateSet('throttle', 'error', 'drop')][string] $Kind,
+        [string] $Code,
+        [int] $Status,
+        [string] $Message,
+        [int] $Times,
+        [double] $Rate
+    )
+
+    $fault = @{ action = $Action; kind = $Kind }
+    foreach ($name in 'Code', 'Status', 'Message', 'Times', 'Rate') {
+        if ($PSBoundParameters.ContainsKey($name)) {
+            $fault[$name.ToLowerInvariant()] = $PSBoundParameters[$name]
+        }
+    }
+
+    Invoke-EmulatorControl -Path 'faults' -Method Post -Body (ConvertTo-Json -InputObject $fault -Compress)
+}
+
 function Get-Principal {
     <# Who can launch an AMI in the running emulator, as Get-AmiLaunchPermission reports it (principal values). #>
     param([string] $ImageId, [string] $Region = 'us-east-1')
     @(Get-AmiLaunchPermission -ImageId $ImageId -Region $Region -EndpointUrl $script:Emulator.EndpointUrl | ForEach-Object { $_.Principal })
 }
 
-# Raw reads of the running emulator's state (no AWS.Tools needed). The emulator takes the access key from
-# the SigV4 Authorization header and does not check the signature.
-function Get-AuthHeader([string] $Service) {
-    $now = [DateTime]::UtcNow
-    @{
-        'X-Amz-Date'    = $now.ToString("yyyyMMdd'T'HHmmss'Z'")
-        'Authorization' = "AWS4-HMAC-SHA256 Credential=AKIAAMISHAREOWNER001/$($now.ToString('yyyyMMdd'))/us-east-1/$Service/aws4_request, SignedHeaders=host;x-amz-date, Signature=00"
-    }
-}
-
-function Get-ResponseText($Response) {
-    if ($Response.Content -is [byte[]]) { [Text.Encoding]::UTF8.GetString($Response.Content) } else { [string] $Response.Content }
-}
-
 function Get-KeyPolicy {
-    <# The key policy document of a KMS key in the running emulator (default: the demo CMK). #>
-    param([string] $KeyId = '1234abcd-12ab-34cd-56ef-1234567890ab')
-    $headers = Get-AuthHeader 'kms'
-    $headers['X-Amz-Target'] = 'TrentService.GetKeyPolicy'
-    $body = '{"KeyId":"' + $KeyId + '","PolicyName":"default"}'
-    $r = Invoke-WebRequest -Uri $script:Emulator.EndpointUrl -Method Post -Headers $headers -Body $body `
-        -ContentType 'application/x-amz-json-1.1' -UseBasicParsing
-    (Get-ResponseText $r | ConvertFrom-Json).Policy
+    <# The key policy document (JSON text as stored) of a KMS key in the running emulator (default: the demo CMK). #>
+    param([string] $KeyId = $script:Demo.CmkKeyId, [string] $Region = 'us-east-1')
+    $key = @((Get-AmiShareEmulatorState).keys | Where-Object { $_.keyId -eq $KeyId -and $_.region -eq $Region })
+    if ($key.Count -ne 1) {
+        throw "The emulator has no KMS key '$KeyId' in $Region."
+    }
+
+    $key[0].policy
 }
 
 function Get-PolicyStatement([string] $Policy) {
@@ -282,12 +431,129 @@ function Get-PolicyStatement([string] $Policy) {
 }
 
 function Get-SnapshotAccount {
-    <# The account ids with createVolumePermission on a snapshot (DescribeSnapshotAttribute over the wire). #>
-    param([string] $SnapshotId)
-    $uri = "$($script:Emulator.EndpointUrl)/?Action=DescribeSnapshotAttribute&Version=2016-11-15&Attribute=createVolumePermission&SnapshotId=$SnapshotId"
-    $r = Invoke-WebRequest -Uri $uri -Method Get -Headers (Get-AuthHeader 'ec2') -UseBasicParsing
-    $xml = [xml] (Get-ResponseText $r)
-    @($xml.GetElementsByTagName('userId') | ForEach-Object { $_.InnerText })
+    <# The account ids with createVolumePermission on a snapshot in the running emulator. #>
+    param([string] $SnapshotId, [string] $Region = 'us-east-1')
+    $snapshot = @((Get-AmiShareEmulatorState).snapshots | Where-Object { $_.snapshotId -eq $SnapshotId -and $_.region -eq $Region })
+    if ($snapshot.Count -ne 1) {
+        throw "The emulator has no snapshot '$SnapshotId' in $Region."
+    }
+
+    @($snapshot[0].createVolumePermissions | Where-Object { $_.type -eq 'Account' } | ForEach-Object { $_.principal })
+}
+
+# ------------------------------------------------------------------------------------------------------
+# What a cmdlet writes to the host (the -WhatIf "What if: ..." lines go to the host, not to a stream), captured
+# by running the cmdlet in a runspace whose host records the lines instead of printing them.
+
+$script:CaptureHostSource = @'
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Host;
+using System.Security;
+using System.Text;
+
+namespace AmiShareTests
+{
+    /// <summary>Records the lines written to the host; cannot prompt (a prompt throws, naming its message).</summary>
+    public sealed class CaptureHostUI : PSHostUserInterface
+    {
+        private readonly List<string> lines = new List<string>();
+        private readonly StringBuilder pending = new StringBuilder();
+
+        public string[] TakeLines()
+        {
+            lock (lines)
+            {
+                if (pending.Length > 0) { lines.Add(pending.ToString()); pending.Length = 0; }
+                string[] result = lines.ToArray();
+                lines.Clear();
+                return result;
+            }
+        }
+
+        private void Add(string value) { lock (lines) { pending.Append(value); } }
+        private void AddLine(string value) { lock (lines) { pending.Append(value); lines.Add(pending.ToString()); pending.Length = 0; } }
+
+        public override PSHostRawUserInterface RawUI { get { return null; } }
+        public override string ReadLine() { throw new NotSupportedException("The test capture host cannot read input."); }
+        public override SecureString ReadLineAsSecureString() { throw new NotSupportedException("The test capture host cannot read input."); }
+        public override void Write(string value) { Add(value); }
+        public override void Write(ConsoleColor foregroundColor, ConsoleColor backgroundColor, string value) { Add(value); }
+        public override void WriteLine(string value) { AddLine(value); }
+        public override void WriteErrorLine(string value) { AddLine(value); }
+        public override void WriteDebugLine(string message) { }
+        public override void WriteProgress(long sourceId, ProgressRecord record) { }
+        public override void WriteVerboseLine(string message) { }
+        public override void WriteWarningLine(string message) { }
+        public override Dictionary<string, PSObject> Prompt(string caption, string message, Collection<FieldDescription> descriptions)
+        { throw new NotSupportedException("The test capture host cannot prompt: " + message); }
+        public override int PromptForChoice(string caption, string message, Collection<ChoiceDescription> choices, int defaultChoice)
+        { throw new NotSupportedException("The test capture host cannot prompt: " + message); }
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName)
+        { throw new NotSupportedException("The test capture host cannot prompt: " + message); }
+        public override PSCredential PromptForCredential(string caption, string message, string userName, string targetName, PSCredentialTypes allowedCredentialTypes, PSCredentialUIOptions options)
+        { throw new NotSupportedException("The test capture host cannot prompt: " + message); }
+    }
+
+    public sealed class CaptureHost : PSHost
+    {
+        private readonly CaptureHostUI ui = new CaptureHostUI();
+        private readonly Guid id = Guid.NewGuid();
+        public CaptureHostUI Capture { get { return ui; } }
+        public override string Name { get { return "AmiShareTestCaptureHost"; } }
+        public override Version Version { get { return new Version(1, 0); } }
+        public override Guid InstanceId { get { return id; } }
+        public override PSHostUserInterface UI { get { return ui; } }
+        public override CultureInfo CurrentCulture { get { return CultureInfo.CurrentCulture; } }
+        public override CultureInfo CurrentUICulture { get { return CultureInfo.CurrentUICulture; } }
+        public override void SetShouldExit(int exitCode) { }
+        public override void EnterNestedPrompt() { throw new NotSupportedException("The test capture host has no nested prompt."); }
+        public override void ExitNestedPrompt() { throw new NotSupportedException("The test capture host has no nested prompt."); }
+        public override void NotifyBeginApplication() { }
+        public override void NotifyEndApplication() { }
+    }
+}
+'@
+
+function Invoke-CapturingHost {
+    <#
+    Runs one command of the AmiShare module in a fresh runspace whose host records what the command writes
+    to it, and returns Output, HostLines (e.g. the -WhatIf "What if: ..." lines), Warning and Error.
+    Parameters are passed by name: Invoke-CapturingHost Grant-AmiLaunchPermission @{ ImageId = ...; WhatIf = $true }.
+    #>
+    param(
+        [Parameter(Mandatory = $true, Position = 0)][string] $Command,
+        [Parameter(Position = 1)][hashtable] $Parameters = @{}
+    )
+
+    if (-not ('AmiShareTests.CaptureHost' -as [type])) {
+        Add-Type -TypeDefinition $script:CaptureHostSource -Language CSharp
+    }
+
+    $captureHost = New-Object AmiShareTests.CaptureHost
+    $state = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault2()
+    $state.ImportPSModule([string[]] @(Get-AmiShareModuleManifest))
+    $runspace = [System.Management.Automation.Runspaces.RunspaceFactory]::CreateRunspace($captureHost, $state)
+    $shell = [System.Management.Automation.PowerShell]::Create()
+    try {
+        $runspace.Open()
+        $shell.Runspace = $runspace
+        [void]$shell.AddCommand($Command).AddParameters($Parameters)
+        $output = @($shell.Invoke())
+        [pscustomobject]@{
+            Output    = $output
+            HostLines = @($captureHost.Capture.TakeLines())
+            Warning   = @($shell.Streams.Warning | ForEach-Object { $_.Message })
+            Error     = @($shell.Streams.Error)
+        }
+    }
+    finally {
+        $shell.Dispose()
+        $runspace.Dispose()
+    }
 }
 
 Export-ModuleMember -Function @(
@@ -297,11 +563,19 @@ Export-ModuleMember -Function @(
     'Import-AmiShareModule'
     'Set-AmiShareTestEnvironment'
     'Restore-AmiShareTestEnvironment'
+    'Get-AmiShareEmulatorDll'
     'Start-AmiShareEmulator'
     'Stop-AmiShareEmulator'
     'Get-AmiShareEmulator'
+    'Reset-AmiShareEmulator'
+    'Get-AmiShareEmulatorState'
+    'Get-AmiShareEmulatorLog'
+    'Clear-AmiShareEmulatorLog'
+    'Get-AmiShareEmulatorWrite'
+    'Set-AmiShareEmulatorFault'
     'Get-Principal'
     'Get-KeyPolicy'
     'Get-PolicyStatement'
     'Get-SnapshotAccount'
+    'Invoke-CapturingHost'
 )
