@@ -1,8 +1,8 @@
 # Shared set-up for the AmiShare Pester tests (Pester 5; Windows PowerShell 5.1 and PowerShell 7).
 #
 # - Imports the assembled module: $env:AMISHARE_MODULE (the full path of AmiShare.psd1) when set, else
-#   out/<$env:AMISHARE_CONFIGURATION>/AmiShare, else the newest of out/Debug/AmiShare, out/Release/AmiShare
-#   and out/AmiShare. Build first: dotnet build (or ./build.ps1 -Task Build).
+#   out/<$env:AMISHARE_CONFIGURATION>/AmiShare, else the newer of out/Debug/AmiShare and out/Release/AmiShare.
+#   Build first: dotnet build (or ./build.ps1 -Task Build).
 # - Starts ONE emulator per test file (BeforeAll) straight from its dll:
 #     dotnet <AmiShare.Emulator.dll> --port 0
 #   and reads the endpoint from its first output line ("AmiShare emulator listening on http://127.0.0.1:NNNN").
@@ -87,9 +87,8 @@ function Get-NewestBuild {
 
 function Get-AmiShareModuleManifest {
     <#
-    The assembled module's AmiShare.psd1: $env:AMISHARE_MODULE, else out/<$env:AMISHARE_CONFIGURATION>/AmiShare
-    (or out/AmiShare when only that exists), else the newest of out/Debug/AmiShare, out/Release/AmiShare and
-    out/AmiShare (by AmiShare.dll).
+    The assembled module's AmiShare.psd1: $env:AMISHARE_MODULE, else out/<$env:AMISHARE_CONFIGURATION>/AmiShare,
+    else the newer of out/Debug/AmiShare and out/Release/AmiShare (by AmiShare.dll).
     #>
     if ($env:AMISHARE_MODULE) {
         return $env:AMISHARE_MODULE
@@ -97,20 +96,13 @@ function Get-AmiShareModuleManifest {
 
     $out = Join-Path $script:RepoRoot 'out'
     if ($env:AMISHARE_CONFIGURATION) {
-        $configured = Join-Path $out (Join-Path $env:AMISHARE_CONFIGURATION (Join-Path 'AmiShare' 'AmiShare.psd1'))
-        $unconfigured = Join-Path $out (Join-Path 'AmiShare' 'AmiShare.psd1')
-        # out/AmiShare is the layout of builds that do not separate configurations; never another configuration's build.
-        if (-not (Test-Path -LiteralPath $configured) -and (Test-Path -LiteralPath $unconfigured)) {
-            return $unconfigured
-        }
-
-        return $configured
+        # Never another configuration's build.
+        return Join-Path $out (Join-Path $env:AMISHARE_CONFIGURATION (Join-Path 'AmiShare' 'AmiShare.psd1'))
     }
 
     $folders = @(
         (Join-Path $out (Join-Path 'Debug' 'AmiShare')),
-        (Join-Path $out (Join-Path 'Release' 'AmiShare')),
-        (Join-Path $out 'AmiShare')
+        (Join-Path $out (Join-Path 'Release' 'AmiShare'))
     )
     $newest = Get-NewestBuild -Candidates @($folders | ForEach-Object { Join-Path $_ 'AmiShare.dll' })
     if ($null -eq $newest) {
