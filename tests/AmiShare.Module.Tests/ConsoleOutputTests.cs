@@ -213,6 +213,23 @@ public sealed class ConsoleOutputTests
     }
 
     [Fact]
+    public async Task RevokeAndMakePrivate_WithoutPassThru_ReadNoImage_OneReadAndOneWritePerAmi()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333, 444455556666", Agent).ThrowIfErrors();
+        t.Run("Set-AmiPublic $args[0] -Force -WarningAction SilentlyContinue", Web).ThrowIfErrors();
+        t.Log.Clear();
+
+        t.Run("Revoke-AmiLaunchPermission $args[0] -AccountId 111122223333", Agent).ThrowIfErrors();
+        t.Run("Set-AmiPublic $args[0] -Public:$false -Force", Web).ThrowIfErrors();
+
+        // The name is only for -PassThru rows: without them, no DescribeImages; one read and one write per AMI.
+        Assert.Equal(
+            new[] { "DescribeImageAttribute", "ModifyImageAttribute", "DescribeImageAttribute", "ModifyImageAttribute" },
+            t.Log.Entries.Select(e => e.Action).ToArray());
+    }
+
+    [Fact]
     public async Task Revoke_NothingToRemove_OneVerboseDecisionLine_AndNoOrganizationsCalls()
     {
         await using var t = await StartAsync();

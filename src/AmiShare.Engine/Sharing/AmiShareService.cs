@@ -90,8 +90,6 @@ namespace AmiShare.Engine.Sharing
             IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
             var currentSet = new HashSet<Principal>(current);
             var plan = NewPlan(id, ShareOperation.Revoke, current);
-            plan.Image = await _ec2.DescribeImageAsync(id, cancellationToken).ConfigureAwait(false);
-            plan.ImageName = plan.Image.Name;
             plan.ToRemove = requested.Where(currentSet.Contains).ToList();
             plan.Unchanged = requested.Where(p => !currentSet.Contains(p)).ToList();
             plan.Warnings = await RevokeWarningsAsync(id, plan, cancellationToken).ConfigureAwait(false);
@@ -107,8 +105,6 @@ namespace AmiShare.Engine.Sharing
             {
                 IReadOnlyList<Principal> now = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
                 var privatePlan = NewPlan(id, ShareOperation.SetPrivate, now);
-                privatePlan.Image = await _ec2.DescribeImageAsync(id, cancellationToken).ConfigureAwait(false);
-                privatePlan.ImageName = privatePlan.Image.Name;
                 if (now.Contains(Principal.Everyone))
                 {
                     privatePlan.ToRemove = new[] { Principal.Everyone };
@@ -129,6 +125,26 @@ namespace AmiShare.Engine.Sharing
         /// <summary>Reset without -IncludeKmsKey / -IncludeSnapshot: launch permissions only, with warnings about access that stays.</summary>
         public Task<SharePlan> PlanResetAsync(string imageId, CancellationToken cancellationToken)
             => PlanResetAsync(imageId, ShareOptions.None, cancellationToken);
+
+        /// <summary>
+        /// Fills <see cref="ShareResult.ImageName"/> when the plan did not read the image (revoke, make private):
+        /// one DescribeImages, made only for a result that is written out (-PassThru), so a plain revoke stays
+        /// at one read and one write per AMI.
+        /// </summary>
+        public async Task<ShareResult> WithImageNameAsync(ShareResult result, CancellationToken cancellationToken)
+        {
+            if (result == null)
+            {
+                throw new ArgumentNullException(nameof(result));
+            }
+
+            if (string.IsNullOrEmpty(result.ImageName))
+            {
+                result.ImageName = (await _ec2.DescribeImageAsync(result.ImageId, cancellationToken).ConfigureAwait(false)).Name;
+            }
+
+            return result;
+        }
 
         public async Task<ShareResult> ApplyAsync(SharePlan plan, CancellationToken cancellationToken)
         {

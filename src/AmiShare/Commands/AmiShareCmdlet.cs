@@ -285,6 +285,7 @@ namespace AmiShare.Commands
                 ShareResult result = Run(ct => service.ApplyAsync(plan, ct));
                 if (passThru)
                 {
+                    result = Run(ct => service.WithImageNameAsync(result, ct));
                     WriteObject(AmiShareResult.From(result));
                 }
             }
