@@ -20,6 +20,9 @@ public sealed class EmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly TokenBuckets _buckets;
+
+    /// <summary>Cancelled when the host stops, so requests still waiting out their latency end at once.</summary>
+    private readonly CancellationTokenSource _stopping = new();
     private string _startWorld = "";
 
     public World World { get; }
@@ -100,8 +103,11 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        try { using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(2)); await _app.StopAsync(cts.Token).ConfigureAwait(false); } catch { /* already stopped */ }
+        // Requests in their latency wait are dropped rather than waited for: the console must stop within 2 s.
+        try { _stopping.Cancel(); } catch (ObjectDisposedException) { }
+        try { using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1)); await _app.StopAsync(cts.Token).ConfigureAwait(false); } catch { /* already stopped */ }
         await _app.DisposeAsync().ConfigureAwait(false);
+        _stopping.Dispose();
     }
 
     // ------------------------------------------------------------------------------------------ pipeline
@@ -159,7 +165,17 @@ public sealed class EmulatorHost : IAsyncDisposable
             ctx.Service = ctx.Get("Version") == "2011-06-15" || scopeService == "sts" || ctx.Action == "GetCallerIdentity" ? "sts" : "ec2";
         }
 
-        if (Options.Latency > TimeSpan.Zero) await Options.WaitLatencyAsync().ConfigureAwait(false);
+        if (Options.Latency > TimeSpan.Zero)
+        {
+            var latency = Options.WaitLatencyAsync();
+            await Task.WhenAny(latency, Task.Delay(Timeout.Infinite, _stopping.Token)).ConfigureAwait(false);
+            if (!latency.IsCompleted)
+            {
+                // The host is stopping: no answer, as when a real endpoint goes away.
+                http.Abort();
+                return;
+            }
+        }
 
         int status = 200;
         string? errorCode = null;

@@ -56,6 +56,30 @@ public sealed class ConsoleTests
         Assert.Empty(p.Stderr);
     }
 
+    [PosixFact]
+    public async Task Sigterm_WithARequestWaitingOutItsLatency_DropsItAndStopsCleanly()
+    {
+        await using var p = EmulatorProcess.Start("--port", "0", "--latency-ms", "600000");
+        var endpoint = await p.WaitForEndpointAsync(HangGuard);
+        using var http = new HttpClient { Timeout = HangGuard };
+        var req = new HttpRequestMessage(HttpMethod.Get, endpoint + "/?Action=DescribeRegions&Version=2016-11-15");
+        req.Headers.TryAddWithoutValidation("Authorization", Clients.AuthHeader(Demo.OwnerKey, "us-east-1", "ec2"));
+        var inFlight = http.SendAsync(req);
+        await Task.Delay(300); // let the request reach its latency wait (not a timing assertion)
+
+        var watch = Stopwatch.StartNew();
+        Assert.Equal(0, Posix.kill(p.Id, 15));
+        var code = await p.WaitForExitAsync(HangGuard);
+        watch.Stop();
+        _out.WriteLine($"SIGTERM with a request in flight: exited with {code} after {watch.ElapsedMilliseconds} ms");
+
+        Assert.Equal(0, code);
+        Assert.Equal("Stopping.", p.Stdout.Last());
+        Assert.Empty(p.Stderr);
+        // The waiting request got no answer: the connection went away, as when a real endpoint stops.
+        await Assert.ThrowsAsync<HttpRequestException>(() => inFlight);
+    }
+
     [Fact]
     public async Task FaultOption_IsInjectedFromTheStart()
     {
@@ -163,6 +187,15 @@ public sealed class FaultSpecTests
 public sealed class PosixTheoryAttribute : TheoryAttribute
 {
     public PosixTheoryAttribute()
+    {
+        if (OperatingSystem.IsWindows()) Skip = "POSIX signals (kill) do not exist on Windows.";
+    }
+}
+
+/// <summary>A fact that only runs where POSIX signals can be sent (not Windows).</summary>
+public sealed class PosixFactAttribute : FactAttribute
+{
+    public PosixFactAttribute()
     {
         if (OperatingSystem.IsWindows()) Skip = "POSIX signals (kill) do not exist on Windows.";
     }
