@@ -77,7 +77,12 @@ public sealed class ModuleSession : IDisposable
     }
 
     /// <summary>Runs a script the way a console shows it: every stream rendered by Out-Default through the host.</summary>
-    public void InvokeToHost(string script, params object[] args)
+    /// <summary>
+    /// Runs a script with every stream written to the host as pwsh would show it. Returns false when the
+    /// script stopped on a terminating error, which is then shown (with its error id and recommendation)
+    /// the way pwsh shows it.
+    /// </summary>
+    public bool InvokeToHost(string script, params object[] args)
     {
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
@@ -92,10 +97,18 @@ public sealed class ModuleSession : IDisposable
         try
         {
             ps.Invoke();
+            return true;
         }
         catch (RuntimeException e)
         {
-            HostOutput.WriteLine(e.ErrorRecord?.ToString() ?? e.Message);
+            ErrorRecord record = e.ErrorRecord ?? new ErrorRecord(e, "ScriptFailed", ErrorCategory.NotSpecified, null);
+            using var show = PowerShell.Create();
+            show.Runspace = _runspace;
+            show.AddScript("$args[0] | Out-Default").AddArgument(record);
+            show.Invoke();
+            HostOutput.WriteLine($"The script stopped on a terminating error ({record.FullyQualifiedErrorId}).");
+
+            return false;
         }
     }
 

@@ -37,12 +37,14 @@ public static class SandboxRunner
 
         // Every AmiShare cmdlet talks to the emulator; the script itself stays as a user would write it.
         session.Invoke("$global:PSDefaultParameterValues['*-Ami*:EndpointUrl'] = $AmiShareEndpoint").ThrowIfErrors();
-        session.InvokeToHost(". $args[0]", script);
+        bool completed = session.InvokeToHost(". $args[0]", script);
 
         output.WriteLine();
         output.WriteLine($"Emulator calls: {emulator.Log.Total} in all, {emulator.Log.MutatingCount} writes " +
             $"({emulator.Log.Count("ModifyImageAttribute")} ModifyImageAttribute, {emulator.Log.Count("ResetImageAttribute")} ResetImageAttribute, " +
             $"{emulator.Log.Count("PutKeyPolicy")} PutKeyPolicy, {emulator.Log.Count("ModifySnapshotAttribute")} ModifySnapshotAttribute).");
-        return 0;
+
+        // As `pwsh -File`: a script that stops on a terminating error exits with 1.
+        return completed ? 0 : 1;
     }
 }

@@ -35,4 +35,47 @@ public sealed class SandboxTourTests
         Assert.Contains("Caught: AmiNotFound,AmiShare.Commands.GrantAmiLaunchPermissionCommand", text);
         Assert.DoesNotContain("owner-secret", text);
     }
+
+    [Fact]
+    public async Task ScriptStoppingOnATerminatingError_ExitsWith1_AndShowsTheErrorIdAndFix()
+    {
+        string script = Path.Combine(Path.GetTempPath(), "amishare-sandbox-" + Guid.NewGuid().ToString("N") + ".ps1");
+        File.WriteAllText(script, "$ErrorActionPreference = 'Stop'\nGrant-AmiLaunchPermission ami-0a1b2c3d4e5f60001 -AccountId 12345\n'not reached'\n");
+        try
+        {
+            var output = new StringWriter();
+            int exit = await SandboxRunner.RunAsync(script, output, plainText: true);
+            string text = output.ToString();
+
+            Assert.Equal(1, exit);
+            Assert.Contains("The principal '12345' is not a valid account id", text);
+            Assert.Single(text.Split('\n'), l => l.Contains("Recommendation: An account id has exactly 12 ASCII digits"));
+            Assert.Contains("The script stopped on a terminating error (InvalidPrincipal,AmiShare.Commands.GrantAmiLaunchPermissionCommand).", text);
+            Assert.DoesNotContain("not reached", text);
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
+
+    [Fact]
+    public async Task ScriptThatRunsToTheEnd_ExitsWith0_EvenAfterNonTerminatingErrors()
+    {
+        string script = Path.Combine(Path.GetTempPath(), "amishare-sandbox-" + Guid.NewGuid().ToString("N") + ".ps1");
+        File.WriteAllText(script, "Grant-AmiLaunchPermission ami-0f0f0f0f0f0f0f0f0 -AccountId 111122223333\n'reached the end'\n");
+        try
+        {
+            var output = new StringWriter();
+            int exit = await SandboxRunner.RunAsync(script, output, plainText: true);
+
+            Assert.Equal(0, exit);
+            Assert.Contains("failed the Ownership check", output.ToString());
+            Assert.Contains("reached the end", output.ToString());
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
 }
