@@ -125,6 +125,27 @@ $r.LaunchPermissions.ToString()", Web).ThrowIfErrors();
     }
 
     [Fact]
+    public async Task BlankLinesOfAFile_GetInvalidImageId_AndTheOtherAmisGoOn()
+    {
+        await using var t = await StartAsync();
+        string file = Path.Combine(Path.GetTempPath(), "amishare-ids-" + Guid.NewGuid().ToString("N") + ".txt");
+        File.WriteAllLines(file, new[] { Web, "", "   ", Agent });
+        try
+        {
+            var r = t.Run("[IO.File]::ReadAllLines($args[0]) | Grant-AmiLaunchPermission -AccountId 111122223333", file);
+
+            Assert.Equal(2, r.ErrorIds.Count(id => id == "InvalidImageId,AmiShare.Commands.GrantAmiLaunchPermissionCommand"));
+            Assert.Equal(2, r.ErrorIds.Count);
+            Assert.Equal(new[] { "UserId:111122223333" }, t.PermissionsOf(Web));
+            Assert.Equal(new[] { "UserId:111122223333" }, t.PermissionsOf(Agent));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public async Task Grant_NotFoundAndNotOwned_AreNonTerminating_AndTheRunGoesOn()
     {
         await using var t = await StartAsync();

@@ -127,9 +127,13 @@ Describe 'Get-AmiLaunchPermission' -Tag CI {
             $err[0].FullyQualifiedErrorId | Should -BeExactly "InvalidImageId,$Id"
         }
 
-        It 'rejects an empty -ImageId' {
-            { Get-AmiLaunchPermission -ImageId '' -EndpointUrl $Endpoint } |
-                Should -Throw -ErrorId "ParameterArgumentValidationError,$Id"
+        It 'gives an empty -ImageId a non-terminating InvalidImageId and calls nothing' {
+            Clear-AmiShareEmulatorLog
+            Get-AmiLaunchPermission -ImageId '' -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "InvalidImageId,$Id"
+            $err[0].Exception.Message | Should -BeLike "*image id '' is not a valid AMI id*"
+            (Get-AmiShareEmulatorLog).Total | Should -Be 0
         }
 
         It 'stops with NoRegion when no region can be found' {

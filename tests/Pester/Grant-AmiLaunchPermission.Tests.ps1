@@ -286,9 +286,13 @@ Describe 'Grant-AmiLaunchPermission' -Tag CI {
             $err[0].ErrorDetails.RecommendedAction | Should -Not -BeNullOrEmpty
         }
 
-        It 'rejects an empty -ImageId' {
-            { Grant-AmiLaunchPermission -ImageId '' -AccountId 111122223333 -EndpointUrl $Endpoint } |
-                Should -Throw -ErrorId "ParameterArgumentValidationError,$Id"
+        It 'gives an empty -ImageId a non-terminating InvalidImageId and calls nothing' {
+            Clear-AmiShareEmulatorLog
+            Grant-AmiLaunchPermission -ImageId '' -AccountId 111122223333 -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "InvalidImageId,$Id"
+            $err[0].Exception.Message | Should -BeLike "*image id '' is not a valid AMI id*"
+            (Get-AmiShareEmulatorLog).Total | Should -Be 0
         }
     }
 }

@@ -57,6 +57,19 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
             Get-Principal $Demo.TwoSnapshots | Should -BeNullOrEmpty
         }
 
+        It 'resets the AMIs of a file and gives its blank lines InvalidImageId (docs Example 4)' {
+            $file = Join-Path ([IO.Path]::GetTempPath()) ('amishare-retired-' + [Guid]::NewGuid().ToString('N') + '.txt')
+            try {
+                Set-Content -LiteralPath $file -Value @($Demo.Unencrypted, '', '   ')
+                Get-Content -LiteralPath $file | Reset-AmiLaunchPermission -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+                @($err | ForEach-Object FullyQualifiedErrorId) | Should -Be @("InvalidImageId,$Id", "InvalidImageId,$Id")
+                Get-Principal $Demo.Unencrypted | Should -BeNullOrEmpty
+            }
+            finally {
+                Remove-Item -LiteralPath $file -Force -ErrorAction SilentlyContinue
+            }
+        }
+
         It 'takes objects with an ImageId property' {
             [pscustomobject]@{ ImageId = $Demo.Unencrypted } | Reset-AmiLaunchPermission -Force -EndpointUrl $Endpoint
             Get-Principal $Demo.Unencrypted | Should -BeNullOrEmpty
@@ -94,9 +107,13 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
                 Should -Throw -ErrorId "AmiNotFound,$Id"
         }
 
-        It 'rejects an empty -ImageId' {
-            { Reset-AmiLaunchPermission -ImageId '' -Force -EndpointUrl $Endpoint } |
-                Should -Throw -ErrorId "ParameterArgumentValidationError,$Id"
+        It 'gives an empty -ImageId a non-terminating InvalidImageId and calls nothing' {
+            Clear-AmiShareEmulatorLog
+            Reset-AmiLaunchPermission -ImageId '' -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "InvalidImageId,$Id"
+            $err[0].Exception.Message | Should -BeLike "*image id '' is not a valid AMI id*"
+            (Get-AmiShareEmulatorLog).Total | Should -Be 0
         }
     }
 }

@@ -50,7 +50,10 @@ namespace AmiShare.Commands
         /// <summary>The AMI ids (ami-…). Accepts strings, Get-EC2Image objects, Import-Csv rows and AmiShare output rows.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("ImageIds")]
-        [ValidateNotNullOrEmpty]
+        // Blank values (an empty line of a file) reach the engine, which gives them a non-terminating
+        // InvalidImageId like any other malformed id, so the other AMIs go on.
+        [AllowEmptyString]
+        [AllowNull]
         [ArgumentCompleter(typeof(ImageIdCompleter))]
         public string[] ImageId { get; set; }
 
