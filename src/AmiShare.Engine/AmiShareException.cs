@@ -63,7 +63,14 @@ namespace AmiShare.Engine
                 return message;
             }
 
-            return message.TrimEnd() + " " + remedy.Trim();
+            // A message that quotes another (an OS error such as "Connection refused") may end without a full stop.
+            string sentence = message.TrimEnd();
+            if (sentence.Length > 0 && !".!?)".Contains(sentence[sentence.Length - 1].ToString()))
+            {
+                sentence += ".";
+            }
+
+            return sentence + " " + remedy.Trim();
         }
     }
 }

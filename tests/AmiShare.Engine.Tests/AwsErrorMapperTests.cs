@@ -149,4 +149,15 @@ public class AwsErrorMapperTests
         var original = new AmiShareException(ErrorIds.AmiNotFound, AmiShareErrorKind.ObjectNotFound, "x");
         Assert.Same(original, Map(original));
     }
+
+    [Theory]
+    [InlineData("Connection refused", "Connection refused. Check it.")]
+    [InlineData("The AMI is gone.", "The AMI is gone. Check it.")]
+    [InlineData("Is it there?", "Is it there? Check it.")]
+    [InlineData("(see KmsKeyAccess)", "(see KmsKeyAccess) Check it.")]
+    public void Message_WithARemedy_ReadsAsSentences(string message, string expected)
+    {
+        var e = new AmiShareException(ErrorIds.EndpointUnreachable, AmiShareErrorKind.ConnectionError, message, null, "Check it.");
+        Assert.Equal(expected, e.Message);
+    }
 }
