@@ -62,6 +62,14 @@ public sealed class EngineLoadContext : AssemblyLoadContext
 
     private static bool RuntimeProvides(string simpleName, string ourPath)
     {
+        // The AWS SDK and our own assemblies are never taken from the host, even when a host application
+        // lists a copy among its trusted assemblies: that copy is exactly the conflict this context avoids.
+        if (simpleName.StartsWith("AWSSDK.", StringComparison.OrdinalIgnoreCase) ||
+            simpleName.StartsWith("AmiShare.", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
         string tpa = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
         foreach (string candidate in tpa.Split(Path.PathSeparator))
         {
