@@ -41,6 +41,62 @@ public sealed class ConsoleOutputTests
         Assert.DoesNotContain(lines, l => l.Contains('…'));
     }
 
+    [Theory]
+    [InlineData(80)]
+    [InlineData(120)]
+    public async Task TestAmiShareable_AtTheWidth_EachFindingIsACheckStatusLine_ThenDetailAndRemedyWithNoWordSplit(int width)
+    {
+        await using var t = await StartAsync();
+        const string script = "& { Test-AmiShareable $args[0] -AccountId 444455556666; Test-AmiShareable $args[1] -Public } $args[0] $args[1]";
+        PSObject[] findings = t.Run(script, Cmk, Web).ThrowIfErrors().Output.ToArray();
+        Assert.Contains(findings, f => (string)f.Properties["Check"].Value == "KmsKeyAccess" && (string)f.Properties["Status"].Value == "Warn");
+        Assert.Contains(findings, f => (string)f.Properties["Check"].Value == "Deprecation" && (string)f.Properties["Status"].Value == "Warn");
+
+        string[] lines = Shown(t, width, script, Cmk, Web);
+        string shown = string.Join("\n", lines);
+
+        Assert.Contains(lines, l => l.Trim() == $"Image: {Cmk} (us-east-1)");
+        Assert.Contains(lines, l => l.Trim() == $"Image: {Web} (us-east-1)");
+        Assert.All(lines, l => Assert.True(l.Length < width, $"{l.Length} columns: {l}"));
+        string[] shownWords = lines.SelectMany(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).ToArray();
+        foreach (PSObject f in findings)
+        {
+            string check = (string)f.Properties["Check"].Value;
+            string status = (string)f.Properties["Status"].Value;
+            string detail = (string)f.Properties["Detail"].Value;
+            string remedy = (string)f.Properties["Remedy"].Value;
+            int group = Array.FindIndex(lines, l => l.Trim() == $"Image: {f.Properties["ImageId"].Value} (us-east-1)");
+            int at = Array.IndexOf(lines, $"{check,-18} {status}", group);
+            Assert.True(at >= 0, $"no '{check} {status}' line in:\n{shown}");
+            Assert.StartsWith("  " + detail.Split(' ')[0] + " ", lines[at + 1] + " ");
+            foreach (string word in (detail + " " + remedy).Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                Assert.True(shownWords.Contains(word), $"'{word}' of {check} is not shown whole at {width} columns:\n{shown}");
+            }
+
+            if (remedy.Length > 0)
+            {
+                Assert.Contains(lines.Skip(at + 1).TakeWhile(l => l.StartsWith("  ")), l => l.StartsWith("  Remedy: " + remedy.Split(' ')[0] + " "));
+            }
+        }
+    }
+
+    [Fact]
+    public async Task TestAmiShareable_At80Columns_KmsKeyArnStaysOnOneLine_AndTheObjectKeepsEveryProperty()
+    {
+        await using var t = await StartAsync();
+
+        string[] lines = Shown(t, 80, "Test-AmiShareable $args[0] -AccountId 444455556666", Cmk);
+
+        Assert.Contains(lines, l => l == $"  {CmkKeyArn},");
+        Assert.Contains(lines, l => l == "KmsKeyAccess       Warn");
+        string[] names = t.Run("(Test-AmiShareable $args[0] -AccountId 444455556666)[0].PSObject.Properties.Name", Cmk).ThrowIfErrors().Output.Select(o => o.ToString()).ToArray();
+        Assert.Equal(new[] { "ImageId", "Region", "Check", "Status", "Detail", "Remedy", "Principal", "Resource", "ErrorId" }, names);
+        PSObject access = t.Run("Test-AmiShareable $args[0] -AccountId 444455556666 | Where-Object Check -eq KmsKeyAccess", Cmk).ThrowIfErrors().Output.Single();
+        Assert.Equal("444455556666", access.Properties["Principal"].Value);
+        Assert.Equal(CmkKeyArn, access.Properties["Resource"].Value);
+    }
+
     [Fact]
     public async Task TestAmiLaunchAccess_At80Columns_ShowsThePrincipalWhole_AndTheObjectKeepsArnAndPath()
     {

@@ -34,4 +34,22 @@ public sealed class FormattingTests
         Assert.Contains($"{Agent} Grant      + 111122223333", lines);
         Assert.Contains("                                 + 444455556666", lines);
     }
+
+    [Fact]
+    public async Task Finding_ConsoleText_UnknownWidthCountsAs80_AndAWordLongerThanTheRoomStaysWholeOnItsOwnLine()
+    {
+        await using var t = await StartAsync();
+        const string key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+        const string find = "$f = Test-AmiShareable $args[0] -AccountId 444455556666 | Where-Object Check -eq KmsKeyAccess; ";
+
+        string[] unknown = t.Run(find + "[AmiShare.AmiShareFinding]::ConsoleText($f, 0)", Cmk).ThrowIfErrors().Output.Single().ToString().Split('\n');
+        string[] at80 = t.Run(find + "[AmiShare.AmiShareFinding]::ConsoleText($f, 80)", Cmk).ThrowIfErrors().Output.Single().ToString().Split('\n');
+        string[] at50 = t.Run(find + "[AmiShare.AmiShareFinding]::ConsoleText($f, 50)", Cmk).ThrowIfErrors().Output.Single().ToString().Split('\n');
+
+        Assert.Equal(at80, unknown);
+        Assert.Equal("KmsKeyAccess       Warn", at50[0]);
+        Assert.Contains($"  {key},", at50);
+        Assert.All(at50.Where(l => !l.Contains(key)), l => Assert.True(l.Length <= 49, l));
+        Assert.True(at50.Length > at80.Length);
+    }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Text;
 using AmiShare.Engine.Preflight;
 
 namespace AmiShare
@@ -44,6 +46,53 @@ namespace AmiShare
             Resource = f.Resource,
             ErrorId = f.ErrorId,
         };
+
+        /// <summary>
+        /// The default view's text for a finding (AmiShare.Format.ps1xml): a "Check Status" line, then the Detail and,
+        /// if any, "Remedy: ..." indented by 4 and wrapped at spaces so that no line is longer than <paramref name="width"/> - 1
+        /// (PowerShell's formatter breaks longer lines at that column, mid-word). A word longer than the room (an ARN
+        /// in a very narrow window) stays whole on a line of its own. A width under 40 (or unknown: 0) counts as 80.
+        /// </summary>
+        public static string ConsoleText(AmiShareFinding finding, int width)
+        {
+            if (finding == null)
+            {
+                return string.Empty;
+            }
+
+            const string Indent = "  ";
+            int room = (width < 40 ? 80 : width) - 1 - Indent.Length;
+            var lines = new List<string> { string.Format("{0,-18} {1}", finding.Check, finding.Status) };
+            Wrap(finding.Detail, Indent, room, lines);
+            if (!string.IsNullOrEmpty(finding.Remedy))
+            {
+                Wrap("Remedy: " + finding.Remedy, Indent, room, lines);
+            }
+
+            return string.Join("\n", lines);
+        }
+
+        private static void Wrap(string text, string indent, int room, List<string> lines)
+        {
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                return;
+            }
+
+            var line = new StringBuilder();
+            foreach (string word in text.Split(new[] { ' ', '\n', '\r', '\t' }, System.StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (line.Length > 0 && line.Length + 1 + word.Length > room)
+                {
+                    lines.Add(indent + line);
+                    line.Clear();
+                }
+
+                line.Append(line.Length > 0 ? " " : string.Empty).Append(word);
+            }
+
+            lines.Add(indent + line);
+        }
 
         /// <inheritdoc />
         public override string ToString() => $"{ImageId} {Check} {Status}";
