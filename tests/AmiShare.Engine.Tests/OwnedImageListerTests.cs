@@ -240,18 +240,42 @@ public sealed class OwnedImageListerTests : IDisposable
         _source.Hang = true;
         _source.Images = Images;
         var lister = Lister(TimeSpan.FromMilliseconds(50));
+        lister.ListingLimit = TimeSpan.FromMilliseconds(100);
 
         var result = lister.Complete(Keys(), "");
 
         Assert.Empty(result);
+        // The listing went on after the prompt stopped waiting, until ListingLimit cancelled it.
         await _source.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await _source.Disposed.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
-        // The abandoned listing left nothing in the cache.
+        // The cancelled listing left nothing in the cache.
         _source.Hang = false;
         lister.TimeBudget = TimeSpan.FromMinutes(5);
         Assert.Equal(5, lister.Complete(Keys(), "").Count);
         Assert.Equal(2, _source.Calls);
+    }
+
+    [Fact]
+    public async Task Complete_SlowListing_GoesOnAfterTheBudget_ATabMeanwhileWaitsForIt_AndTheNextTabShowsIt()
+    {
+        _source.Images = Images;
+        _source.Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lister = Lister(TimeSpan.FromMilliseconds(50));
+
+        // The budget runs out: nothing offered, but the listing is not cancelled.
+        Assert.Empty(lister.Complete(Keys(), ""));
+        // A Tab pressed while it is still listing joins it instead of starting another.
+        Assert.Empty(lister.Complete(Keys(), ""));
+        Assert.Equal(1, _source.Calls);
+
+        _source.Gate.SetResult();
+        await _source.Disposed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.False(_source.Cancelled.Task.IsCompleted);
+
+        // The late answer was cached: the next Tab shows the AMIs without listing again.
+        Assert.Equal(5, lister.Complete(Keys(), "").Count);
+        Assert.Equal(1, _source.Calls);
     }
 
     [Fact]
@@ -298,6 +322,9 @@ public sealed class OwnedImageListerTests : IDisposable
 
         public bool Hang { get; set; }
 
+        /// <summary>When set, the listing waits for it (a slow network the test releases).</summary>
+        public TaskCompletionSource? Gate { get; set; }
+
         public int Calls => Volatile.Read(ref _calls);
 
         public int Disposals => Volatile.Read(ref _disposals);
@@ -312,6 +339,11 @@ public sealed class OwnedImageListerTests : IDisposable
             if (Failure != null)
             {
                 throw Failure;
+            }
+
+            if (Gate != null)
+            {
+                await Gate.Task;
             }
 
             if (Hang)

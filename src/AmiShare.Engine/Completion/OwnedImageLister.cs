@@ -17,11 +17,14 @@ namespace AmiShare.Engine.Completion
     /// </summary>
     /// <remarks>
     /// A prompt must never freeze or fail: <see cref="Complete"/> resolves the session (as the cmdlets do,
-    /// AWS.Tools' order) and lists the AMIs on a worker task that gets <see cref="TimeBudget"/> in all; when
-    /// the budget runs out the call is cancelled and abandoned. No credentials, no region, a bad parameter,
-    /// an AWS error or a timeout all give an empty list, never an exception and never a prompt. Each listing
-    /// is kept for <see cref="CacheLifetime"/> per (endpoint, access key or credential source, region), so
-    /// repeated Tab presses, and other words typed, are answered without calling AWS again.
+    /// AWS.Tools' order) and lists the AMIs on a worker task, and waits for it at most <see cref="TimeBudget"/>.
+    /// When the budget runs out the prompt gets nothing, but the listing goes on in the background for up to
+    /// <see cref="ListingLimit"/> and fills the cache, and a Tab pressed meanwhile for the same endpoint,
+    /// identity and region waits for that listing instead of starting another: on a slow network the next
+    /// Tab shows the AMIs. No credentials, no region, a bad parameter, an AWS error or a timeout all give an
+    /// empty list, never an exception and never a prompt. Each listing is kept for <see cref="CacheLifetime"/>
+    /// per (endpoint, access key or credential source, region), so repeated Tab presses, and other words
+    /// typed, are answered without calling AWS again.
     /// </remarks>
     public sealed class OwnedImageLister
     {
@@ -31,6 +34,8 @@ namespace AmiShare.Engine.Completion
         private readonly Func<AwsSession, IOwnedImageSource> _sourceFactory;
         private readonly Func<DateTime> _utcNow;
         private readonly ConcurrentDictionary<string, CacheEntry> _cache = new ConcurrentDictionary<string, CacheEntry>(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<ImageInfo>>>> _inFlight =
+            new ConcurrentDictionary<string, Lazy<Task<IReadOnlyList<ImageInfo>>>>(StringComparer.Ordinal);
 
         /// <summary>The lister the -ImageId completer uses: one cache for the whole process.</summary>
         public static OwnedImageLister Shared { get; } = new OwnedImageLister();
@@ -54,6 +59,9 @@ namespace AmiShare.Engine.Completion
 
         /// <summary>How long one completion may take in all (session resolution and every DescribeImages page).</summary>
         public TimeSpan TimeBudget { get; set; } = TimeSpan.FromSeconds(2);
+
+        /// <summary>How long a listing may go on after the prompt stopped waiting for it (it is then cancelled).</summary>
+        public TimeSpan ListingLimit { get; set; } = TimeSpan.FromSeconds(30);
 
         /// <summary>How long a listing is reused for the same endpoint, identity and region.</summary>
         public TimeSpan CacheLifetime { get; set; } = TimeSpan.FromSeconds(60);
@@ -95,13 +103,10 @@ namespace AmiShare.Engine.Completion
 
         private IReadOnlyList<ImageInfo> ListWithinBudget(SessionParameters parameters)
         {
-            // Not disposed: an abandoned task may still hold its token; the source is garbage once both are done.
-            var cancellation = new CancellationTokenSource();
             Task<IReadOnlyList<ImageInfo>> task;
             try
             {
-                cancellation.CancelAfter(TimeBudget);
-                task = Task.Run(() => ListAsync(parameters, cancellation.Token));
+                task = Task.Run(() => ListAsync(parameters));
                 if (task.Wait(TimeBudget))
                 {
                     return task.Result;
@@ -109,16 +114,16 @@ namespace AmiShare.Engine.Completion
             }
             catch (Exception)
             {
-                // No credentials or region, a bad parameter, an AWS error, cancellation: nothing to offer.
+                // No credentials or region, a bad parameter, an AWS error, a listing cut at ListingLimit: nothing to offer.
                 return null;
             }
 
-            cancellation.Cancel();
+            // The prompt stops waiting; the listing goes on (up to ListingLimit) and fills the cache for the next Tab.
             task.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             return null;
         }
 
-        private async Task<IReadOnlyList<ImageInfo>> ListAsync(SessionParameters parameters, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<ImageInfo>> ListAsync(SessionParameters parameters)
         {
             AwsSession session = _resolve(parameters);
             string key = CacheKey(session, parameters);
@@ -128,15 +133,28 @@ namespace AmiShare.Engine.Completion
                 return cached.Images;
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            IReadOnlyList<ImageInfo> images;
-            using (IOwnedImageSource source = _sourceFactory(session))
-            {
-                images = await source.ListOwnedImagesAsync(cancellationToken).ConfigureAwait(false);
-            }
+            // One listing per key at a time: a Tab pressed while an earlier one is still listing waits for it.
+            var mine = new Lazy<Task<IReadOnlyList<ImageInfo>>>(() => FetchAsync(key, session));
+            Lazy<Task<IReadOnlyList<ImageInfo>>> listing = _inFlight.GetOrAdd(key, mine);
+            return await listing.Value.ConfigureAwait(false);
+        }
 
-            Store(key, new CacheEntry(_utcNow(), images ?? new ImageInfo[0]));
-            return images ?? new ImageInfo[0];
+        private async Task<IReadOnlyList<ImageInfo>> FetchAsync(string key, AwsSession session)
+        {
+            try
+            {
+                using (var limit = new CancellationTokenSource(ListingLimit))
+                using (IOwnedImageSource source = _sourceFactory(session))
+                {
+                    IReadOnlyList<ImageInfo> images = await source.ListOwnedImagesAsync(limit.Token).ConfigureAwait(false) ?? new ImageInfo[0];
+                    Store(key, new CacheEntry(_utcNow(), images));
+                    return images;
+                }
+            }
+            finally
+            {
+                _inFlight.TryRemove(key, out _);
+            }
         }
 
         private void Store(string key, CacheEntry entry)
