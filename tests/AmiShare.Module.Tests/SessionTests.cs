@@ -123,4 +123,16 @@ public sealed class SessionTests
         Assert.Contains("ModifyImageAttribute", all);
         Assert.DoesNotContain(OwnerSecret, all);
     }
+
+    [Fact]
+    public async Task RejectedCredentials_StopTheCommandAtTheFirstAmi_OneCallInAll()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("$args[0], $args[1], $args[2] | Grant-AmiLaunchPermission -AccountId 111122223333 -AccessKey AKIAUNKNOWNKEY000001 -SecretKey nope",
+            Web, Agent, Cmk);
+
+        Assert.Equal(new[] { "CredentialsRejected,AmiShare.Commands.GrantAmiLaunchPermissionCommand" }, r.ErrorIds);
+        Assert.Equal(1, t.Log.Total);
+        Assert.Equal(0, t.Log.MutatingCount);
+    }
 }

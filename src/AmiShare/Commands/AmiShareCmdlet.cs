@@ -418,6 +418,13 @@ namespace AmiShare.Commands
         protected void WriteItemError(AmiShareException e, object target)
         {
             DrainMessages();
+            if (e.Kind == AmiShareErrorKind.AuthenticationError)
+            {
+                // AWS rejected the credentials themselves: every other AMI of the run would fail the same way,
+                // one call each, so the command stops at the first (as for NoCredentials).
+                ThrowTerminatingError(ToErrorRecord(e, target));
+            }
+
             WriteError(ToErrorRecord(e, target));
         }
 
