@@ -292,15 +292,15 @@ public class AmiShareServiceTests
     }
 
     [Fact]
-    public async Task PlanSetPublicAsync_QuotaReached_RefusedBeforeWrite()
+    public async Task PlanSetPublicAsync_FiveOrMorePublic_NotRefused_EC2Decides()
     {
+        // The quota (L-0E3CBAB9) is adjustable: five public AMIs is EC2's default, not a limit AmiShare may assume.
         _ec2.WithImage(Ami);
         _ec2.OwnedPublicImages = 5;
-        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanSetPublicAsync(Ami, true, default));
-        Assert.Equal(ErrorIds.PublicImageQuotaExceeded, e.ErrorId);
-        Assert.Equal(AmiShareErrorKind.LimitsExceeded, e.Kind);
-        Assert.Contains("quota", e.Message);
-        Assert.Equal(0, _ec2.WriteCount);
+        var plan = await Service().PlanSetPublicAsync(Ami, true, default);
+        Assert.Equal(new[] { Principal.Everyone }, plan.ToAdd);
+        await Service().ApplyAsync(plan, default);
+        Assert.Equal(1, _ec2.WriteCount);
     }
 
     [Fact]

@@ -100,6 +100,12 @@ internal sealed class FakeEc2Gateway : IEc2Gateway
 
     public int OwnedPublicImages { get; set; }
 
+    /// <summary>When set, GetImageBlockPublicAccessState throws it (e.g. a mapped AccessDenied).</summary>
+    public AmiShareException? BlockPublicAccessError { get; set; }
+
+    /// <summary>When set, ModifyImageAttribute throws it and writes nothing (e.g. EC2's quota refusal).</summary>
+    public AmiShareException? ModifyError { get; set; }
+
     public List<string> Calls { get; } = new();
 
     public List<(string ImageId, List<Principal> Add, List<Principal> Remove)> Modifications { get; } = new();
@@ -145,6 +151,11 @@ internal sealed class FakeEc2Gateway : IEc2Gateway
         Calls.Add("ModifyImageAttribute " + imageId);
         cancellationToken.ThrowIfCancellationRequested();
         Check(imageId);
+        if (ModifyError != null)
+        {
+            throw ModifyError;
+        }
+
         Modifications.Add((imageId, add.ToList(), remove.ToList()));
         var list = Permissions[imageId];
         list.RemoveAll(remove.Contains);
@@ -195,6 +206,11 @@ internal sealed class FakeEc2Gateway : IEc2Gateway
     public Task<ImageBlockPublicAccessInfo> GetImageBlockPublicAccessAsync(CancellationToken cancellationToken)
     {
         Calls.Add("GetImageBlockPublicAccessState");
+        if (BlockPublicAccessError != null)
+        {
+            throw BlockPublicAccessError;
+        }
+
         return Task.FromResult(new ImageBlockPublicAccessInfo { State = BlockPublicAccessState, ManagedBy = BlockPublicAccessManagedBy });
     }
 

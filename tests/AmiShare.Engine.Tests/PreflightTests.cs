@@ -273,24 +273,27 @@ public class PreflightTests
     }
 
     [Theory]
+    [InlineData(0, FindingStatus.Pass)]
     [InlineData(3, FindingStatus.Pass)]
     [InlineData(4, FindingStatus.Warn)]
-    [InlineData(5, FindingStatus.Fail)]
-    [InlineData(7, FindingStatus.Fail)]
-    public async Task TestShareableAsync_PublicQuota_StatusByCount(int count, FindingStatus expected)
+    [InlineData(5, FindingStatus.Warn)]
+    [InlineData(7, FindingStatus.Warn)]
+    [InlineData(1000, FindingStatus.Warn)]
+    public async Task TestShareableAsync_PublicQuota_CountIsInformation_WarnNearDefault_NeverFail(int count, FindingStatus expected)
     {
         _ec2.WithImage(Ami);
         _ec2.OwnedPublicImages = count;
-        var f = One(await Service().TestShareableAsync(Ami, Array.Empty<Principal>(), true, ShareOptions.None, default), CheckNames.PublicImageQuota);
+        var r = await Service().TestShareableAsync(Ami, Array.Empty<Principal>(), true, ShareOptions.None, default);
+        var f = One(r, CheckNames.PublicImageQuota);
         Assert.Equal(expected, f.Status);
+        Assert.Contains($"has {count} public AMIs", f.Detail);
+        Assert.Contains("L-0E3CBAB9", f.Detail);
+        Assert.Null(f.ErrorId);
+        Assert.False(r.HasFailures);
         if (expected == FindingStatus.Warn)
         {
-            Assert.Contains("fifth", f.Detail);
-        }
-
-        if (expected == FindingStatus.Fail)
-        {
-            Assert.Equal(ErrorIds.PublicImageQuotaExceeded, f.ErrorId);
+            Assert.Contains($"would make {count + 1}", f.Detail);
+            Assert.Contains("Get-SQServiceQuota -ServiceCode ec2 -QuotaCode L-0E3CBAB9", f.Remedy);
         }
     }
 
@@ -539,13 +542,13 @@ public class PreflightTests
     }
 
     [Fact]
-    public async Task PlanSetPublicAsync_QuotaAtFour_AllowedWithFifthWarning()
+    public async Task PlanSetPublicAsync_QuotaAtFour_AllowedWithCountWarning()
     {
         _ec2.WithImage(Ami);
         _ec2.OwnedPublicImages = 4;
         var plan = await Service().PlanSetPublicAsync(Ami, true, default);
         Assert.Equal(new[] { Principal.Everyone }, plan.ToAdd);
-        Assert.Contains(plan.Warnings, w => w.Contains("fifth"));
+        Assert.Contains(plan.Warnings, w => w.Contains("has 4 public AMIs") && w.Contains("L-0E3CBAB9"));
         Assert.Equal(FindingStatus.Warn, One(plan.Preflight!, CheckNames.PublicImageQuota).Status);
     }
 }

@@ -337,14 +337,45 @@ namespace AmiShare.Engine.Gateways
                 $"If the AMI really must be public, turn the block off with Disable-EC2ImageBlockPublicAccess -Region {region} (API DisableImageBlockPublicAccess; it can take up to 10 minutes to apply), then run the command again.",
                 inner);
 
-        internal static AmiShareException PublicImageQuotaExceeded(string image, string region, object target, string detail, Exception inner) =>
-            new AmiShareException(
+        /// <summary>
+        /// EC2's own ResourceLimitExceeded for the public-AMI quota (wire-spec.md §3 E20): the quota EC2 names (parsed from its
+        /// text), the account's count of public AMIs when known, and the Service Quotas code in the remedy.
+        /// </summary>
+        internal static AmiShareException PublicImageQuotaExceeded(string image, string region, object target, string detail, Exception inner, int? publicCount = null)
+        {
+            int? quota = QuotaIn(detail);
+            string reached = quota != null ? $"its quota of {quota} public AMIs" : "its quota of public AMIs";
+            string has = publicCount != null ? $"; it has {publicCount} public AMIs there" : string.Empty;
+            string remedy = $"Make unused public AMIs private (Set-AmiPublic -Public:$false) or deregister them, or request a higher 'Public AMIs' quota in Service Quotas (quota code L-0E3CBAB9): "
+                + $"Request-SQServiceQuotaIncrease -ServiceCode ec2 -QuotaCode L-0E3CBAB9 -DesiredValue <n> -Region {region}"
+                + (publicCount != null ? $" (the account has {publicCount} public AMIs in region '{region}')." : ".");
+            var e = new AmiShareException(
                 ErrorIds.PublicImageQuotaExceeded,
                 AmiShareErrorKind.LimitsExceeded,
-                $"AMI {image} cannot be made public: the account has reached its quota of public AMIs in region '{region}'{Detail(detail)}.",
+                $"AMI {image} cannot be made public: the account has reached {reached} in region '{region}'{has}{Detail(detail)}.",
                 target,
-                "Make unused public AMIs private (Set-AmiPublic -Public:$false) or deregister them, or request a higher 'Public AMIs' quota in Service Quotas.",
+                remedy,
                 inner);
+            return e;
+        }
+
+        /// <summary>
+        /// The same error with the account's count of public AMIs added (read after EC2 refused); EC2's text is kept.
+        /// </summary>
+        internal static AmiShareException WithPublicImageCount(AmiShareException refused, string image, string region, int? publicCount)
+        {
+            string detail = refused.InnerException is AmazonServiceException aws ? aws.Message : null;
+            AmiShareException e = PublicImageQuotaExceeded(image, region, refused.Target, detail, refused.InnerException, publicCount);
+            e.AwsErrorCode = refused.AwsErrorCode;
+            e.AwsRequestId = refused.AwsRequestId;
+            return e;
+        }
+
+        private static int? QuotaIn(string text)
+        {
+            System.Text.RegularExpressions.Match m = System.Text.RegularExpressions.Regex.Match(text ?? string.Empty, @"quota of (\d+)");
+            return m.Success && int.TryParse(m.Groups[1].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : (int?)null;
+        }
 
         internal static AmiShareException EncryptedWithAwsManagedKey(string image, object target, string detail, Exception inner) =>
             new AmiShareException(

@@ -70,6 +70,9 @@ namespace AmiShare.Engine.Preflight
 
         public List<ShareFinding> Findings { get; } = new List<ShareFinding>();
 
+        /// <summary>The account's public AMIs in the region, when the public preflight counted them.</summary>
+        public int? PublicImageCount { get; set; }
+
         public PreflightReport Report => new PreflightReport { ImageId = ImageId, Region = Region, Findings = Findings.ToList() };
 
         /// <summary>Warn findings as plan warnings (plain text: what and what to do).</summary>
@@ -328,7 +331,9 @@ namespace AmiShare.Engine.Preflight
                 {
                     f = key.DescribeError.ErrorId == ErrorIds.KmsKeyNotUsable
                         ? Fail(CheckNames.KmsKeyManager, $"KMS key {key.KeyId} behind {behind} cannot be used: {key.DescribeError.Reason}", key.DescribeError.Remedy, ErrorIds.KmsKeyNotUsable, key.DescribeError.Kind)
-                        : Warn(CheckNames.KmsKeyManager, $"KMS key {key.KeyId} behind {behind} could not be described: {key.DescribeError.Reason}", key.DescribeError.Remedy);
+                        : key.DescribeError.ErrorId == ErrorIds.AccessDenied
+                            ? Warn(CheckNames.KmsKeyManager, $"Could not check KMS key {key.KeyId} behind {behind}: permission kms:DescribeKey missing ({key.DescribeError.AwsErrorCode ?? key.DescribeError.ErrorId}). EC2 decides when the AMI is shared.", key.DescribeError.Remedy)
+                            : Warn(CheckNames.KmsKeyManager, $"KMS key {key.KeyId} behind {behind} could not be described: {key.DescribeError.Reason}", key.DescribeError.Remedy);
                 }
                 else if (key.Info.IsAwsManaged)
                 {
@@ -386,9 +391,12 @@ namespace AmiShare.Engine.Preflight
             {
                 if (key.PolicyError != null)
                 {
+                    string why = key.PolicyError.ErrorId == ErrorIds.AccessDenied
+                        ? $"permission {(key.Policy == null ? "kms:GetKeyPolicy" : "kms:ListGrants")} missing ({key.PolicyError.AwsErrorCode ?? key.PolicyError.ErrorId})"
+                        : key.PolicyError.Reason;
                     var f = Warn(
                         CheckNames.KmsKeyAccess,
-                        $"The key policy of {key.KeyArn} could not be read, so AmiShare cannot tell whether {string.Join(", ", targets)} may use the key: {key.PolicyError.Reason}",
+                        $"Could not check whether {string.Join(", ", targets)} may use key {key.KeyArn}: {why}. EC2 shares the AMI regardless; launching needs that key access.",
                         key.PolicyError.Remedy);
                     f.Resource = key.KeyArn;
                     ctx.Findings.Add(f);
@@ -463,10 +471,28 @@ namespace AmiShare.Engine.Preflight
                 return; // block public access and the quota are about the caller's own account
             }
 
-            ImageBlockPublicAccessInfo bpa = await _ec2.GetImageBlockPublicAccessAsync(ct).ConfigureAwait(false);
+            // A preflight read the caller may not be allowed to make: without it the check says so (Warn) and EC2 decides at the write.
+            ImageBlockPublicAccessInfo bpa = null;
+            AmiShareException bpaError = null;
+            try
+            {
+                bpa = await _ec2.GetImageBlockPublicAccessAsync(ct).ConfigureAwait(false);
+            }
+            catch (AmiShareException e) when (e.ErrorId == ErrorIds.AccessDenied)
+            {
+                bpaError = e;
+            }
+
             if (alreadyPublic)
             {
                 ctx.Findings.Add(Pass(CheckNames.BlockPublicAccess, $"{ctx.ImageId} is already public (block public access keeps existing public AMIs public)."));
+            }
+            else if (bpaError != null)
+            {
+                ctx.Findings.Add(Warn(
+                    CheckNames.BlockPublicAccess,
+                    $"Could not check block public access for AMIs in region '{Region}': permission ec2:GetImageBlockPublicAccessState missing ({bpaError.AwsErrorCode ?? bpaError.ErrorId}). EC2 decides when the AMI is made public: if the block is on, it refuses and the command reports {ErrorIds.PublicSharingBlocked}.",
+                    "Grant ec2:GetImageBlockPublicAccessState to the caller to have this checked before the write, or check it yourself with Get-EC2ImageBlockPublicAccessState -Region " + Region + "."));
             }
             else if (bpa.IsBlocked)
             {
@@ -483,35 +509,47 @@ namespace AmiShare.Engine.Preflight
                 ctx.Findings.Add(Pass(CheckNames.BlockPublicAccess, $"Block public access for AMIs is off (unblocked) in region '{Region}'."));
             }
 
-            int count = await _ec2.CountOwnedPublicImagesAsync(ct).ConfigureAwait(false);
-            int quota = AmiShareService.PublicImageQuota;
-            if (alreadyPublic)
+            ctx.Findings.Add(await PublicQuotaFindingAsync(ctx, alreadyPublic, ct).ConfigureAwait(false));
+            CheckDeprecation(ctx, alreadyPublic);
+        }
+
+        /// <summary>
+        /// The public-AMI quota is adjustable per account (Service Quotas L-0E3CBAB9), and AmiShare does not know this
+        /// account's value: the count of public AMIs is information, a Warn near EC2's default, never a Fail. EC2
+        /// itself refuses beyond the real quota (ResourceLimitExceeded, mapped to PublicImageQuotaExceeded).
+        /// </summary>
+        private async Task<ShareFinding> PublicQuotaFindingAsync(PreflightContext ctx, bool alreadyPublic, CancellationToken ct)
+        {
+            int count;
+            try
             {
-                ctx.Findings.Add(Pass(CheckNames.PublicImageQuota, $"{ctx.ImageId} is already public; it already counts among the account's {count} public AMIs here."));
+                count = await _ec2.CountOwnedPublicImagesAsync(ct).ConfigureAwait(false);
             }
-            else if (count >= quota)
+            catch (AmiShareException e) when (e.ErrorId == ErrorIds.AccessDenied)
             {
-                AmiShareException e = AwsErrorMapper.PublicImageQuotaExceeded(ctx.ImageId, Region, ctx.ImageId, null, null);
-                ctx.Findings.Add(Fail(
+                return Warn(
                     CheckNames.PublicImageQuota,
-                    $"The account already has {count} public AMIs in region '{Region}'; the default quota is {quota}.",
-                    e.Remedy,
-                    ErrorIds.PublicImageQuotaExceeded,
-                    e.Kind));
-            }
-            else if (count == quota - 1)
-            {
-                ctx.Findings.Add(Warn(
-                    CheckNames.PublicImageQuota,
-                    $"The account has {count} public AMIs in region '{Region}'; this makes it the fifth (the default quota is {quota}), so the next one will be refused.",
-                    "Make unused public AMIs private (Set-AmiPublic -Public:$false) or request a higher 'Public AMIs' quota in Service Quotas before you need another."));
-            }
-            else
-            {
-                ctx.Findings.Add(Pass(CheckNames.PublicImageQuota, $"The account has {count} public AMIs in region '{Region}' (default quota {quota})."));
+                    $"Could not count the account's public AMIs in region '{Region}': permission ec2:DescribeImages missing ({e.AwsErrorCode ?? e.ErrorId}). EC2 decides: beyond the account's public AMI quota it refuses and the command reports {ErrorIds.PublicImageQuotaExceeded}.",
+                    "Grant ec2:DescribeImages to the caller to see the count before the write.");
             }
 
-            CheckDeprecation(ctx, alreadyPublic);
+            ctx.PublicImageCount = count;
+            int defaultQuota = AmiShareService.DefaultPublicImageQuota;
+            string quotaText = $"EC2's default quota is {defaultQuota} public AMIs per Region; the quota is adjustable (Service Quotas code {AmiShareService.PublicImageQuotaCode}), so EC2 decides";
+            if (alreadyPublic)
+            {
+                return Pass(CheckNames.PublicImageQuota, $"{ctx.ImageId} is already public; it already counts among the account's {count} public AMIs in region '{Region}'.");
+            }
+
+            if (count + 1 >= defaultQuota)
+            {
+                return Warn(
+                    CheckNames.PublicImageQuota,
+                    $"The account has {count} public AMIs in region '{Region}'; this one would make {count + 1}. {quotaText}: if this account's quota is lower than {count + 1}, EC2 refuses and the command reports {ErrorIds.PublicImageQuotaExceeded}.",
+                    $"Check the account's quota with Get-SQServiceQuota -ServiceCode ec2 -QuotaCode {AmiShareService.PublicImageQuotaCode} -Region {Region}; raise it with Request-SQServiceQuotaIncrease, or make unused public AMIs private (Set-AmiPublic -Public:$false).");
+            }
+
+            return Pass(CheckNames.PublicImageQuota, $"The account has {count} public AMIs in region '{Region}' ({quotaText} at the write).");
         }
 
         private void CheckDeprecation(PreflightContext ctx, bool alreadyPublic)

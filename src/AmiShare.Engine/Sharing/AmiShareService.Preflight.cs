@@ -285,9 +285,31 @@ namespace AmiShare.Engine.Sharing
             }
             else
             {
-                await _ec2.ModifyLaunchPermissionsAsync(plan.ImageId, plan.ToAdd, plan.ToRemove, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await _ec2.ModifyLaunchPermissionsAsync(plan.ImageId, plan.ToAdd, plan.ToRemove, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AmiShareException e) when (e.ErrorId == ErrorIds.PublicImageQuotaExceeded)
+                {
+                    // EC2 decides the quota (it is adjustable); say how many public AMIs the account has, read now.
+                    throw AwsErrorMapper.WithPublicImageCount(e, plan.ImageId, plan.Region ?? Region, await CountPublicImagesOrNullAsync(plan.ImageId, cancellationToken).ConfigureAwait(false));
+                }
+
                 result.Added = plan.ToAdd;
                 result.Removed = plan.ToRemove;
+            }
+        }
+
+        private async Task<int?> CountPublicImagesOrNullAsync(string imageId, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await _ec2.CountOwnedPublicImagesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmiShareException e)
+            {
+                _reporter.Debug($"{imageId}: counting the account's public AMIs after EC2's ResourceLimitExceeded failed ({e.ErrorId}); the error names EC2's quota only");
+                return null;
             }
         }
 

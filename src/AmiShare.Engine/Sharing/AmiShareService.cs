@@ -15,8 +15,14 @@ namespace AmiShare.Engine.Sharing
     /// </summary>
     public sealed partial class AmiShareService : IDisposable
     {
-        /// <summary>EC2's default quota of public AMIs per account and region (wire-spec.md §3 E20).</summary>
-        public const int PublicImageQuota = 5;
+        /// <summary>
+        /// EC2's documented default quota of public AMIs per account and region (wire-spec.md §3 E20). Only a point of
+        /// reference for the preflight's Warn: the quota is adjustable, so EC2 decides (ResourceLimitExceeded).
+        /// </summary>
+        public const int DefaultPublicImageQuota = 5;
+
+        /// <summary>Service Quotas code of EC2's "Public AMIs" quota (adjustable).</summary>
+        public const string PublicImageQuotaCode = "L-0E3CBAB9";
 
         private readonly IEc2Gateway _ec2;
         private readonly IKmsGateway _kms;
