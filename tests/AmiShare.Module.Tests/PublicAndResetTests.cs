@@ -82,7 +82,7 @@ public sealed class PublicAndResetTests
     }
 
     [Fact]
-    public async Task SetAmiPublic_SixthPublicAmiInRegion_RefusedWithQuotaError()
+    public async Task SetAmiPublic_SixthPublicAmiInRegion_DefaultQuota_Ec2RefusesWithQuotaError()
     {
         // A world where the owner already has five public AMIs in us-east-1 (EC2's default quota).
         var doc = System.Text.Json.Nodes.JsonNode.Parse(AmiShare.Emulator.World.DemoJson())!;
@@ -104,7 +104,8 @@ public sealed class PublicAndResetTests
 
         var error = Assert.Single(r.Errors);
         Assert.Equal("PublicImageQuotaExceeded,AmiShare.Commands.SetAmiPublicCommand", error.FullyQualifiedErrorId);
-        Assert.Equal(0, t.Log.MutatingCount);
+        Assert.Contains("L-0E3CBAB9", error.ErrorDetails!.RecommendedAction);
+        Assert.Equal(0, t.Log.SuccessfulMutatingCount); // EC2 decided (the quota is adjustable), and refused
         Assert.Empty(t.PermissionsOf(Web));
     }
 

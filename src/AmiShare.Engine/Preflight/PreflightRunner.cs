@@ -535,7 +535,7 @@ namespace AmiShare.Engine.Preflight
 
             ctx.PublicImageCount = count;
             int defaultQuota = AmiShareService.DefaultPublicImageQuota;
-            string quotaText = $"EC2's default quota is {defaultQuota} public AMIs per Region; the quota is adjustable (Service Quotas code {AmiShareService.PublicImageQuotaCode}), so EC2 decides";
+            string quotaText = $"EC2's default quota is {defaultQuota} public AMIs per Region, adjustable per account (Service Quotas code {AmiShareService.PublicImageQuotaCode}), so EC2 decides";
             if (alreadyPublic)
             {
                 return Pass(CheckNames.PublicImageQuota, $"{ctx.ImageId} is already public; it already counts among the account's {count} public AMIs in region '{Region}'.");
@@ -549,7 +549,7 @@ namespace AmiShare.Engine.Preflight
                     $"Check the account's quota with Get-SQServiceQuota -ServiceCode ec2 -QuotaCode {AmiShareService.PublicImageQuotaCode} -Region {Region}; raise it with Request-SQServiceQuotaIncrease, or make unused public AMIs private (Set-AmiPublic -Public:$false).");
             }
 
-            return Pass(CheckNames.PublicImageQuota, $"The account has {count} public AMIs in region '{Region}' ({quotaText} at the write).");
+            return Pass(CheckNames.PublicImageQuota, $"The account has {count} public AMIs in region '{Region}'. {quotaText} at the write.");
         }
 
         private void CheckDeprecation(PreflightContext ctx, bool alreadyPublic)
