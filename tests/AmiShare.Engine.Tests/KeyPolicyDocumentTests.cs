@@ -139,7 +139,7 @@ public class KeyPolicyDocumentTests
     {
         string lone = "{\"Sid\":\"Only\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}";
         var change = KeyPolicyPlanner.PlanGrant(KeyArn, "{\"Version\":\"2012-10-17\",\"Statement\":" + lone + "}", "aws", new[] { Account("111122223333") })!;
-        Assert.StartsWith("{\"Version\":\"2012-10-17\",\"Statement\":[" + lone + ",{\"Sid\":\"AmiShareAccounts\"", change.NewPolicy, StringComparison.Ordinal);
+        Assert.StartsWith("{\"Version\":\"2012-10-17\",\"Statement\":[" + lone + ", {\"Sid\":\"AmiShareAccounts\"", change.NewPolicy, StringComparison.Ordinal);
         Assert.Equal(2, Statements(change.NewPolicy).Count);
     }
 
@@ -176,5 +176,78 @@ public class KeyPolicyDocumentTests
             Statements(result).Select(s => s.GetProperty("Sid").GetString()));
         Assert.Equal(change.NewPolicy, KeyPolicyPlanner.Reapply(change, Policy));
         Assert.Null(KeyPolicyPlanner.Reapply(change, change.NewPolicy + " "));
+    }
+
+    // Issue 7, build 6: the policy is the user's document.
+    private const string Lone = "{\n    \"Sid\" : \"Only\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"\n  }";
+    private const string LonePolicy = "{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": " + Lone + "\n}\n";
+
+    [Fact]
+    public void GrantThenRevoke_LoneStatementObject_ComesBackAsTheSameObjectByteForByte()
+    {
+        var grant = KeyPolicyPlanner.PlanGrant(KeyArn, LonePolicy, "aws", new[] { Account("111122223333") })!;
+        var revoke = KeyPolicyPlanner.PlanRevoke(KeyArn, grant.NewPolicy, new[] { PrincipalParser.Parse("111122223333") })!;
+
+        Assert.Equal(LonePolicy, revoke.NewPolicy);
+        using var doc = JsonDocument.Parse(revoke.NewPolicy);
+        Assert.Equal(JsonValueKind.Object, doc.RootElement.GetProperty("Statement").ValueKind);
+    }
+
+    [Fact]
+    public void LoneStatementObject_StaysAListWhileAnyManagedStatementRemains_ThenComesBack()
+    {
+        string policy = KeyPolicyPlanner.PlanGrant(KeyArn, LonePolicy, "aws", new[] { Account("111122223333") })!.NewPolicy;
+        policy = KeyPolicyPlanner.PlanGrant(KeyArn, policy, "aws", new[] { Org("o-abc1234567") })!.NewPolicy;
+        Assert.Contains("\"Statement\": [" + Lone + ", {\"Sid\":\"AmiShareAccounts\"", policy, StringComparison.Ordinal);
+
+        policy = KeyPolicyPlanner.PlanRevoke(KeyArn, policy, new[] { PrincipalParser.Parse("111122223333") })!.NewPolicy;
+        Assert.Equal(new[] { "Only", "AmiShareOrganizations" }, Statements(policy).Select(s => s.GetProperty("Sid").GetString()));
+
+        policy = KeyPolicyPlanner.PlanRevoke(KeyArn, policy, new[] { PrincipalParser.Parse("arn:aws:organizations::123456789012:organization/o-abc1234567") })!.NewPolicy;
+        Assert.Equal(LonePolicy, policy);
+    }
+
+    [Fact]
+    public void GrantThenRevoke_OneStatementList_StaysAList()
+    {
+        string policy = "{\"Statement\":[" + Lone + "]}";
+        var grant = KeyPolicyPlanner.PlanGrant(KeyArn, policy, "aws", new[] { Account("111122223333") })!;
+        Assert.StartsWith("{\"Statement\":[" + Lone + ",{\"Sid\":\"AmiShareAccounts\"", grant.NewPolicy, StringComparison.Ordinal);
+
+        Assert.Equal(policy, KeyPolicyPlanner.PlanRevoke(KeyArn, grant.NewPolicy, new[] { PrincipalParser.Parse("111122223333") })!.NewPolicy);
+    }
+
+    [Fact]
+    public void Grant_OneStatementListLaidOutOnLines_NewStatementFollowsThatLayout()
+    {
+        string policy = "{\n  \"Statement\": [\n    " + Lone + "\n  ]\n}";
+        var grant = KeyPolicyPlanner.PlanGrant(KeyArn, policy, "aws", new[] { Account("111122223333") })!;
+        Assert.StartsWith("{\n  \"Statement\": [\n    " + Lone + ",\n    {\"Sid\":\"AmiShareAccounts\"", grant.NewPolicy, StringComparison.Ordinal);
+        Assert.EndsWith("}\n  ]\n}", grant.NewPolicy, StringComparison.Ordinal);
+        Assert.Equal(policy, KeyPolicyPlanner.PlanRevoke(KeyArn, grant.NewPolicy, new[] { PrincipalParser.Parse("111122223333") })!.NewPolicy);
+    }
+
+    [Fact]
+    public void Grant_ManagedStatementWhoseValuesDoNotChange_KeepsItsOwnText()
+    {
+        // An AmiShareOrganizations statement laid out by hand; the grant adds an account only.
+        const string Orgs = "{ \"Sid\": \"AmiShareOrganizations\", \"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": [\"kms:Decrypt\"], \"Resource\": \"*\",\n  \"Condition\": { \"StringEquals\": { \"aws:PrincipalOrgID\": \"o-abc1234567\" } } }";
+        string policy = "{\"Statement\": [" + Foreign1 + ",\n" + Orgs + "]}";
+        var grant = KeyPolicyPlanner.PlanGrant(KeyArn, policy, "aws", new[] { Account("111122223333"), Org("o-abc1234567") })!;
+
+        Assert.StartsWith("{\"Statement\": [" + Foreign1 + ",\n" + Orgs + ",\n{\"Sid\":\"AmiShareAccounts\"", grant.NewPolicy, StringComparison.Ordinal);
+        Assert.Equal(policy, KeyPolicyPlanner.PlanRevoke(KeyArn, grant.NewPolicy, new[] { PrincipalParser.Parse("111122223333") })!.NewPolicy);
+    }
+
+    [Fact]
+    public void Revoke_LoneManagedStatementObject_StaysAnObjectWhileItHasPrincipals()
+    {
+        string policy = "{\"Statement\":{\"Sid\":\"AmiShareAccounts\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"arn:aws:iam::111122223333:root\",\"arn:aws:iam::444455556666:root\"]},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}}";
+        string revoked = KeyPolicyPlanner.PlanRevoke(KeyArn, policy, new[] { PrincipalParser.Parse("444455556666") })!.NewPolicy;
+
+        using var doc = JsonDocument.Parse(revoked);
+        JsonElement statement = doc.RootElement.GetProperty("Statement");
+        Assert.Equal(JsonValueKind.Object, statement.ValueKind);
+        Assert.Equal("arn:aws:iam::111122223333:root", Assert.Single(statement.GetProperty("Principal").GetProperty("AWS").EnumerateArray()).GetString());
     }
 }

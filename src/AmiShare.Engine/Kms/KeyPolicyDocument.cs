@@ -14,7 +14,10 @@ namespace AmiShare.Engine.Kms
     /// <see cref="OrganizationalUnitsSid"/> ("Principal":"*" + ForAnyValue:StringLike aws:PrincipalOrgPaths) and
     /// <see cref="AccountsSid"/> ("Principal":{"AWS":[account root ARNs]}), each Allow on "*" with <see cref="ManagedActions"/>.
     /// Every other statement is kept byte for byte, in its place: the document is rewritten by splicing
-    /// only the managed statements' text, so the policy a user wrote stays the policy they wrote.
+    /// only the managed statements' text, so the policy a user wrote stays the policy they wrote. A managed
+    /// statement whose values end as they began keeps its own text too, and a lone "Statement" object that had
+    /// to become a list for AmiShare's statements becomes that object again once they are gone: a grant then a
+    /// revoke of the same principals gives back the original policy byte for byte.
     /// </summary>
     public sealed class KeyPolicyDocument
     {
@@ -31,6 +34,13 @@ namespace AmiShare.Engine.Kms
             "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant",
         };
 
+        /// <summary>
+        /// The separator AmiShare writes after a lone statement object it wraps in a list. A list AmiShare grows from a
+        /// one-statement list never gets it (that separator is "," plus the list's own leading whitespace), so a list
+        /// that starts "[{…}, " with no whitespace inside its brackets marks a wrapped lone object.
+        /// </summary>
+        internal const string LoneSeparator = ", ";
+
         private static readonly string[] ManagedSids = { OrganizationsSid, OrganizationalUnitsSid, AccountsSid };
 
         private readonly byte[] _bytes;
@@ -42,6 +52,7 @@ namespace AmiShare.Engine.Kms
         private readonly string _lead;
         private readonly string _trail;
         private readonly string _beforeJson;
+        private readonly Dictionary<string, IReadOnlyList<string>> _originalValues;
 
         private KeyPolicyDocument(string text, byte[] bytes, int start, int end, bool lone, List<Segment> segments, string separator, string lead, string trail)
         {
@@ -75,6 +86,7 @@ namespace AmiShare.Engine.Kms
                 }
             }
 
+            _originalValues = ManagedSids.ToDictionary(sid => sid, sid => (IReadOnlyList<string>)ValuesOf(sid).ToList(), StringComparer.Ordinal);
             _beforeJson = ManagedStatementsJson();
         }
 
@@ -197,6 +209,11 @@ namespace AmiShare.Engine.Kms
                     {
                         separator = segments[0].SeparatorAfter;
                     }
+                    else if (lead.All(char.IsWhiteSpace))
+                    {
+                        // A one-statement list grows the way it is laid out: "[\n    {…}\n  ]" gets ",\n    " before a new statement.
+                        separator = "," + lead;
+                    }
                 }
 
                 return new KeyPolicyDocument(policy, bytes, start, end, lone, segments, separator, lead, trail);
@@ -243,17 +260,25 @@ namespace AmiShare.Engine.Kms
 
         /// <summary>
         /// The policy with the managed statements as they are now: statements AmiShare did not write stay exactly
-        /// as they were and where they were; a managed statement is rewritten in its place, dropped when it has no
-        /// principal left, and appended at the end when it is new.
+        /// as they were and where they were; a managed statement whose values did not change keeps its text; one that
+        /// changed is rewritten in its place, dropped when it has no principal left, and appended at the end when it is
+        /// new. A lone statement object stays an object when nothing is added, and comes back as the object when the
+        /// list AmiShare wrapped it in loses every managed statement.
         /// </summary>
         public string Render()
         {
             Dictionary<string, string> managed = ManagedStatements(indented: false).ToDictionary(s => s.Sid, s => s.Text);
+            var unchanged = new HashSet<string>(ManagedSids.Where(sid => ValuesOf(sid).SequenceEqual(_originalValues[sid], StringComparer.Ordinal)), StringComparer.Ordinal);
+            if (unchanged.Count == ManagedSids.Length)
+            {
+                return Text;
+            }
+
             var output = new List<Segment>();
             var written = new HashSet<string>();
             foreach (Segment s in _segments)
             {
-                if (s.ManagedSid == null)
+                if (s.ManagedSid == null || unchanged.Contains(s.ManagedSid))
                 {
                     output.Add(s);
                 }
@@ -265,30 +290,63 @@ namespace AmiShare.Engine.Kms
 
             foreach (string sid in ManagedSids)
             {
-                if (managed.TryGetValue(sid, out string text) && written.Add(sid))
+                if (!unchanged.Contains(sid) && managed.TryGetValue(sid, out string text) && written.Add(sid) && !_segments.Any(x => x.ManagedSid == sid))
                 {
                     output.Add(new Segment { Text = text, ManagedSid = sid });
                 }
             }
 
+            string prefix = Encoding.UTF8.GetString(_bytes, 0, _statementStart);
+            string suffix = Encoding.UTF8.GetString(_bytes, _statementEnd, _bytes.Length - _statementEnd);
+            if ((_loneStatement || WrapsLoneStatement) && output.Count == 1)
+            {
+                return prefix + output[0].Text + suffix;
+            }
+
+            string lead = _loneStatement ? string.Empty : _lead;
+            string trail = _loneStatement ? string.Empty : _trail;
+            string separator = _loneStatement ? LoneSeparator : _separator;
             var array = new StringBuilder("[");
-            array.Append(_lead);
+            array.Append(lead);
             for (int i = 0; i < output.Count; i++)
             {
                 if (i > 0)
                 {
                     Segment previous = output[i - 1];
-                    array.Append(previous.Original && previous.SeparatorAfter != null ? previous.SeparatorAfter : _separator);
+                    array.Append(!_loneStatement && previous.Original && previous.SeparatorAfter != null ? previous.SeparatorAfter : separator);
                 }
 
                 array.Append(output[i].Text);
             }
 
-            array.Append(_trail).Append(']');
-
-            string prefix = Encoding.UTF8.GetString(_bytes, 0, _statementStart);
-            string suffix = Encoding.UTF8.GetString(_bytes, _statementEnd, _bytes.Length - _statementEnd);
+            array.Append(trail).Append(']');
             return prefix + array + suffix;
+        }
+
+        /// <summary>
+        /// True when the Statement list is one AmiShare made from a lone statement object: "[" + that statement + ", " +
+        /// only AmiShare's statements + "]", with no whitespace inside the brackets.
+        /// </summary>
+        private bool WrapsLoneStatement =>
+            !_loneStatement
+            && _lead.Length == 0
+            && _trail.Length == 0
+            && _segments.Count >= 2
+            && _segments[0].ManagedSid == null
+            && string.Equals(_segments[0].SeparatorAfter, LoneSeparator, StringComparison.Ordinal)
+            && _segments.Skip(1).All(x => x.ManagedSid != null);
+
+        private List<string> ValuesOf(string sid)
+        {
+            switch (sid)
+            {
+                case OrganizationsSid:
+                    return OrganizationIds;
+                case OrganizationalUnitsSid:
+                    return OrganizationalUnitPaths;
+                default:
+                    return AccountPrincipals;
+            }
         }
 
         /// <summary>Size of a policy as KMS counts it (UTF-8 bytes).</summary>
