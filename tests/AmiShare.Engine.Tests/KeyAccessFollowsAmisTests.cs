@@ -165,10 +165,10 @@ public sealed class KeyAccessFollowsAmisTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Revoke_AccountWhoseOuStillHasAnotherAmi_KeepsItsKeyAccess()
+    public async Task Revoke_AccountWhoseOuStillHasAnotherAmi_KeepsItsKeyAccess_WhenTheOuHasNoStatementOfItsOwn()
     {
         await GrantAsync(Member, WithKey, First);
-        await GrantAsync(EngineeringOu, WithKey, Second);
+        await GrantAsync(EngineeringOu, ShareOptions.None, Second);
 
         using var service = Service();
         var plan = await service.PlanRevokeAsync(First, new[] { Member }, WithKey, default);
@@ -177,6 +177,22 @@ public sealed class KeyAccessFollowsAmisTests : IAsyncLifetime
         Assert.Equal("444455556666", kept.Principal);
         Assert.Equal($"{Second} is still shared with {EngineeringOu.Value}, which holds 444455556666", kept.Reason);
         Assert.Empty(plan.KeyPolicyChanges);
+    }
+
+    [Fact]
+    public async Task Revoke_AccountWhoseOuHasItsOwnStatement_LosesItsAccountStatement()
+    {
+        await GrantAsync(Member, WithKey, First);
+        await GrantAsync(EngineeringOu, WithKey, Second);
+
+        using var service = Service();
+        var plan = await service.PlanRevokeAsync(First, new[] { Member }, WithKey, default);
+
+        Assert.Empty(plan.AccessKept);
+        Assert.Equal(new[] { "444455556666" }, Assert.Single(plan.KeyPolicyChanges).Principals);
+        await service.ApplyAsync(plan, default);
+        Assert.DoesNotContain("444455556666", Policy);
+        Assert.Contains("ou-ab12-11111111", Policy);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ namespace AmiShare.Engine.Sharing
         /// Splits <paramref name="candidates"/> (about to lose access to KMS key <paramref name="keyArn"/>) into those that may
         /// lose it and those another AMI behind the key (or this one, with <paramref name="after"/>) still needs it for.
         /// </summary>
-        private async Task<IReadOnlyList<Principal>> KeyAccessToRemoveAsync(string imageId, IReadOnlyList<Principal> after, string keyArn, IReadOnlyList<Principal> candidates, List<AccessKept> kept, CancellationToken ct)
+        private async Task<IReadOnlyList<Principal>> KeyAccessToRemoveAsync(string imageId, IReadOnlyList<Principal> after, string keyArn, string policy, IReadOnlyList<Principal> candidates, List<AccessKept> kept, CancellationToken ct)
         {
             if (candidates.Count == 0)
             {
@@ -47,7 +47,20 @@ namespace AmiShare.Engine.Sharing
             }
 
             IReadOnlyList<string> others = await Ledger.OtherImagesBehindKeyAsync(imageId, keyArn, ct).ConfigureAwait(false);
-            return await FilterStillNeededAsync(imageId, after, others, keyArn, candidates, kept, ct).ConfigureAwait(false);
+
+            // A launch permission whose principal keeps its own part of AmiShare's statements does not need anyone else's.
+            var own = new Dictionary<Principal, bool>();
+            bool KeepsOwnAccess(Principal q)
+            {
+                if (!own.TryGetValue(q, out bool has))
+                {
+                    own[q] = has = !candidates.Contains(q) && AmiShare.Engine.Kms.KeyPolicyPlanner.PlanRevoke(keyArn, policy, new[] { q }) != null;
+                }
+
+                return has;
+            }
+
+            return await FilterStillNeededAsync(imageId, after, others, keyArn, candidates, KeepsOwnAccess, kept, ct).ConfigureAwait(false);
         }
 
         /// <summary>The accounts that may lose createVolumePermission on <paramref name="snapshotId"/>; the others go to <paramref name="kept"/>.</summary>
@@ -60,11 +73,11 @@ namespace AmiShare.Engine.Sharing
 
             IReadOnlyList<string> others = await Ledger.OtherImagesBackedByAsync(imageId, snapshotId, ct).ConfigureAwait(false);
             IReadOnlyList<Principal> remove = await FilterStillNeededAsync(
-                imageId, after, others, snapshotId, accounts.Select(a => Principal.FromWire(PrincipalType.Account, a)).ToList(), kept, ct).ConfigureAwait(false);
+                imageId, after, others, snapshotId, accounts.Select(a => Principal.FromWire(PrincipalType.Account, a)).ToList(), _ => false, kept, ct).ConfigureAwait(false);
             return remove.Select(p => p.Value).ToList();
         }
 
-        private async Task<IReadOnlyList<Principal>> FilterStillNeededAsync(string imageId, IReadOnlyList<Principal> after, IReadOnlyList<string> others, string resource, IReadOnlyList<Principal> candidates, List<AccessKept> kept, CancellationToken ct)
+        private async Task<IReadOnlyList<Principal>> FilterStillNeededAsync(string imageId, IReadOnlyList<Principal> after, IReadOnlyList<string> others, string resource, IReadOnlyList<Principal> candidates, Func<Principal, bool> keepsOwnAccess, List<AccessKept> kept, CancellationToken ct)
         {
             var shares = new List<KeyValuePair<string, IReadOnlyList<Principal>>>
             {
@@ -78,7 +91,7 @@ namespace AmiShare.Engine.Sharing
             var remove = new List<Principal>();
             foreach (Principal p in candidates)
             {
-                string reason = await Ledger.StillNeededByAsync(p, shares, ct).ConfigureAwait(false);
+                string reason = await Ledger.StillNeededByAsync(p, shares, keepsOwnAccess, ct).ConfigureAwait(false);
                 if (reason == null)
                 {
                     remove.Add(p);

@@ -105,7 +105,7 @@ namespace AmiShare.Engine.Sharing
                     }
 
                     // Key access belongs to the key: a principal keeps it while another AMI behind the key stays shared with it.
-                    IReadOnlyList<Principal> losing = await KeyAccessToRemoveAsync(plan.ImageId, plan.Expected, key.KeyArn, KeyPolicyHolders(key, requested), kept, cancellationToken).ConfigureAwait(false);
+                    IReadOnlyList<Principal> losing = await KeyAccessToRemoveAsync(plan.ImageId, plan.Expected, key.KeyArn, key.Policy, KeyPolicyHolders(key, requested), kept, cancellationToken).ConfigureAwait(false);
                     KeyPolicyChange change = KeyPolicyPlanner.PlanRevoke(key.KeyArn, key.Policy, losing);
                     if (change != null)
                     {

@@ -92,7 +92,7 @@ namespace AmiShare.Engine.Sharing
             int keptBefore = keptOnPurpose.Count;
             if (include)
             {
-                losing = await KeyAccessToRemoveAsync(plan.ImageId, new Principal[0], key.KeyArn, KeyPolicyHolders(key, plan.Current), keptOnPurpose, cancellationToken).ConfigureAwait(false);
+                losing = await KeyAccessToRemoveAsync(plan.ImageId, new Principal[0], key.KeyArn, key.Policy, KeyPolicyHolders(key, plan.Current), keptOnPurpose, cancellationToken).ConfigureAwait(false);
             }
 
             var stayOnPurpose = new HashSet<string>(keptOnPurpose.Skip(keptBefore).SelectMany(k => NamesOf(k.Principal)), StringComparer.Ordinal);

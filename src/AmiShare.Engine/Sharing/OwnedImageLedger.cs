@@ -92,14 +92,20 @@ namespace AmiShare.Engine.Sharing
         /// <summary>
         /// Why <paramref name="principal"/> still needs what it is about to lose: the first of <paramref name="shares"/> (image id
         /// → launch permissions after the run) that shares with it directly or through an organization / OU that holds it,
-        /// or that it holds (an organization or OU given access covers its OUs and accounts). Null when none does.
+        /// or that it holds (an organization or OU given access covers its OUs and accounts), unless that share's principal keeps
+        /// access of its own (<paramref name="keepsOwnAccess"/>). Null when none does.
         /// </summary>
-        public async Task<string> StillNeededByAsync(Principal principal, IEnumerable<KeyValuePair<string, IReadOnlyList<Principal>>> shares, CancellationToken ct)
+        public async Task<string> StillNeededByAsync(Principal principal, IEnumerable<KeyValuePair<string, IReadOnlyList<Principal>>> shares, Func<Principal, bool> keepsOwnAccess, CancellationToken ct)
         {
             foreach (KeyValuePair<string, IReadOnlyList<Principal>> share in shares)
             {
                 foreach (Principal q in share.Value)
                 {
+                    if (!q.Equals(principal) && keepsOwnAccess(q))
+                    {
+                        continue; // q has access of its own that stays: it does not need the principal's
+                    }
+
                     string through = await RelatedAsync(principal, q, ct).ConfigureAwait(false);
                     if (through != null)
                     {
