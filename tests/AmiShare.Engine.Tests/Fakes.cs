@@ -220,6 +220,18 @@ internal sealed class FakeEc2Gateway : IEc2Gateway
         return Task.FromResult<IReadOnlyList<SnapshotInfo>>(snapshotIds.Where(SnapshotInfos.ContainsKey).Select(id => SnapshotInfos[id]).ToList());
     }
 
+    public Task<IReadOnlyList<ImageInfo>> DescribeOwnedImagesAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("DescribeImages Owner=self");
+        return Task.FromResult<IReadOnlyList<ImageInfo>>(Images.Values.Where(i => !NotOwned.Contains(i.ImageId)).ToList());
+    }
+
+    public Task<IReadOnlyList<SnapshotInfo>> DescribeOwnedEncryptedSnapshotsAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("DescribeSnapshots Owner=self encrypted=true");
+        return Task.FromResult<IReadOnlyList<SnapshotInfo>>(SnapshotInfos.Values.Where(s => s.Encrypted).ToList());
+    }
+
     public Task<IReadOnlyList<string>> GetCreateVolumePermissionsAsync(string snapshotId, CancellationToken cancellationToken)
     {
         Calls.Add("DescribeSnapshotAttribute " + snapshotId);

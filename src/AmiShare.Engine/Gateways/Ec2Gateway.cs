@@ -283,6 +283,65 @@ namespace AmiShare.Engine.Gateways
             await Call("ModifySnapshotAttribute", snapshotId, ct => _client.ModifySnapshotAttributeAsync(request, ct), cancellationToken).ConfigureAwait(false);
         }
 
+        public async Task<IReadOnlyList<ImageInfo>> DescribeOwnedImagesAsync(CancellationToken cancellationToken)
+        {
+            var result = new List<ImageInfo>();
+            string next = null;
+            do
+            {
+                var request = new DescribeImagesRequest { Owners = new List<string> { "self" }, MaxResults = 1000, NextToken = next };
+                DescribeImagesResponse response = await Call("DescribeImages", "Owner=self", ct => _client.DescribeImagesAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                if (response.Images != null)
+                {
+                    foreach (Image image in response.Images)
+                    {
+                        result.Add(ToInfo(image));
+                    }
+                }
+
+                next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
+            }
+            while (next != null);
+
+            return result;
+        }
+
+        public async Task<IReadOnlyList<SnapshotInfo>> DescribeOwnedEncryptedSnapshotsAsync(CancellationToken cancellationToken)
+        {
+            var result = new List<SnapshotInfo>();
+            string next = null;
+            do
+            {
+                var request = new DescribeSnapshotsRequest
+                {
+                    OwnerIds = new List<string> { "self" },
+                    Filters = new List<Filter> { new Filter("encrypted", new List<string> { "true" }) },
+                    MaxResults = 1000,
+                    NextToken = next,
+                };
+                DescribeSnapshotsResponse response = await Call("DescribeSnapshots", "Owner=self encrypted=true", ct => _client.DescribeSnapshotsAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                if (response.Snapshots != null)
+                {
+                    foreach (Snapshot snapshot in response.Snapshots)
+                    {
+                        result.Add(new SnapshotInfo
+                        {
+                            SnapshotId = snapshot.SnapshotId,
+                            OwnerId = snapshot.OwnerId,
+                            State = snapshot.State?.Value,
+                            Encrypted = snapshot.Encrypted ?? false,
+                            KmsKeyId = string.IsNullOrEmpty(snapshot.KmsKeyId) ? null : snapshot.KmsKeyId,
+                        });
+                    }
+                }
+
+                next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
+            }
+            while (next != null);
+
+            return result;
+        }
+
         public void Dispose() => _client.Dispose();
 
         /// <summary>The verbose line for one call (AWS.Tools-shaped).</summary>

@@ -48,6 +48,12 @@ namespace AmiShare.Engine.Gateways
         /// and at most <see cref="Ec2Limits.MaxSnapshotPermissionChangesPerCall"/> of them: callers split (AmiShareService does).
         /// </summary>
         Task ModifyCreateVolumePermissionsAsync(string snapshotId, IReadOnlyList<string> addAccounts, IReadOnlyList<string> removeAccounts, CancellationToken cancellationToken);
+
+        /// <summary>Every AMI the caller owns in this region (DescribeImages Owner=self; one paginated series), with its snapshots.</summary>
+        Task<IReadOnlyList<ImageInfo>> DescribeOwnedImagesAsync(CancellationToken cancellationToken);
+
+        /// <summary>Every encrypted snapshot the caller owns in this region, with its KMS key (DescribeSnapshots Owner=self, encrypted=true; one paginated series).</summary>
+        Task<IReadOnlyList<SnapshotInfo>> DescribeOwnedEncryptedSnapshotsAsync(CancellationToken cancellationToken);
     }
 
     /// <summary>Limits of the EC2 API the engine plans around.</summary>

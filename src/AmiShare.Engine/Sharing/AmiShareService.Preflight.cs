@@ -86,6 +86,7 @@ namespace AmiShare.Engine.Sharing
             PreflightRunner runner = Runner();
             await runner.LoadKeysAsync(ctx, cancellationToken).ConfigureAwait(false);
 
+            var kept = new List<AccessKept>();
             if (options.IncludeKmsKey)
             {
                 var changes = new List<KeyPolicyChange>();
@@ -103,7 +104,9 @@ namespace AmiShare.Engine.Sharing
                         throw key.PolicyError;
                     }
 
-                    KeyPolicyChange change = KeyPolicyPlanner.PlanRevoke(key.KeyArn, key.Policy, requested);
+                    // Key access belongs to the key: a principal keeps it while another AMI behind the key stays shared with it.
+                    IReadOnlyList<Principal> losing = await KeyAccessToRemoveAsync(plan.ImageId, plan.Expected, key.KeyArn, key.Policy, KeyPolicyHolders(key, requested), kept, cancellationToken).ConfigureAwait(false);
+                    KeyPolicyChange change = KeyPolicyPlanner.PlanRevoke(key.KeyArn, key.Policy, losing);
                     if (change != null)
                     {
                         changes.Add(change);
@@ -115,9 +118,10 @@ namespace AmiShare.Engine.Sharing
 
             if (options.IncludeSnapshot)
             {
-                plan.SnapshotChanges = await PlanSnapshotChangesAsync(ctx.Image, requested, grant: false, cancellationToken).ConfigureAwait(false);
+                plan.SnapshotChanges = await PlanSnapshotChangesAsync(ctx.Image, requested, grant: false, cancellationToken, plan.Expected, kept).ConfigureAwait(false);
             }
 
+            plan.AccessKept = kept;
             ReportPlan(plan);
             return plan;
         }
@@ -215,7 +219,11 @@ namespace AmiShare.Engine.Sharing
             }
         }
 
-        private async Task<IReadOnlyList<SnapshotPermissionChange>> PlanSnapshotChangesAsync(ImageInfo image, IReadOnlyList<Principal> requested, bool grant, CancellationToken cancellationToken)
+        /// <summary>
+        /// The snapshot changes of a grant or revoke. On revoke (<paramref name="after"/> = the AMI's launch permissions after it), an
+        /// account keeps createVolumePermission on a snapshot while another AMI it backs stays shared with it (<paramref name="kept"/>).
+        /// </summary>
+        private async Task<IReadOnlyList<SnapshotPermissionChange>> PlanSnapshotChangesAsync(ImageInfo image, IReadOnlyList<Principal> requested, bool grant, CancellationToken cancellationToken, IReadOnlyList<Principal> after = null, List<AccessKept> kept = null)
         {
             // Snapshots take accounts only (organizations / OUs: see the SnapshotSharing finding); the owner needs none.
             List<string> accounts = requested
@@ -234,6 +242,11 @@ namespace AmiShare.Engine.Sharing
                 IReadOnlyList<string> current = await _ec2.GetCreateVolumePermissionsAsync(snapshotId, cancellationToken).ConfigureAwait(false);
                 var present = new HashSet<string>(current, StringComparer.Ordinal);
                 List<string> delta = accounts.Where(a => grant != present.Contains(a)).ToList();
+                if (!grant && kept != null)
+                {
+                    delta = await SnapshotAccessToRemoveAsync(image.ImageId, after, snapshotId, delta, kept, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (delta.Count > 0)
                 {
                     changes.Add(new SnapshotPermissionChange

@@ -37,10 +37,11 @@ namespace AmiShare.Engine.Sharing
             plan.ImageName = ctx.Image.Name;
 
             var warnings = new List<string>();
+            var kept = new List<AccessKept>();
             var keyChanges = new List<KeyPolicyChange>();
             foreach (KeyFacts key in ctx.Keys)
             {
-                KeyPolicyChange change = await PlanResetKeyAsync(runner, plan, key, warnings, cancellationToken).ConfigureAwait(false);
+                KeyPolicyChange change = await PlanResetKeyAsync(runner, plan, key, warnings, kept, cancellationToken).ConfigureAwait(false);
                 if (change != null)
                 {
                     keyChanges.Add(change);
@@ -48,13 +49,14 @@ namespace AmiShare.Engine.Sharing
             }
 
             plan.KeyPolicyChanges = keyChanges;
-            plan.SnapshotChanges = await PlanResetSnapshotsAsync(plan, ctx, warnings, cancellationToken).ConfigureAwait(false);
+            plan.SnapshotChanges = await PlanResetSnapshotsAsync(plan, ctx, warnings, kept, cancellationToken).ConfigureAwait(false);
+            plan.AccessKept = kept;
             plan.Warnings = warnings;
             ReportPlan(plan);
             return plan;
         }
 
-        private async Task<KeyPolicyChange> PlanResetKeyAsync(PreflightRunner runner, SharePlan plan, KeyFacts key, List<string> warnings, CancellationToken cancellationToken)
+        private async Task<KeyPolicyChange> PlanResetKeyAsync(PreflightRunner runner, SharePlan plan, KeyFacts key, List<string> warnings, List<AccessKept> keptOnPurpose, CancellationToken cancellationToken)
         {
             bool include = plan.Options.IncludeKmsKey;
             if (include)
@@ -85,11 +87,20 @@ namespace AmiShare.Engine.Sharing
                 return null;
             }
 
-            KeyPolicyChange change = KeyPolicyPlanner.PlanRevoke(key.KeyArn, key.Policy, plan.Current);
+            // With -IncludeKmsKey, a principal another AMI behind the key is still shared with keeps its key access.
+            IReadOnlyList<Principal> losing = plan.Current;
+            int keptBefore = keptOnPurpose.Count;
+            if (include)
+            {
+                losing = await KeyAccessToRemoveAsync(plan.ImageId, new Principal[0], key.KeyArn, key.Policy, KeyPolicyHolders(key, plan.Current), keptOnPurpose, cancellationToken).ConfigureAwait(false);
+            }
+
+            var stayOnPurpose = new HashSet<string>(keptOnPurpose.Skip(keptBefore).SelectMany(k => NamesOf(k.Principal)), StringComparer.Ordinal);
+            KeyPolicyChange change = KeyPolicyPlanner.PlanRevoke(key.KeyArn, key.Policy, losing);
             string after = change?.NewPolicy ?? key.Policy;
             KeyPolicyDocument left = KeyPolicyDocument.Parse(after, key.KeyArn);
 
-            List<string> kept = ManagedPrincipals(left);
+            List<string> kept = ManagedPrincipals(left).Where(k => !stayOnPurpose.Contains(k)).ToList();
             if (!include && change != null)
             {
                 List<string> named = plan.Current.Where(p => KeyPolicyPlanner.PlanRevoke(key.KeyArn, key.Policy, new[] { p }) != null).Select(p => p.Value).ToList();
@@ -119,7 +130,7 @@ namespace AmiShare.Engine.Sharing
             return include ? change : null;
         }
 
-        private async Task<IReadOnlyList<SnapshotPermissionChange>> PlanResetSnapshotsAsync(SharePlan plan, PreflightContext ctx, List<string> warnings, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<SnapshotPermissionChange>> PlanResetSnapshotsAsync(SharePlan plan, PreflightContext ctx, List<string> warnings, List<AccessKept> keptOnPurpose, CancellationToken cancellationToken)
         {
             var changes = new List<SnapshotPermissionChange>();
             var removable = new HashSet<string>(plan.Current.Where(p => p.Type == PrincipalType.Account && p.Value != ctx.Image.OwnerId).Select(p => p.Value), StringComparer.Ordinal);
@@ -140,6 +151,12 @@ namespace AmiShare.Engine.Sharing
                 List<string> stays = shared.Where(a => !removable.Contains(a)).ToList();
                 if (plan.Options.IncludeSnapshot && remove.Count > 0)
                 {
+                    // Another AMI backed by this snapshot that stays shared with the account keeps its createVolumePermission.
+                    remove = await SnapshotAccessToRemoveAsync(plan.ImageId, new Principal[0], snapshotId, remove, keptOnPurpose, cancellationToken).ConfigureAwait(false);
+                }
+
+                if (plan.Options.IncludeSnapshot && remove.Count > 0)
+                {
                     changes.Add(new SnapshotPermissionChange { SnapshotId = snapshotId, AddAccounts = new List<string>(), RemoveAccounts = remove });
                 }
                 else if (remove.Count > 0)
@@ -158,6 +175,17 @@ namespace AmiShare.Engine.Sharing
             }
 
             return changes;
+        }
+
+        /// <summary>The names <see cref="ManagedPrincipals"/> uses for a launch-permission value (account id, o-… id, ou-… id).</summary>
+        private static IEnumerable<string> NamesOf(string principal)
+        {
+            yield return principal;
+            string last = principal.Split('/').Last();
+            if (last != principal)
+            {
+                yield return last;
+            }
         }
 
         /// <summary>The principals AmiShare's statements of a key policy name, as account ids, o-… and ou-… ids.</summary>

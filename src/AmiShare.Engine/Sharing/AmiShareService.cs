@@ -167,6 +167,7 @@ namespace AmiShare.Engine.Sharing
                 Region = plan.Region ?? Region,
                 Operation = plan.Operation,
                 Unchanged = plan.Unchanged,
+                AccessKept = plan.AccessKept,
             };
 
             if (!plan.HasChanges)
@@ -180,6 +181,7 @@ namespace AmiShare.Engine.Sharing
             // Order (AmiShareService.Preflight.cs): on grant, KMS and snapshots first, then the image write, so
             // consumers never see an AMI they cannot launch; on revoke, the image write first, then KMS, then snapshots.
             await ApplyPlanAsync(plan, result, cancellationToken).ConfigureAwait(false);
+            Ledger.Record(plan.ImageId, plan.Expected); // the rest of the run sees this AMI as it now is
             result.Changed = true;
             result.LaunchPermissions = plan.Expected;
             return result;

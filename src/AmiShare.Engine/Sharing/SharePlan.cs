@@ -57,6 +57,12 @@ namespace AmiShare.Engine.Sharing
         /// <summary>createVolumePermission changes (-IncludeSnapshot).</summary>
         public IReadOnlyList<SnapshotPermissionChange> SnapshotChanges { get; set; } = new SnapshotPermissionChange[0];
 
+        /// <summary>
+        /// KMS key access and snapshot createVolumePermission the plan keeps on purpose (-IncludeKmsKey / -IncludeSnapshot):
+        /// another AMI the caller owns behind the key or snapshot is still shared with the principal after the run.
+        /// </summary>
+        public IReadOnlyList<AccessKept> AccessKept { get; set; } = new AccessKept[0];
+
         /// <summary>True when the launch permissions themselves change (one EC2 write).</summary>
         public bool HasImageChanges => IsReset ? Current.Count > 0 : (ToAdd.Count + ToRemove.Count) > 0;
 
@@ -147,6 +153,11 @@ namespace AmiShare.Engine.Sharing
                 }
             }
 
+            foreach (var k in AccessKept)
+            {
+                parts.Add("Keep the access of " + k);
+            }
+
             return parts.Count == 0 ? "No change" : string.Join("; ", parts);
         }
 
@@ -190,6 +201,9 @@ namespace AmiShare.Engine.Sharing
 
         /// <summary>Snapshots whose createVolumePermission was changed.</summary>
         public IReadOnlyList<string> SnapshotsChanged { get; set; } = new string[0];
+
+        /// <summary>KMS key access and snapshot permissions kept because another AMI behind them is still shared with the principal.</summary>
+        public IReadOnlyList<AccessKept> AccessKept { get; set; } = new AccessKept[0];
 
         public string ImageId { get; set; }
 

@@ -282,6 +282,11 @@ namespace AmiShare.Commands
                 // A plan without changes was already said in one verbose line by the engine.
                 if (plan.HasChanges && !ShouldProcessUnlessForced(force, plan))
                 {
+                    if (IsWhatIf())
+                    {
+                        service.AssumeApplied(plan); // the rest of a -WhatIf run decides key access as the real run would
+                    }
+
                     return;
                 }
 

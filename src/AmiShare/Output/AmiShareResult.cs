@@ -39,6 +39,12 @@ namespace AmiShare
         /// <summary>Snapshots whose createVolumePermission was changed (-IncludeSnapshot).</summary>
         public PrincipalList SnapshotsChanged { get; private set; }
 
+        /// <summary>
+        /// KMS key access and snapshot permissions kept on purpose (-IncludeKmsKey / -IncludeSnapshot), one line each:
+        /// "111122223333 on arn:aws:kms:…: ami-… is still shared with 111122223333".
+        /// </summary>
+        public PrincipalList AccessKept { get; private set; }
+
         internal static AmiShareResult From(ShareResult r) => new AmiShareResult
         {
             ImageId = r.ImageId,
@@ -52,6 +58,7 @@ namespace AmiShare
             LaunchPermissions = new PrincipalList(r.LaunchPermissions.Select(p => p.Value).ToList()),
             KeyPoliciesChanged = new PrincipalList(r.KeyPoliciesChanged.ToList()),
             SnapshotsChanged = new PrincipalList(r.SnapshotsChanged.ToList()),
+            AccessKept = new PrincipalList(r.AccessKept.Select(k => k.ToString()).ToList()),
         };
 
         /// <summary>
