@@ -106,36 +106,42 @@ internal static class KmsApi
 
     /// <param name="viaService">The kms:ViaService value when an AWS service calls KMS on the caller's behalf
     /// (e.g. "ec2.us-east-1.amazonaws.com"); null for a direct call, which carries no kms:ViaService.</param>
-    internal static bool PolicyAllows(World w, KeySpec k, string account, string action, string? viaService = null)
+    internal static bool PolicyAllows(World w, KeySpec k, string account, string action, string? viaService = null) =>
+        Evaluate(w, k, account, action, viaService) == PolicyDecision.Allow;
+
+    private enum PolicyDecision { None, Allow, Deny }
+
+    private static PolicyDecision Evaluate(World w, KeySpec k, string account, string action, string? viaService)
     {
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(k.Policy ?? "{}"); } catch (JsonException) { return false; }
+        try { doc = JsonDocument.Parse(k.Policy ?? "{}"); } catch (JsonException) { return PolicyDecision.None; }
         using (doc)
         {
-            if (!doc.RootElement.TryGetProperty("Statement", out var stmts)) return false;
+            if (!doc.RootElement.TryGetProperty("Statement", out var stmts)) return PolicyDecision.None;
             var list = stmts.ValueKind == JsonValueKind.Array ? stmts.EnumerateArray().ToList() : new List<JsonElement> { stmts };
             var allowed = false;
             foreach (var s in list)
             {
                 if (!PrincipalMatches(s, account) || !ActionMatches(s, action) || !ConditionsMatch(w, s, account, viaService)) continue;
-                if (Str(s, "Effect") == "Deny") return false;
+                if (Str(s, "Effect") == "Deny") return PolicyDecision.Deny;
                 if (Str(s, "Effect") == "Allow") allowed = true;
             }
-            return allowed;
+            return allowed ? PolicyDecision.Allow : PolicyDecision.None;
         }
     }
 
     /// <summary>
     /// Whether an account may use a key for an action through EC2 (CopyImage reading a source snapshot): the key policy
     /// evaluated with kms:ViaService = ec2.&lt;key region&gt;.amazonaws.com, or a grant whose grantee is in that account and
-    /// whose operations include the action. The key's own account is allowed for a customer managed key (IAM delegation,
+    /// whose operations include the action (unless a key policy statement explicitly denies it). The key's own account is allowed for a customer managed key (IAM delegation,
     /// which the emulator does not model); an AWS managed key is always evaluated against its policy.
     /// </summary>
     internal static bool MayUseViaEc2(World w, KeySpec k, string account, string action)
     {
         if (!k.Enabled) return false;
         if (k.Account == account && k.KeyManager != "AWS") return true;
-        if (PolicyAllows(w, k, account, action, $"ec2.{k.Region}.amazonaws.com")) return true;
+        var decision = Evaluate(w, k, account, action, $"ec2.{k.Region}.amazonaws.com");
+        if (decision != PolicyDecision.None) return decision == PolicyDecision.Allow; // an explicit Deny also overrides grants
         var op = action.StartsWith("kms:", StringComparison.Ordinal) ? action[4..] : action;
         return k.Grants.Any(g => g.Operations.Contains(op)
                                  && (g.GranteePrincipal == account || g.GranteePrincipal.StartsWith($"arn:aws:iam::{account}:", StringComparison.Ordinal)));

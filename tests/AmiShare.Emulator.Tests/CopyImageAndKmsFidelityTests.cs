@@ -124,6 +124,16 @@ public sealed class CopyImageAndKmsFidelityTests : FreshEmulatorTest
             Operations = new List<string> { "DescribeKey", "Decrypt", "CreateGrant", "ReEncryptFrom" },
         });
         Assert.StartsWith("ami-", (await ConsumerCopy(Demo.Cmk, "cmk-copy")).ImageId);
+
+        // An explicit Deny in the key policy overrides the grant.
+        await kms.PutKeyPolicyAsync(new PutKeyPolicyRequest
+        {
+            KeyId = Demo.CmkArn,
+            Policy = "{\"Version\":\"2012-10-17\",\"Statement\":[" +
+                     "{\"Sid\":\"root\",\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"}," +
+                     "{\"Sid\":\"deny\",\"Effect\":\"Deny\",\"Principal\":{\"AWS\":\"arn:aws:iam::" + Demo.Consumer + ":root\"},\"Action\":\"kms:Decrypt\",\"Resource\":\"*\"}]}",
+        });
+        await Assertions.Ec2Error(() => ConsumerCopy(Demo.Cmk, "cmk-copy-2"), "InvalidRequest", 400, NoStorage);
     }
 
     [Fact]
