@@ -693,6 +693,40 @@ internal static class Ec2Api
 
     // ------------------------------------------------------------------------------------------ copy / deregister / deprecation
 
+    /// <summary>
+    /// Real EC2 answers 400 InvalidRequest with this text when a consumer copies an AMI shared with it (or public) without
+    /// read access to its storage: [REAL] AWS CLI "An error occurred (InvalidRequest) when calling the CopyImage operation:
+    /// You do not have permission to access the storage of this ami"; cloudigrade/cloudigrade matches Code == "InvalidRequest"
+    /// with this message; awslabs/amazon-eks-ami#52 and clong/DetectionLab#422 were fixed by adding createVolumePermission.
+    /// </summary>
+    internal const string MsgNoStorageAccess = "You do not have permission to access the storage of this ami";
+
+    /// <summary>KMS actions a consumer needs on the source snapshot's key to copy it: the use actions of anchors.md §8.6 that reading a
+    /// snapshot involves ("To copy an encrypted snapshot that has been shared from another account, you must have permissions for
+    /// the KMS key used to encrypt the snapshot": CopySnapshot API reference).</summary>
+    private static readonly string[] CopySourceKeyActions = { "kms:DescribeKey", "kms:CreateGrant", "kms:Decrypt", "kms:ReEncryptFrom" };
+
+    /// <summary>
+    /// A copy by someone other than the owner needs read access to every backing snapshot: createVolumePermission for the
+    /// caller or the group all and, for an encrypted snapshot, use of its key through EC2 (key policy with
+    /// kms:ViaService = ec2, or a grant). The EC2 User Guide ("Copy an AMI", cross-account) says the owner must grant read
+    /// permissions for the storage and share the keys of encrypted snapshots. A missing key share answers with the same
+    /// storage text [INFERRED: anchors.md §1.5 names that text for both; no published capture of a key-only failure].
+    /// </summary>
+    private static void RequireStorageAccess(World w, ImageSpec src, string me)
+    {
+        foreach (var b in src.BlockDeviceMappings.Where(b => b.SnapshotId != null))
+        {
+            var s = w.FindSnapshot(src.Region, b.SnapshotId!);
+            if (s == null || (s.Owner != me && !s.CreateVolumePermissions.Contains(me) && !s.CreateVolumePermissions.Contains("all")))
+                throw Bad("InvalidRequest", MsgNoStorageAccess);
+            if (!s.Encrypted) continue;
+            var key = s.KmsKeyId == null ? null : w.FindKeyByArn(s.KmsKeyId);
+            if (key == null || !CopySourceKeyActions.All(a => KmsApi.MayUseViaEc2(w, key, me, a)))
+                throw Bad("InvalidRequest", MsgNoStorageAccess);
+        }
+    }
+
     private static string CopyImage(World w, EmulatorOptions o, CallContext c)
     {
         var me = c.AccountId;
@@ -702,6 +736,7 @@ internal static class Ec2Api
         if (!Ec2Ids.IsAmi(srcId)) throw Bad("InvalidAMIID.Malformed", $"Invalid id: \"{srcId}\" (expecting \"ami-...\")");
         var src = w.FindImage(srcRegion, srcId);
         if (src == null || src.State == "deregistered" || !w.CanLaunch(src, me)) throw Bad("InvalidAMIID.NotFound", NotFoundMessage(new[] { srcId }));
+        if (src.Owner != me) RequireStorageAccess(w, src, me);
         Gate(c);
         if (!System.Text.RegularExpressions.Regex.IsMatch(name, @"^[A-Za-z0-9()\[\] ./\-'@_]{3,128}$"))
             throw Bad("InvalidAMIName.Malformed", "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/' and '_'");

@@ -86,7 +86,17 @@ internal static class KmsApi
     private static KeySpec Key(World w, CallContext c, JsonElement req, string action, bool crossAccount = true)
     {
         var k = Lookup(w, c.RegionName, c.AccountId, RequireStr(req, "KeyId", "keyId"));
-        if (k.Account != c.AccountId && (!crossAccount || !PolicyAllows(w, k, c.AccountId, "kms:" + action)))
+        // Another account's key: its key policy must allow the caller. An AWS managed key (aws/ebs) is also checked for its
+        // own account, because its policy does not delegate to IAM beyond Describe*/Get*/List*/RevokeGrant: the use
+        // statement holds only with kms:ViaService = ec2.<region>.amazonaws.com, which a direct call does not carry, so a
+        // direct kms:CreateGrant is an implicit deny. Text: the implicit-deny format "User: <arn> is not authorized to perform:
+        // <action> on resource: <arn> because no resource-based policy allows the <action> action" (AWS IAM User Guide,
+        // "Troubleshoot access denied error messages"; seen from KMS in jbrt/ec2cryptomatic#26 for kms:DescribeKey, and for
+        // kms:CreateGrant on another service's AWS managed key, alias/aws/s3, called outside that service).
+        var denied = k.Account != c.AccountId
+            ? !crossAccount || !PolicyAllows(w, k, c.AccountId, "kms:" + action)
+            : k.KeyManager == "AWS" && !PolicyAllows(w, k, c.AccountId, "kms:" + action);
+        if (denied)
             throw Err("AccessDeniedException",
                 $"User: {c.Key?.Arn ?? $"arn:aws:iam::{c.AccountId}:root"} is not authorized to perform: kms:{action} on resource: {k.Arn} because no resource-based policy allows the kms:{action} action");
         return k;
@@ -94,23 +104,47 @@ internal static class KmsApi
 
     // ---------------------------------------------------------------- minimal key-policy evaluation for cross-account calls
 
-    internal static bool PolicyAllows(World w, KeySpec k, string account, string action)
+    /// <param name="viaService">The kms:ViaService value when an AWS service calls KMS on the caller's behalf
+    /// (e.g. "ec2.us-east-1.amazonaws.com"); null for a direct call, which carries no kms:ViaService.</param>
+    internal static bool PolicyAllows(World w, KeySpec k, string account, string action, string? viaService = null) =>
+        Evaluate(w, k, account, action, viaService) == PolicyDecision.Allow;
+
+    private enum PolicyDecision { None, Allow, Deny }
+
+    private static PolicyDecision Evaluate(World w, KeySpec k, string account, string action, string? viaService)
     {
         JsonDocument doc;
-        try { doc = JsonDocument.Parse(k.Policy ?? "{}"); } catch (JsonException) { return false; }
+        try { doc = JsonDocument.Parse(k.Policy ?? "{}"); } catch (JsonException) { return PolicyDecision.None; }
         using (doc)
         {
-            if (!doc.RootElement.TryGetProperty("Statement", out var stmts)) return false;
+            if (!doc.RootElement.TryGetProperty("Statement", out var stmts)) return PolicyDecision.None;
             var list = stmts.ValueKind == JsonValueKind.Array ? stmts.EnumerateArray().ToList() : new List<JsonElement> { stmts };
             var allowed = false;
             foreach (var s in list)
             {
-                if (!PrincipalMatches(s, account) || !ActionMatches(s, action) || !ConditionsMatch(w, s, account)) continue;
-                if (Str(s, "Effect") == "Deny") return false;
+                if (!PrincipalMatches(s, account) || !ActionMatches(s, action) || !ConditionsMatch(w, s, account, viaService)) continue;
+                if (Str(s, "Effect") == "Deny") return PolicyDecision.Deny;
                 if (Str(s, "Effect") == "Allow") allowed = true;
             }
-            return allowed;
+            return allowed ? PolicyDecision.Allow : PolicyDecision.None;
         }
+    }
+
+    /// <summary>
+    /// Whether an account may use a key for an action through EC2 (CopyImage reading a source snapshot): the key policy
+    /// evaluated with kms:ViaService = ec2.&lt;key region&gt;.amazonaws.com, or a grant whose grantee is in that account and
+    /// whose operations include the action (unless a key policy statement explicitly denies it). The key's own account is allowed for a customer managed key (IAM delegation,
+    /// which the emulator does not model); an AWS managed key is always evaluated against its policy.
+    /// </summary>
+    internal static bool MayUseViaEc2(World w, KeySpec k, string account, string action)
+    {
+        if (!k.Enabled) return false;
+        if (k.Account == account && k.KeyManager != "AWS") return true;
+        var decision = Evaluate(w, k, account, action, $"ec2.{k.Region}.amazonaws.com");
+        if (decision != PolicyDecision.None) return decision == PolicyDecision.Allow; // an explicit Deny also overrides grants
+        var op = action.StartsWith("kms:", StringComparison.Ordinal) ? action[4..] : action;
+        return k.Grants.Any(g => g.Operations.Contains(op)
+                                 && (g.GranteePrincipal == account || g.GranteePrincipal.StartsWith($"arn:aws:iam::{account}:", StringComparison.Ordinal)));
     }
 
     private static IEnumerable<string> Strings(JsonElement e) =>
@@ -129,7 +163,7 @@ internal static class KmsApi
     private static bool ActionMatches(JsonElement s, string action) =>
         s.TryGetProperty("Action", out var a) && Strings(a).Any(x => Ec2Ids.Wildcard(x).IsMatch(action) || string.Equals(x, action, StringComparison.OrdinalIgnoreCase));
 
-    private static bool ConditionsMatch(World w, JsonElement s, string account)
+    private static bool ConditionsMatch(World w, JsonElement s, string account, string? viaService)
     {
         if (!s.TryGetProperty("Condition", out var cond) || cond.ValueKind != JsonValueKind.Object) return true;
         var org = w.Doc.Organization;
@@ -147,8 +181,8 @@ internal static class KmsApi
                     "aws:principalorgpaths" => inOrg && path != null
                         ? new[] { $"{org!.Id}/{org.RootId}/" + string.Concat(path.Select(o => o.Id + "/")) }
                         : Array.Empty<string>(),
-                    "kms:viaservice" => Array.Empty<string>(),
-                    "kms:grantisforawsresource" => new[] { "false" },
+                    "kms:viaservice" => viaService is null ? Array.Empty<string>() : new[] { viaService },
+                    "kms:grantisforawsresource" => new[] { viaService is null ? "false" : "true" },
                     _ => null,
                 };
                 if (actual == null) continue; // unmodelled condition key: treated as satisfied
