@@ -51,8 +51,8 @@ namespace AmiShare.Engine.Aws
             }
 
             RefuseBlank(p.ProfileLocation, "ProfileLocation", "Give the path of a shared credentials file (for example ~/.aws/credentials), or leave -ProfileLocation out.");
-            RefuseBlank(p.AccessKey, "AccessKey", "Give the access key id (AKIA… or ASIA…) together with -SecretKey, or leave both out.");
-            RefuseBlank(p.SecretKey, "SecretKey", "Give the secret access key together with -AccessKey, or leave both out.");
+            RefuseBlank(p.AccessKey, "AccessKey", "Give the access key id (AKIA… or ASIA…) together with -SecretKey, or leave -AccessKey and -SecretKey out.");
+            RefuseBlank(p.SecretKey, "SecretKey", "Give the secret access key together with -AccessKey, or leave -SecretKey and -AccessKey out.");
             RefuseBlank(p.SessionToken, "SessionToken", "Give the session token of the temporary credentials, or leave -SessionToken out.");
         }
 
