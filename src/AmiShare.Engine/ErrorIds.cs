@@ -13,6 +13,8 @@ namespace AmiShare.Engine
         public const string PublicNotAllowedHere = nameof(PublicNotAllowedHere);
         public const string InvalidRegion = nameof(InvalidRegion);
         public const string InvalidEndpointUrl = nameof(InvalidEndpointUrl);
+        public const string InvalidProfileName = nameof(InvalidProfileName);
+        public const string InvalidCredentialParameter = nameof(InvalidCredentialParameter);
         public const string InvalidCredentialObject = nameof(InvalidCredentialObject);
         public const string ConflictingCredentialParameters = nameof(ConflictingCredentialParameters);
 

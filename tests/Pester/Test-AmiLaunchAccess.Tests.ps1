@@ -79,11 +79,11 @@ Describe 'Test-AmiLaunchAccess' -Tag CI {
         $r | Should -Be @($true, $false)
     }
 
-    It 'writes InvalidPrincipal for a malformed account id and checks the others' {
-        $r = @(Test-AmiLaunchAccess $Demo.TwoSnapshots -AccountId 'x', 111122223333 -Quiet -EndpointUrl $Endpoint `
-            -ErrorVariable err -ErrorAction SilentlyContinue)
-        $err[0].FullyQualifiedErrorId | Should -BeExactly "InvalidPrincipal,$Id"
-        $r | Should -Be @($false)
+    It 'refuses the whole command for a malformed account id among good ones, before any call (as Grant does)' {
+        Clear-AmiShareEmulatorLog
+        { Test-AmiLaunchAccess $Demo.TwoSnapshots -AccountId 'x', 111122223333 -Quiet -EndpointUrl $Endpoint } |
+            Should -Throw -ErrorId "InvalidPrincipal,$Id"
+        (Get-AmiShareEmulatorLog).Total | Should -Be 0
     }
 
     It 'writes AmiNotOwned for an AMI of another account' {

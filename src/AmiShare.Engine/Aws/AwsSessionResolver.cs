@@ -37,10 +37,6 @@ namespace AmiShare.Engine.Aws
         internal const string AwsPSCredentialsTypeName = "Amazon.PowerShell.Common.AWSPSCredentials";
         private const string AwsCredentialsTypeName = "Amazon.Runtime.AWSCredentials";
 
-        // us-east-1, cn-north-1, us-gov-west-1, us-isob-east-1, eusc-de-east-1, ap-southeast-4 …
-        private static readonly Regex s_regionName = new Regex(
-            @"^[a-z]{2,4}(-[a-z]{2,5})?-[a-z]+-[0-9]{1,2}$", RegexOptions.CultureInvariant);
-
         private readonly IEnvironment _environment;
 
         public AwsSessionResolver(IEnvironment environment)
@@ -68,12 +64,19 @@ namespace AmiShare.Engine.Aws
         internal Func<string, AWSCredentials> AmbientCredentialsFactory { get; set; }
 
         /// <summary>Resolves a session; <paramref name="debug"/> receives the AWS.Tools-worded source lines.</summary>
-        public AwsSession Resolve(SessionParameters parameters, Action<string> debug)
+        public AwsSession Resolve(SessionParameters parameters, Action<string> debug) => Resolve(parameters, debug, null);
+
+        /// <summary>
+        /// Resolves a session; <paramref name="debug"/> receives the AWS.Tools-worded source lines, <paramref name="warning"/>
+        /// a warning when the resolved region is well-formed but unknown to this SDK build (see <see cref="AwsRegions.UnknownRegionWarning"/>).
+        /// </summary>
+        public AwsSession Resolve(SessionParameters parameters, Action<string> debug, Action<string> warning)
         {
             parameters = parameters ?? new SessionParameters();
             debug = debug ?? (_ => { });
 
             // Input validation first: no store is read and nothing is called for bad input.
+            SessionInput.Validate(parameters);
             ValidateCredentialParameters(parameters);
             string explicitRegion = parameters.Region == null ? null : RegionFromObject(parameters.Region, "the -Region parameter", true);
             string endpointUrl = ResolveEndpoint(parameters, debug);
@@ -87,12 +90,17 @@ namespace AmiShare.Engine.Aws
             string regionSource;
             string region = ResolveRegion(parameters, explicitRegion, profiles, debug, out regionSource);
             debug($"Region obtained from {regionSource} with value '{region}'");
+            string unknown = AwsRegions.UnknownRegionWarning(region, regionSource);
+            if (unknown != null)
+            {
+                warning?.Invoke(unknown);
+            }
 
             return new AwsSession(credentials, credentialSource, region, regionSource, endpointUrl) { Proxy = parameters.Proxy };
         }
 
         /// <summary>True when <paramref name="name"/> has the shape of a region system name (us-east-1, cn-north-1, us-gov-west-1).</summary>
-        public static bool IsValidRegionName(string name) => name != null && s_regionName.IsMatch(name);
+        public static bool IsValidRegionName(string name) => SessionInput.IsRegionName(name);
 
         // ---------------------------------------------------------------- credentials
 
@@ -371,7 +379,7 @@ namespace AmiShare.Engine.Aws
                 string fromProfile = profiles.TryGetRegion(name);
                 if (fromProfile != null)
                 {
-                    fromProfile = Validate(fromProfile, $"the region setting of profile '{name}'");
+                    fromProfile = SessionInput.ParseRegion(fromProfile, $"the region setting of profile '{name}'");
                     debug($"Region read from profile '{name}' in {profiles.Description}");
                     source = "stored region";
                     return fromProfile;
@@ -384,7 +392,7 @@ namespace AmiShare.Engine.Aws
                 if (value != null)
                 {
                     source = "environment variable " + variable;
-                    return Validate(value, "environment variable " + variable);
+                    return SessionInput.ParseRegion(value, "environment variable " + variable);
                 }
             }
 
@@ -435,45 +443,20 @@ namespace AmiShare.Engine.Aws
                 }
             }
 
-            if (string.IsNullOrWhiteSpace(text))
+            if (string.IsNullOrWhiteSpace(text) && !required)
             {
-                if (!required)
-                {
-                    return null;
-                }
-
-                throw new AmiShareException(
-                    ErrorIds.InvalidRegion,
-                    AmiShareErrorKind.InvalidArgument,
-                    $"The value of {origin} is empty.",
-                    text,
-                    "Give a region system name such as us-east-1, cn-north-1 or us-gov-west-1.");
+                return null;
             }
 
-            return Validate(text, origin);
-        }
-
-        private static string Validate(string region, string origin)
-        {
-            string value = region.Trim().ToLowerInvariant();
-            if (!IsValidRegionName(value))
-            {
-                throw new AmiShareException(
-                    ErrorIds.InvalidRegion,
-                    AmiShareErrorKind.InvalidArgument,
-                    $"The region '{region}' from {origin} is not a region system name.",
-                    region,
-                    "Give a region system name such as us-east-1, cn-north-1 or us-gov-west-1 (Get-AWSRegion lists them).");
-            }
-
-            return value;
+            return SessionInput.ParseRegion(text, origin);
         }
 
         // ---------------------------------------------------------------- endpoint
 
         private string ResolveEndpoint(SessionParameters p, Action<string> debug)
         {
-            string value = string.IsNullOrWhiteSpace(p.EndpointUrl) ? null : p.EndpointUrl.Trim();
+            // A given -EndpointUrl (even blank) is used or refused, never skipped; only an unset one falls back to the environment.
+            string value = p.EndpointUrl;
             string origin = "-EndpointUrl";
             if (value == null)
             {
@@ -493,18 +476,7 @@ namespace AmiShare.Engine.Aws
                 return null;
             }
 
-            if (!Uri.TryCreate(value, UriKind.Absolute, out Uri uri)
-                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
-                || string.IsNullOrEmpty(uri.Host))
-            {
-                throw new AmiShareException(
-                    ErrorIds.InvalidEndpointUrl,
-                    AmiShareErrorKind.InvalidArgument,
-                    $"The endpoint URL '{value}' from {origin} is not an absolute http or https URL.",
-                    value,
-                    "Give a full URL such as http://127.0.0.1:4566 or https://ec2.us-east-1.amazonaws.com.");
-            }
-
+            value = SessionInput.ParseEndpoint(value, origin);
             debug($"Endpoint URL '{value}' obtained from {origin}");
             return value;
         }

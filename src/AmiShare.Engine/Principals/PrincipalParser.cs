@@ -18,13 +18,13 @@ namespace AmiShare.Engine.Principals
             "Partitions: aws, aws-cn, aws-us-gov.";
 
         // [0-9], not \d: \d would also match Arabic-Indic or full-width digits, which EC2 refuses.
-        private static readonly Regex s_account = new Regex(@"^[0-9]{12}$", RegexOptions.CultureInvariant);
+        private static readonly Regex s_account = new Regex(@"^[0-9]{12}\z", RegexOptions.CultureInvariant);
         private static readonly Regex s_orgArn = new Regex(
-            @"^arn:(aws|aws-cn|aws-us-gov):organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}$", RegexOptions.CultureInvariant);
+            @"^arn:(aws|aws-cn|aws-us-gov):organizations::[0-9]{12}:organization/o-[a-z0-9]{10,32}\z", RegexOptions.CultureInvariant);
         private static readonly Regex s_ouArn = new Regex(
-            @"^arn:(aws|aws-cn|aws-us-gov):organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$", RegexOptions.CultureInvariant);
-        private static readonly Regex s_bareOrg = new Regex(@"^o-[a-z0-9]{10,32}$", RegexOptions.CultureInvariant);
-        private static readonly Regex s_bareOu = new Regex(@"^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}$", RegexOptions.CultureInvariant);
+            @"^arn:(aws|aws-cn|aws-us-gov):organizations::[0-9]{12}:ou/o-[a-z0-9]{10,32}/ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex s_bareOrg = new Regex(@"^o-[a-z0-9]{10,32}\z", RegexOptions.CultureInvariant);
+        private static readonly Regex s_bareOu = new Regex(@"^ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}\z", RegexOptions.CultureInvariant);
 
         /// <summary>Parses any accepted form; <c>all</c>/<c>public</c> only when <paramref name="allowPublic"/>.</summary>
         public static Principal Parse(string input, bool allowPublic = false) => ParseAs(input, null, allowPublic, false);

@@ -5,7 +5,7 @@ namespace AmiShare.Engine.Sharing
     /// <summary>Validation of AMI ids before any AWS call.</summary>
     public static class ImageIds
     {
-        private static readonly Regex s_imageId = new Regex(@"^ami-([0-9a-f]{8}|[0-9a-f]{17})$", RegexOptions.CultureInvariant);
+        private static readonly Regex s_imageId = new Regex(@"^ami-([0-9a-f]{8}|[0-9a-f]{17})\z", RegexOptions.CultureInvariant);
 
         /// <summary>Trims and checks an AMI id (ami- followed by 8 or 17 lower-case hex digits); throws InvalidImageId.</summary>
         public static string Normalize(string input)

@@ -199,34 +199,75 @@ namespace AmiShare.Commands
             _sdkChecked = true;
         }
 
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-        private AmiShareService ResolveServiceCore()
+        /// <summary>
+        /// Checks the current record's session parameters on their own (blank or malformed -EndpointUrl, -Region,
+        /// -ProfileName, keys …) before any id is looked at or any AWS call is made. A bad value ends the command.
+        /// </summary>
+        protected void ValidateSessionInput()
         {
-            var parameters = new SessionParameters
+            ThrowIfAwsSdkConflict();
+            ValidateSessionInputCore();
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private void ValidateSessionInputCore()
+        {
+            try
             {
-                Region = Unwrap(Region),
-                AccessKey = AccessKey,
-                SecretKey = SecretKey,
-                SessionToken = SessionToken,
-                ProfileName = ProfileName,
-                ProfileLocation = ProfileLocation,
+                SessionInput.Validate(BuildSessionParameters());
+            }
+            catch (AmiShareException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, e.Target));
+            }
+        }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private SessionParameters BuildSessionParameters()
+        {
+            return new SessionParameters
+            {
+                Region = Given(nameof(Region), Unwrap(Region)),
+                AccessKey = Given(nameof(AccessKey), AccessKey),
+                SecretKey = Given(nameof(SecretKey), SecretKey),
+                SessionToken = Given(nameof(SessionToken), SessionToken),
+                ProfileName = Given(nameof(ProfileName), ProfileName),
+                ProfileLocation = Given(nameof(ProfileLocation), ProfileLocation),
                 Credential = Unwrap(Credential),
                 StoredCredentials = Unwrap(SessionState.PSVariable.GetValue("StoredAWSCredentials")),
                 StoredRegion = Unwrap(SessionState.PSVariable.GetValue("StoredAWSRegion")),
-                EndpointUrl = EndpointUrl,
+                EndpointUrl = Given(nameof(EndpointUrl), EndpointUrl),
                 Proxy = ReadProxy(SessionState.PSVariable.GetValue("AWSProxy")),
             };
+        }
 
+        /// <summary>
+        /// A parameter that was given as $null (an unset variable, an empty CSV cell) counts as given blank, so the
+        /// engine refuses it instead of silently falling through to the environment or another profile.
+        /// </summary>
+        private T Given<T>(string name, T value) where T : class
+            => value == null && MyInvocation.BoundParameters.ContainsKey(name) ? (T)(object)string.Empty : value;
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private AmiShareService ResolveServiceCore()
+        {
+            SessionParameters parameters = BuildSessionParameters();
             string key = SessionKey(parameters);
             if (!_sessions.TryGetValue(key, out AwsSession session))
             {
                 try
                 {
                     var debugLines = new List<string>();
-                    session = new AwsSessionResolver(ProcessEnvironment.Instance).Resolve(parameters, debugLines.Add);
+                    var warnings = new List<string>();
+                    session = new AwsSessionResolver(ProcessEnvironment.Instance).Resolve(parameters, debugLines.Add, warnings.Add);
                     foreach (string line in debugLines)
                     {
                         WriteDebug(line);
+                    }
+
+                    foreach (string line in warnings)
+                    {
+                        WriteWarning(line);
                     }
                 }
                 catch (AmiShareException e)
@@ -242,24 +283,33 @@ namespace AmiShare.Commands
         }
 
         /// <summary>
-        /// The current record's AMI ids, validated (a malformed one gets an InvalidImageId error and is
-        /// skipped, before any AWS call), each with the engine service of the current record's session.
+        /// The current record's AMI ids, validated, each with the engine service of the current record's session.
+        /// The session parameters are checked first (a bad one ends the command), then every id of the record: a
+        /// malformed one gets an InvalidImageId error and is skipped; all of this happens before the first AWS call.
         /// </summary>
         protected IEnumerable<KeyValuePair<string, AmiShareService>> ValidImages()
         {
-            foreach (string raw in ImageId)
+            ValidateSessionInput();
+            var valid = new List<string>();
+            foreach (string raw in ImageId ?? new string[] { null })
             {
-                string imageId;
                 try
                 {
-                    imageId = ImageIds.Normalize(raw);
+                    valid.Add(ImageIds.Normalize(raw));
                 }
                 catch (AmiShareException e)
                 {
                     WriteItemError(e, raw);
-                    continue;
                 }
+            }
 
+            return ValidImagesWithService(valid);
+        }
+
+        private IEnumerable<KeyValuePair<string, AmiShareService>> ValidImagesWithService(IReadOnlyList<string> imageIds)
+        {
+            foreach (string imageId in imageIds)
+            {
                 yield return new KeyValuePair<string, AmiShareService>(imageId, ResolveService());
             }
         }

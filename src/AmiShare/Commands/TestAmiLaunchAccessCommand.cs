@@ -29,23 +29,38 @@ namespace AmiShare.Commands
         public SwitchParameter Quiet { get; set; }
 
         /// <inheritdoc />
-        protected override void ProcessRecord()
+        protected override void BeginProcessing()
         {
-            var accounts = new System.Collections.Generic.List<string>();
-            foreach (string raw in AccountId)
+            // Accounts given on the command line apply to every AMI: one bad account refuses the whole command
+            // before any AWS call, as Grant and Revoke do. Accounts bound from the pipeline are checked per record.
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(AccountId)))
             {
                 try
                 {
-                    accounts.Add(PrincipalParser.ParseAccount(raw).Value);
+                    PrincipalParser.ParseMany(AccountId, PrincipalType.Account, false);
                 }
                 catch (AmiShareException e)
                 {
-                    WriteItemError(e, raw);
+                    ThrowTerminatingError(ToErrorRecord(e, e.Target));
                 }
             }
+        }
 
-            if (accounts.Count == 0)
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            // Every account of the record is checked before any AWS call; one bad one skips the whole record.
+            var accounts = new System.Collections.Generic.List<string>();
+            try
             {
+                foreach (Principal account in PrincipalParser.ParseMany(AccountId, PrincipalType.Account, false))
+                {
+                    accounts.Add(account.Value);
+                }
+            }
+            catch (AmiShareException e)
+            {
+                WriteItemError(e, e.Target);
                 return;
             }
 
