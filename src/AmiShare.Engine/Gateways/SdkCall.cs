@@ -55,6 +55,10 @@ namespace AmiShare.Engine.Gateways
         {
             config.RetryMode = RequestRetryMode.Standard;
             config.MaxErrorRetry = 0;
+
+            // The SDK also re-sends, at once and outside MaxErrorRetry, a request whose connection was reset ("stale
+            // connection" retries): for a write whose answer was cut off after it was applied, that is a second write.
+            config.MaxStaleConnectionRetries = 0;
         }
 
         /// <summary>The verbose line for one call, e.g. "Invoking EC2 ModifyImageAttribute for ami-… in region 'us-east-1'".</summary>
