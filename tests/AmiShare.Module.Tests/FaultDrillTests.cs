@@ -195,3 +195,66 @@ $global:PSDefaultParameterValues['*-Ami*:SecretKey'] = '{OwnerSecret}'").ThrowIf
         });
     }
 }
+
+/// <summary>The retry knobs as a user sets them.</summary>
+public sealed class RetrySettingTests
+{
+    [Fact]
+    public async Task BadRetryBudget_RefusedNamingTheVariable_NoCall()
+    {
+        await using var t = await StartAsync();
+        Environment.SetEnvironmentVariable("AMISHARE_RETRY_BUDGET_SECONDS", "ten");
+        try
+        {
+            var r = t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333", Web);
+
+            Assert.True(r.ErrorIds.Any(id => id.StartsWith("InvalidRetrySetting,", StringComparison.Ordinal)), string.Join(" | ", r.ErrorIds) + " :: " + r.FirstErrorText);
+            Assert.Contains("AMISHARE_RETRY_BUDGET_SECONDS is 'ten'", r.FirstErrorText);
+            Assert.Equal(0, t.Log.Count("ModifyImageAttribute"));
+            Assert.Empty(t.PermissionsOf(Web));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AMISHARE_RETRY_BUDGET_SECONDS", null);
+        }
+    }
+
+    [Fact]
+    public async Task ZeroRetryBudget_ThrottledOnce_ThrottledErrorNamesTheKnob()
+    {
+        await using var t = await StartAsync();
+        Environment.SetEnvironmentVariable("AMISHARE_RETRY_BUDGET_SECONDS", "0");
+        try
+        {
+            t.Emulator.Options.ThrottleNext("ModifyImageAttribute");
+            var r = t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333", Web);
+
+            Assert.Contains(r.ErrorIds, id => id.StartsWith("Throttled,", StringComparison.Ordinal));
+            Assert.Contains("AMISHARE_RETRY_BUDGET_SECONDS", r.FirstErrorText);
+            Assert.Equal(1, t.Log.Count("ModifyImageAttribute"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AMISHARE_RETRY_BUDGET_SECONDS", null);
+        }
+    }
+
+    [Fact]
+    public async Task Throttled_DefaultBudget_RetriedWithOneVerboseLinePerRetry()
+    {
+        await using var t = await StartAsync();
+        Environment.SetEnvironmentVariable("AMISHARE_RETRY_BASE_DELAY_MS", "1");
+        try
+        {
+            t.Emulator.Options.ThrottleNext("ModifyImageAttribute", 5);
+            var r = t.Run("Grant-AmiLaunchPermission $args[0] -AccountId 111122223333 -Verbose", Web).ThrowIfErrors();
+
+            Assert.Equal(5, r.Verbose.Count(l => l.StartsWith($"EC2 throttled ModifyImageAttribute for {Web} (RequestLimitExceeded (HTTP 503)); retrying in ", StringComparison.Ordinal)));
+            Assert.Equal(new[] { "UserId:111122223333" }, t.PermissionsOf(Web));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("AMISHARE_RETRY_BASE_DELAY_MS", null);
+        }
+    }
+}
