@@ -9,7 +9,7 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
     /// <summary>Process exit codes of the console program.</summary>
     public const int ExitOk = 0, ExitUnexpected = 1, ExitBadArguments = 2, ExitWorldNotLoaded = 3, ExitPortUnavailable = 4;
 
-    public const string FaultSyntax = "ACTION=throttle[:N|@RATE], ACTION=drop[:N|@RATE] or ACTION=error[:CODE[:STATUS[:N]]][@RATE]";
+    public const string FaultSyntax = "ACTION=throttle[:N|@RATE], ACTION=drop[:N|@RATE], ACTION=drop-after[:N|@RATE] or ACTION=error[:CODE[:STATUS[:N]]][@RATE]";
 
     public const string Usage =
         "Usage: AmiShare.Emulator [--port N] [--world PATH | --seed PATH] [--log] [--throttling] [--latency-ms N] [--time-scale X]\n" +
@@ -26,6 +26,7 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
         "                             Organizations TooManyRequestsException, STS Throttling)\n" +
         "                   error:    CODE (default InternalError) with HTTP STATUS 400-599 (default 500)\n" +
         "                   drop:     abort the connection without a response\n" +
+        "                   drop-after: handle the request (apply a write), then abort mid-answer\n" +
         "                   :N = the next N matching requests (default 1); @RATE = that fraction (0-1] of them until cleared\n" +
         "                   e.g. --fault ModifyImageAttribute=throttle:3   --fault '*=error:InternalError:500@0.1'\n" +
         "  --fault-seed N   seed the random choice of rate faults (repeatable runs)\n" +
@@ -109,7 +110,7 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
             rest = rest[..at];
         }
         var parts = rest.Split(':');
-        var kind = ControlApi.ParseKind(parts[0]) ?? throw Bad($"kind '{parts[0]}' is not one of throttle, error, drop");
+        var kind = ControlApi.ParseKind(parts[0]) ?? throw Bad($"kind '{parts[0]}' is not one of throttle, error, drop, drop-after");
         string? code = null;
         int? status = null, times = null;
         int TimesOf(string v) =>
@@ -169,7 +170,7 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
         sb.AppendLine($"Use: ServiceURL={host.Endpoint} with AuthenticationRegion=<region>, or AWS_ENDPOINT_URL={host.Endpoint}");
         sb.AppendLine($"Control API: {host.Endpoint}/_emulator/state, /_emulator/log, /_emulator/faults, /_emulator/reset");
         foreach (var f in host.Options.Faults)
-            sb.AppendLine($"Fault {f.Id}: {f.Action} -> {f.Kind.ToString().ToLowerInvariant()}"
+            sb.AppendLine($"Fault {f.Id}: {f.Action} -> {FaultKindNames.Of(f.Kind)}"
                           + (f.Code != null ? $" {f.Code} {f.Status}" : "")
                           + (f.Rate is { } rate ? $" for {rate.ToString(CultureInfo.InvariantCulture)} of requests" : $" for the next {f.Remaining} request(s)"));
         sb.Append("Press Ctrl+C (or send SIGTERM) to stop.");

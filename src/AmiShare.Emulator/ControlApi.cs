@@ -48,7 +48,7 @@ internal static class ControlApi
     };
 
     private const string FaultShape =
-        "{\"action\":\"ModifyImageAttribute\"|\"*\", \"kind\":\"throttle\"|\"error\"|\"drop\", \"code\":\"InternalError\", \"status\":500, \"message\":\"...\", \"times\":3 | \"rate\":0.25}";
+        "{\"action\":\"ModifyImageAttribute\"|\"*\", \"kind\":\"throttle\"|\"error\"|\"drop\"|\"drop-after\", \"code\":\"InternalError\", \"status\":500, \"message\":\"...\", \"times\":3 | \"rate\":0.25}";
 
     private static readonly string[] Endpoints =
         { "GET /_emulator/health", "GET /_emulator/state", "GET|DELETE /_emulator/log", "GET|POST|DELETE /_emulator/faults", "DELETE /_emulator/faults/{id}", "POST /_emulator/reset" };
@@ -159,7 +159,7 @@ internal static class ControlApi
     {
         id = f.Id,
         action = f.Action,
-        kind = f.Kind.ToString().ToLowerInvariant(),
+        kind = FaultKindNames.Of(f.Kind),
         code = f.Code,
         status = f.Status,
         message = f.Message,
@@ -205,8 +205,8 @@ internal static class ControlApi
             }
             if (string.IsNullOrEmpty(action))
                 throw new ArgumentException("'action' is required: an AWS action name such as ModifyImageAttribute, or '*' for any action.");
-            if (string.IsNullOrEmpty(kind)) throw new ArgumentException("'kind' is required: one of throttle, error, drop.");
-            var k = ParseKind(kind) ?? throw new ArgumentException($"'kind' '{kind}' is not valid: use one of throttle, error, drop.");
+            if (string.IsNullOrEmpty(kind)) throw new ArgumentException("'kind' is required: one of throttle, error, drop, drop-after.");
+            var k = ParseKind(kind) ?? throw new ArgumentException($"'kind' '{kind}' is not valid: use one of throttle, error, drop, drop-after.");
             return new FaultRule(action, k, code, status, times, rate, message);
         }
     }
@@ -216,6 +216,7 @@ internal static class ControlApi
         "throttle" => FaultKind.Throttle,
         "error" => FaultKind.Error,
         "drop" => FaultKind.Drop,
+        "drop-after" => FaultKind.DropAfterApply,
         _ => null,
     };
 

@@ -180,9 +180,12 @@ public sealed class EmulatorHost : IAsyncDisposable
         int status = 200;
         string? errorCode = null;
         string? responseBody = null;
+        bool dropAfterApply = false;
         try
         {
             var fault = Options.TakeFault(ctx.Action);
+            dropAfterApply = fault is { Kind: FaultKind.DropAfterApply };
+            if (dropAfterApply) fault = null;
             if (fault != null) IdentifyForLog(ctx);
             if (fault is { Kind: FaultKind.Drop })
             {
@@ -239,9 +242,23 @@ public sealed class EmulatorHost : IAsyncDisposable
             res.ContentType = "text/xml;charset=UTF-8";
             if (ctx.Service == "ec2") res.Headers.Server = "AmazonEC2";
         }
-        Record(ctx, status, errorCode);
         var bytes = Encoding.UTF8.GetBytes(responseBody ?? "");
         res.ContentLength = bytes.Length;
+        if (dropAfterApply)
+        {
+            // The service acted; the answer is lost on the way: headers and part of the body, then the connection goes.
+            // (Cutting it after the first bytes, not before, is what a client cannot silently re-send.)
+            Record(ctx, status, errorCode ?? "ConnectionDroppedAfterApply");
+            await res.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2)).ConfigureAwait(false);
+            await res.Body.FlushAsync().ConfigureAwait(false);
+            // Abort resets the socket and discards what Kestrel has not sent yet: give the flushed bytes time to leave,
+            // or the client sees a reset with no answer at all, which SocketsHttpHandler silently re-sends.
+            await Task.Delay(50).ConfigureAwait(false);
+            http.Abort();
+            return;
+        }
+
+        Record(ctx, status, errorCode);
         await res.Body.WriteAsync(bytes).ConfigureAwait(false);
     }
 

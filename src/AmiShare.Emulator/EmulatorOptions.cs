@@ -78,6 +78,9 @@ public sealed class EmulatorOptions
     /// <summary>The next <paramref name="times"/> requests for <paramref name="action"/> ("*" = any) get their connection aborted without a response.</summary>
     public void DropNext(string action, int times = 1) => AddFault(new FaultRule(action, FaultKind.Drop, Times: times));
 
+    /// <summary>The next <paramref name="times"/> requests for <paramref name="action"/> ("*" = any) are handled (a write is applied), then their connection is aborted mid-answer.</summary>
+    public void DropAfterApplyNext(string action, int times = 1) => AddFault(new FaultRule(action, FaultKind.DropAfterApply, Times: times));
+
     /// <summary>Removes all pending injected faults.</summary>
     public void ClearFaults() { lock (_faultLock) _faults.Clear(); }
 
@@ -139,6 +142,12 @@ public enum FaultKind
     Throttle,
     /// <summary>The connection is aborted without a response.</summary>
     Drop,
+    /// <summary>
+    /// The request is handled (a write is applied) and the connection is aborted while the answer is on its way: the
+    /// status line and headers are sent, the body is cut short, so the client sees a response that ended prematurely
+    /// (as when a network path fails after the service acted) and cannot know whether the write took effect.
+    /// </summary>
+    DropAfterApply,
 }
 
 /// <summary>
@@ -154,9 +163,9 @@ public sealed record FaultRule(string Action, FaultKind Kind, string? Code = nul
         if (string.IsNullOrEmpty(Action) || (Action != "*" && !System.Text.RegularExpressions.Regex.IsMatch(Action, "^[A-Za-z][A-Za-z0-9]*$")))
             throw new ArgumentException($"Fault action '{Action}' is not valid: give an AWS action name such as ModifyImageAttribute, or '*' for any action.");
         if (!Enum.IsDefined(Kind))
-            throw new ArgumentException($"Fault kind '{Kind}' is not valid: use throttle, error or drop.");
+            throw new ArgumentException($"Fault kind '{Kind}' is not valid: use throttle, error, drop or drop-after.");
         if (Kind != FaultKind.Error && (Code != null || Status != null || Message != null))
-            throw new ArgumentException($"Fault code, status and message apply only to kind 'error', not to '{Kind.ToString().ToLowerInvariant()}' (which uses {(Kind == FaultKind.Throttle ? "the service's own throttling error" : "no response at all")}).");
+            throw new ArgumentException($"Fault code, status and message apply only to kind 'error', not to '{FaultKindNames.Of(Kind)}' (which uses {(Kind == FaultKind.Throttle ? "the service's own throttling error" : Kind == FaultKind.Drop ? "no response at all" : "a cut-off answer")}).");
         if (Code != null && !System.Text.RegularExpressions.Regex.IsMatch(Code, "^[A-Za-z][A-Za-z0-9._]*$"))
             throw new ArgumentException($"Fault code '{Code}' is not valid: give an AWS error code such as InternalError or Unavailable.");
         if (Status is { } st && (st < 400 || st > 599))
@@ -168,6 +177,12 @@ public sealed record FaultRule(string Action, FaultKind Kind, string? Code = nul
         if (Rate is { } r && !(r > 0 && r <= 1))
             throw new ArgumentException($"Fault rate {r.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not valid: give a fraction greater than 0 and at most 1 (e.g. 0.25).");
     }
+}
+
+/// <summary>The names faults go by on the command line and in the control API.</summary>
+public static class FaultKindNames
+{
+    public static string Of(FaultKind kind) => kind == FaultKind.DropAfterApply ? "drop-after" : kind.ToString().ToLowerInvariant();
 }
 
 /// <summary>A stored fault rule. <see cref="Remaining"/> is set for count rules, <see cref="Rate"/> for rate rules.</summary>

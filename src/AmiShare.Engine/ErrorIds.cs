@@ -17,6 +17,7 @@ namespace AmiShare.Engine
         public const string InvalidCredentialParameter = nameof(InvalidCredentialParameter);
         public const string InvalidCredentialObject = nameof(InvalidCredentialObject);
         public const string ConflictingCredentialParameters = nameof(ConflictingCredentialParameters);
+        public const string InvalidRetrySetting = nameof(InvalidRetrySetting);
 
         // Session (terminating: every item would fail).
         public const string NoCredentials = nameof(NoCredentials);

@@ -106,7 +106,7 @@ public sealed class ConsoleTests
         var code = await p.WaitForExitAsync(HangGuard);
 
         Assert.Equal(EmulatorCommandLine.ExitBadArguments, code);
-        Assert.Equal("Invalid --fault 'ModifyImageAttribute=explode:3': kind 'explode' is not one of throttle, error, drop. Syntax: "
+        Assert.Equal("Invalid --fault 'ModifyImageAttribute=explode:3': kind 'explode' is not one of throttle, error, drop, drop-after. Syntax: "
                      + EmulatorCommandLine.FaultSyntax + ".", p.Stderr[0]);
         Assert.Contains(p.Stderr, l => l.StartsWith("Usage:", StringComparison.Ordinal));
     }

@@ -54,7 +54,8 @@ public class AwsErrorMapperTests
         var mapped = Map(Ec2("RequestLimitExceeded", "Request limit exceeded.", HttpStatusCode.ServiceUnavailable));
         Assert.Equal(ErrorIds.Throttled, mapped.ErrorId);
         Assert.Equal(AmiShareErrorKind.LimitsExceeded, mapped.Kind);
-        Assert.Contains("AWS_RETRY_MODE", mapped.Remedy);
+        Assert.Contains("$env:AMISHARE_RETRY_BUDGET_SECONDS", mapped.Remedy);
+        Assert.Contains("for the whole retry budget", mapped.Message);
     }
 
     [Theory]

@@ -12,12 +12,13 @@ public sealed class ClientConfigTests
         new(new BasicAWSCredentials("AKIAEXAMPLE", "secret"), "the supplied key parameters", "eu-west-1", "region parameter", endpoint);
 
     [Fact]
-    public void CreateClient_NoRetryModeChosen_UsesAdaptiveRetries_WithSdkAttempts()
+    public void CreateClient_SdkRetriesOff_AmiShareRetriesInstead()
     {
-        Assert.Null(Environment.GetEnvironmentVariable("AWS_RETRY_MODE"));
         using var client = (AmazonEC2Client)Ec2Gateway.CreateClient(Session());
 
-        Assert.Equal(RequestRetryMode.Adaptive, client.Config.RetryMode);
+        // One SDK attempt per AmiShare attempt: SdkCall's policy retries, and re-reads a write whose answer was lost.
+        Assert.Equal(0, client.Config.MaxErrorRetry);
+        Assert.Equal(RequestRetryMode.Standard, client.Config.RetryMode);
         Assert.Equal("eu-west-1", client.Config.RegionEndpoint.SystemName);
     }
 

@@ -228,16 +228,16 @@ public sealed class EmulatorGatewayTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GetLaunchPermissionsAsync_ThrottledBeyondRetries_Throttled()
+    public async Task GetLaunchPermissionsAsync_ThrottledBeyondTheRetryBudget_Throttled()
     {
         _host.Options.FailNext("DescribeImageAttribute", "RequestLimitExceeded", 503, times: 10, message: "Request limit exceeded.");
-        using var gateway = new Ec2Gateway(Session(), _reporter);
+        using var gateway = new Ec2Gateway(Session(), _reporter) { RetrySettings = new RetrySettings { ThrottleBudget = TimeSpan.Zero } };
         var e = await Assert.ThrowsAsync<AmiShareException>(() => gateway.GetLaunchPermissionsAsync(Plain, default));
         Assert.Equal(ErrorIds.Throttled, e.ErrorId);
     }
 
     [Fact]
-    public async Task GetLaunchPermissionsAsync_ThrottledOnce_SdkRetrySucceeds()
+    public async Task GetLaunchPermissionsAsync_ThrottledOnce_RetrySucceeds()
     {
         _host.Options.FailNext("DescribeImageAttribute", "RequestLimitExceeded", 503, times: 1, message: "Request limit exceeded.");
         using var gateway = new Ec2Gateway(Session(), _reporter);

@@ -293,9 +293,9 @@ namespace AmiShare.Engine.Gateways
                     return new AmiShareException(
                         ErrorIds.Throttled,
                         AmiShareErrorKind.LimitsExceeded,
-                        $"{service} throttled {operation}{For(imageId)} in region '{region}' even after the SDK's retries ({text}).",
+                        $"{service} throttled {operation}{For(imageId)} in region '{region}' for the whole retry budget ({text}).",
                         target,
-                        "Wait a minute and run the command again for the failed AMIs, run fewer jobs at once against this account and region, or raise retries with $env:AWS_RETRY_MODE='adaptive' and $env:AWS_MAX_ATTEMPTS=10.",
+                        "Give retries more time with $env:AMISHARE_RETRY_BUDGET_SECONDS (seconds one call keeps retrying while throttled; default 300), run fewer jobs at once against this account and region, or run the command again for the failed AMIs.",
                         e);
             }
 

@@ -32,6 +32,13 @@ namespace AmiShare.Engine.Gateways
 
         public string Region { get; }
 
+        /// <summary>The retry policy's knobs (from the environment unless a test sets them).</summary>
+        internal RetrySettings RetrySettings
+        {
+            get => _calls.Settings;
+            set => _calls.Settings = value;
+        }
+
         /// <summary>Builds the client: with an endpoint, ServiceURL + AuthenticationRegion (wire-spec.md §7); else the region endpoint.</summary>
         internal static IAmazonEC2 CreateClient(AwsSession session)
         {
@@ -42,6 +49,7 @@ namespace AmiShare.Engine.Gateways
 
             var config = new AmazonEC2Config();
             ApplyEndpoint(config, session);
+            SdkCall.UseOwnRetries(config);
             return new AmazonEC2Client(session.Credentials, config);
         }
 
@@ -57,15 +65,9 @@ namespace AmiShare.Engine.Gateways
                 config.RegionEndpoint = RegionEndpoint.GetBySystemName(session.Region);
             }
 
-            // EC2 throttles per account, region and API with token buckets (design.md §6). Unless the user chose
-            // otherwise (AWS_RETRY_MODE / AWS_MAX_ATTEMPTS, which the SDK reads itself), use the SDK's adaptive
-            // retry mode: client-side rate limiting that slows down when EC2 answers RequestLimitExceeded, so a
-            // pipeline-sized job rides out a throttled burst. The number of attempts stays the SDK's (3), so an
-            // unreachable endpoint still fails within a second or two.
-            if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("AWS_RETRY_MODE")))
-            {
-                config.RetryMode = RequestRetryMode.Adaptive;
-            }
+            // Retries: EC2 and KMS clients make one SDK attempt per call (SdkCall.UseOwnRetries); AmiShare's own policy
+            // (SdkCall, RetrySettings) retries throttling within a time budget and re-reads a write whose answer was lost.
+            // STS keeps the SDK's standard retries.
 
             // $AWSProxy, as AWS.Tools applies it (Utils.Common.PopulateConfig).
             System.Net.IWebProxy proxy = session.Proxy?.ToWebProxy();
@@ -134,13 +136,45 @@ namespace AmiShare.Engine.Gateways
 
             // The LaunchPermission.Add/Remove form: every add and remove in one request, never the flat UserId.N form.
             var request = new ModifyImageAttributeRequest { ImageId = imageId, LaunchPermission = modifications };
-            await Call("ModifyImageAttribute", imageId, ct => _client.ModifyImageAttributeAsync(request, ct), cancellationToken).ConfigureAwait(false);
+
+            // After a lost answer the launch permissions are re-read: every add present and every remove absent means it was applied.
+            await _calls.InvokeWriteAsync(
+                "ModifyImageAttribute",
+                imageId,
+                ct => _client.ModifyImageAttributeAsync(request, ct),
+                async ct =>
+                {
+                    var now = new HashSet<Principal>(await GetLaunchPermissionsAsync(imageId, ct).ConfigureAwait(false));
+                    foreach (Principal p in add ?? Array.Empty<Principal>())
+                    {
+                        if (!now.Contains(p))
+                        {
+                            return false;
+                        }
+                    }
+
+                    foreach (Principal p in remove ?? Array.Empty<Principal>())
+                    {
+                        if (now.Contains(p))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
         }
 
         public async Task ResetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
         {
             var request = new ResetImageAttributeRequest { ImageId = imageId, Attribute = ResetImageAttributeName.LaunchPermission };
-            await Call("ResetImageAttribute", imageId, ct => _client.ResetImageAttributeAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            await _calls.InvokeWriteAsync(
+                "ResetImageAttribute",
+                imageId,
+                ct => _client.ResetImageAttributeAsync(request, ct),
+                async ct => (await GetLaunchPermissionsAsync(imageId, ct).ConfigureAwait(false)).Count == 0,
+                cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<string> GetImageBlockPublicAccessStateAsync(CancellationToken cancellationToken)
@@ -280,7 +314,24 @@ namespace AmiShare.Engine.Gateways
                 Attribute = SnapshotAttributeName.CreateVolumePermission,
                 CreateVolumePermission = modifications,
             };
-            await Call("ModifySnapshotAttribute", snapshotId, ct => _client.ModifySnapshotAttributeAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            await _calls.InvokeWriteAsync(
+                "ModifySnapshotAttribute",
+                snapshotId,
+                ct => _client.ModifySnapshotAttributeAsync(request, ct),
+                async ct =>
+                {
+                    var now = new HashSet<string>(await GetCreateVolumePermissionsAsync(snapshotId, ct).ConfigureAwait(false));
+                    foreach (CreateVolumePermission item in items)
+                    {
+                        if (now.Contains(item.UserId) != (adds > 0))
+                        {
+                            return false;
+                        }
+                    }
+
+                    return true;
+                },
+                cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<IReadOnlyList<ImageInfo>> DescribeOwnedImagesAsync(CancellationToken cancellationToken)

@@ -41,6 +41,7 @@ namespace AmiShare.Engine.Kms
 
             var config = new AmazonKeyManagementServiceConfig();
             Ec2Gateway.ApplyEndpoint(config, session);
+            SdkCall.UseOwnRetries(config);
             return new AmazonKeyManagementServiceClient(session.Credentials, config);
         }
 
@@ -70,7 +71,8 @@ namespace AmiShare.Engine.Kms
         public async Task PutKeyPolicyAsync(string keyArn, string policy, CancellationToken cancellationToken)
         {
             var request = new PutKeyPolicyRequest { KeyId = keyArn, PolicyName = "default", Policy = policy };
-            await Call("PutKeyPolicy", keyArn, ct => _client.PutKeyPolicyAsync(request, ct), cancellationToken).ConfigureAwait(false);
+            // After a lost answer the policy is re-read: the document as written means it was applied (never a second edit).
+            await _calls.InvokeWriteAsync("PutKeyPolicy", keyArn, ct => _client.PutKeyPolicyAsync(request, ct), async ct => string.Equals(await GetKeyPolicyAsync(keyArn, ct).ConfigureAwait(false), policy, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<IReadOnlyList<KmsGrantInfo>> ListGrantsAsync(string keyArn, CancellationToken cancellationToken)

@@ -279,7 +279,16 @@ namespace AmiShare.Commands
                 _sessions[key] = session;
             }
 
-            return Services.For(session);
+            try
+            {
+                return Services.For(session);
+            }
+            catch (AmiShareException e)
+            {
+                // A setting every call depends on (the AMISHARE_RETRY_* knobs) is bad: stop before any call.
+                ThrowTerminatingError(ToErrorRecord(e, e.Target));
+                throw; // unreachable: ThrowTerminatingError always throws
+            }
         }
 
         /// <summary>

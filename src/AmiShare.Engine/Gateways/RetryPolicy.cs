@@ -1,0 +1,210 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Threading;
+using Amazon.Runtime;
+
+namespace AmiShare.Engine.Gateways
+{
+    /// <summary>What kind of failure a call met, as far as retrying goes.</summary>
+    internal enum FailureKind
+    {
+        /// <summary>Not retried: AWS answered with an error that another attempt would repeat.</summary>
+        Final,
+
+        /// <summary>The service's throttling answer (RequestLimitExceeded, Throttling, ThrottlingException, TooManyRequestsException, SlowDown, HTTP 429): the request was refused before it did anything.</summary>
+        Throttled,
+
+        /// <summary>A 5xx answer or a connection that dropped or timed out: a write may or may not have been applied.</summary>
+        Transient,
+    }
+
+    /// <summary>
+    /// The knobs of AmiShare's own retry policy (docs/performance.md, about_AmiShare "Retries"): throttling is retried
+    /// with full-jitter exponential backoff for as long as <see cref="ThrottleBudget"/> allows, counted from a call's
+    /// first attempt; 5xx answers and dropped connections at most <see cref="MaxTransientRetries"/> times.
+    /// </summary>
+    public sealed class RetrySettings
+    {
+        /// <summary>Environment variable: how many seconds one call may keep retrying while throttled (default 300).</summary>
+        public const string BudgetVariable = "AMISHARE_RETRY_BUDGET_SECONDS";
+
+        /// <summary>Environment variable: how many times one call is retried after a 5xx answer or a dropped connection (default 4).</summary>
+        public const string TransientVariable = "AMISHARE_RETRY_MAX_TRANSIENT";
+
+        /// <summary>Environment variable: the first backoff delay in milliseconds (default 250); each retry doubles the ceiling, up to 20 s.</summary>
+        public const string BaseDelayVariable = "AMISHARE_RETRY_BASE_DELAY_MS";
+
+        public static readonly TimeSpan DefaultBudget = TimeSpan.FromMinutes(5);
+
+        public const int DefaultMaxTransientRetries = 4;
+
+        public static readonly TimeSpan DefaultBaseDelay = TimeSpan.FromMilliseconds(250);
+
+        public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromSeconds(20);
+
+        /// <summary>How long one call keeps retrying while the service throttles it, from its first attempt.</summary>
+        public TimeSpan ThrottleBudget { get; set; } = DefaultBudget;
+
+        /// <summary>How many retries one call gets after 5xx answers and dropped connections (throttling retries do not count).</summary>
+        public int MaxTransientRetries { get; set; } = DefaultMaxTransientRetries;
+
+        /// <summary>The ceiling of the first backoff; the n-th retry waits a uniformly random time below min(MaxDelay, BaseDelay·2^(n-1)).</summary>
+        public TimeSpan BaseDelay { get; set; } = DefaultBaseDelay;
+
+        /// <summary>The largest ceiling a backoff can reach.</summary>
+        public TimeSpan MaxDelay { get; set; } = DefaultMaxDelay;
+
+        /// <summary>The clock behind budgets and backoff waits (tests use a fake one).</summary>
+        public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+        /// <summary>The random source of the jitter.</summary>
+        public Func<double> NextRandom { get; set; } = SharedRandom;
+
+        /// <summary>The defaults, with any of <see cref="BudgetVariable"/>, <see cref="TransientVariable"/> and <see cref="BaseDelayVariable"/> applied.</summary>
+        /// <exception cref="AmiShareException">A variable is set to something that is not a number in range; the message names it and the fix.</exception>
+        public static RetrySettings FromEnvironment() => FromValues(
+            Environment.GetEnvironmentVariable(BudgetVariable),
+            Environment.GetEnvironmentVariable(TransientVariable),
+            Environment.GetEnvironmentVariable(BaseDelayVariable));
+
+        internal static RetrySettings FromValues(string budgetSeconds, string maxTransient, string baseDelayMs)
+        {
+            var settings = new RetrySettings();
+            if (!string.IsNullOrWhiteSpace(budgetSeconds))
+            {
+                settings.ThrottleBudget = TimeSpan.FromSeconds(Parse(BudgetVariable, budgetSeconds, 0, 86400, "a number of seconds from 0 to 86400, e.g. 600 for ten minutes"));
+            }
+
+            if (!string.IsNullOrWhiteSpace(maxTransient))
+            {
+                settings.MaxTransientRetries = (int)Parse(TransientVariable, maxTransient, 0, 100, "a whole number of retries from 0 to 100, e.g. 4", wholeNumber: true);
+            }
+
+            if (!string.IsNullOrWhiteSpace(baseDelayMs))
+            {
+                settings.BaseDelay = TimeSpan.FromMilliseconds(Parse(BaseDelayVariable, baseDelayMs, 0, 60000, "a number of milliseconds from 0 to 60000, e.g. 250"));
+            }
+
+            return settings;
+        }
+
+        private static double Parse(string variable, string value, double min, double max, string expected, bool wholeNumber = false)
+        {
+            bool ok = double.TryParse(value.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out double number)
+                && !double.IsNaN(number) && number >= min && number <= max && (!wholeNumber || Math.Floor(number) == number);
+            if (!ok)
+            {
+                throw new AmiShareException(
+                    ErrorIds.InvalidRetrySetting,
+                    AmiShareErrorKind.InvalidArgument,
+                    $"The environment variable {variable} is '{value}', which is not {expected}.",
+                    value,
+                    $"Set {variable} to {expected}, or remove it ($env:{variable} = $null) to use the default.");
+            }
+
+            return number;
+        }
+
+        private static readonly object RandomLock = new object();
+        private static readonly Random Random = new Random();
+
+        private static double SharedRandom()
+        {
+            lock (RandomLock)
+            {
+                return Random.NextDouble();
+            }
+        }
+
+        /// <summary>The wait before retry number <paramref name="retry"/> (1-based): full jitter below min(MaxDelay, BaseDelay·2^(retry-1)).</summary>
+        internal TimeSpan Backoff(int retry)
+        {
+            double ceiling = BaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(30, Math.Max(0, retry - 1)));
+            ceiling = Math.Min(ceiling, MaxDelay.TotalMilliseconds);
+            return TimeSpan.FromMilliseconds(ceiling * NextRandom());
+        }
+    }
+
+    /// <summary>Sorts SDK exceptions into throttled, transient (5xx, dropped connection, timeout) and final.</summary>
+    internal static class RetryClassifier
+    {
+        /// <summary>The throttling codes of EC2, KMS, STS, Organizations and S3-style endpoints.</summary>
+        internal static readonly string[] ThrottlingCodes =
+        {
+            "RequestLimitExceeded", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled",
+            "RequestThrottledException", "TooManyRequestsException", "SlowDown", "EC2ThrottledException",
+            "PriorRequestNotComplete", "BandwidthLimitExceeded", "ProvisionedThroughputExceededException",
+        };
+
+        public static FailureKind Classify(Exception e, CancellationToken cancellationToken)
+        {
+            if (e == null || e is AmiShareException)
+            {
+                return FailureKind.Final;
+            }
+
+            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                return FailureKind.Final;
+            }
+
+            if (e is AmazonServiceException service && (!string.IsNullOrEmpty(service.ErrorCode) || service.StatusCode != 0))
+            {
+                if (service.ErrorCode != null && Array.IndexOf(ThrottlingCodes, service.ErrorCode) >= 0)
+                {
+                    return FailureKind.Throttled;
+                }
+
+                int status = (int)service.StatusCode;
+                if (status == 429)
+                {
+                    return FailureKind.Throttled;
+                }
+
+                if (status >= 500)
+                {
+                    return FailureKind.Transient;
+                }
+
+                if (status != 0)
+                {
+                    return FailureKind.Final;
+                }
+            }
+
+            // No answer at all: a dropped or refused connection, a reset, an HTTP timeout (a TaskCanceledException
+            // that the caller's token did not cause). The SDK wraps these in AmazonServiceException/AmazonClientException.
+            for (Exception inner = e; inner != null; inner = inner.InnerException)
+            {
+                if (inner is HttpRequestException || inner is IOException || inner is SocketException || inner is WebException
+                    || (inner is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+                {
+                    return FailureKind.Transient;
+                }
+            }
+
+            return FailureKind.Final;
+        }
+
+        /// <summary>The error code or the exception type, for the verbose retry line.</summary>
+        public static string Describe(Exception e)
+        {
+            if (e is AmazonServiceException service && !string.IsNullOrEmpty(service.ErrorCode))
+            {
+                return service.ErrorCode + " (HTTP " + ((int)service.StatusCode).ToString(CultureInfo.InvariantCulture) + ")";
+            }
+
+            Exception innermost = e;
+            while (innermost.InnerException != null)
+            {
+                innermost = innermost.InnerException;
+            }
+
+            return "no answer: " + innermost.Message;
+        }
+    }
+}
