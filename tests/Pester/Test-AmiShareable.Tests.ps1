@@ -137,9 +137,11 @@ Describe 'Test-AmiShareable' -Tag CI {
             $r | Should -Be @($true)
         }
 
-        It 'writes InvalidPrincipal for a malformed account id' {
-            Test-AmiShareable $Demo.Unencrypted -AccountId 12345 -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
-            $err[0].FullyQualifiedErrorId | Should -BeExactly "InvalidPrincipal,$Id"
+        It 'stops with InvalidPrincipal for a malformed account id among good ones, before any call' {
+            Clear-AmiShareEmulatorLog
+            { Test-AmiShareable $Demo.Unencrypted, $Demo.TwoSnapshots -AccountId 111122223333, 12345 -EndpointUrl $Endpoint } |
+                Should -Throw -ErrorId "InvalidPrincipal,$Id"
+            (Get-AmiShareEmulatorLog).Total | Should -Be 0
         }
     }
 

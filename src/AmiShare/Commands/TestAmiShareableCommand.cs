@@ -36,6 +36,24 @@ namespace AmiShare.Commands
         public SwitchParameter Quiet { get; set; }
 
         /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            // As Grant and Revoke: principals given on the command line apply to every AMI, so a bad one stops
+            // the whole command before any AWS call. Principals bound from the pipeline are checked per record.
+            if (AnyPrincipalBound)
+            {
+                try
+                {
+                    ParsePrincipals(false);
+                }
+                catch (AmiShareException e)
+                {
+                    ThrowTerminatingError(ToErrorRecord(e, e.Target));
+                }
+            }
+        }
+
+        /// <inheritdoc />
         protected override void ProcessRecord()
         {
             IReadOnlyList<Principal> principals;
