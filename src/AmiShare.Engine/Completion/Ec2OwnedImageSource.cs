@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.EC2;
@@ -36,31 +37,19 @@ namespace AmiShare.Engine.Completion
 
         public async Task<IReadOnlyList<ImageInfo>> ListOwnedImagesAsync(CancellationToken cancellationToken)
         {
-            var result = new List<ImageInfo>();
-            string next = null;
-            do
-            {
-                var request = new DescribeImagesRequest
+            IReadOnlyList<Image> images = await Ec2Gateway.DescribeImagePagesAsync(
+                _calls,
+                _client,
+                next => new DescribeImagesRequest
                 {
                     Owners = new List<string> { "self" },
                     Filters = new List<Filter> { new Filter("state", new List<string> { "available", "pending" }) },
                     MaxResults = PageSize,
                     NextToken = next,
-                };
-                DescribeImagesResponse response = await _calls.InvokeAsync("DescribeImages", null, ct => _client.DescribeImagesAsync(request, ct), cancellationToken).ConfigureAwait(false);
-                if (response.Images != null)
-                {
-                    foreach (Image image in response.Images)
-                    {
-                        result.Add(Ec2Gateway.ToInfo(image));
-                    }
-                }
-
-                next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
-            }
-            while (next != null);
-
-            return result;
+                },
+                null,
+                cancellationToken).ConfigureAwait(false);
+            return images.Select(Ec2Gateway.ToInfo).ToList();
         }
 
         public void Dispose() => _client.Dispose();

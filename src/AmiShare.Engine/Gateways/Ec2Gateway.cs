@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon;
@@ -186,24 +187,19 @@ namespace AmiShare.Engine.Gateways
 
         public async Task<int> CountOwnedPublicImagesAsync(CancellationToken cancellationToken)
         {
-            int count = 0;
-            string next = null;
-            do
-            {
-                var request = new DescribeImagesRequest
+            IReadOnlyList<Image> images = await DescribeImagePagesAsync(
+                _calls,
+                _client,
+                next => new DescribeImagesRequest
                 {
                     Owners = new List<string> { "self" },
                     Filters = new List<Filter> { new Filter("is-public", new List<string> { "true" }) },
                     MaxResults = 1000,
                     NextToken = next,
-                };
-                DescribeImagesResponse response = await Call("DescribeImages", null, ct => _client.DescribeImagesAsync(request, ct), cancellationToken).ConfigureAwait(false);
-                count += response.Images?.Count ?? 0;
-                next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
-            }
-            while (next != null);
-
-            return count;
+                },
+                null,
+                cancellationToken).ConfigureAwait(false);
+            return images.Count;
         }
 
         public async Task<ImageBlockPublicAccessInfo> GetImageBlockPublicAccessAsync(CancellationToken cancellationToken)
@@ -219,38 +215,15 @@ namespace AmiShare.Engine.Gateways
 
         public async Task<IReadOnlyList<SnapshotInfo>> DescribeSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
         {
-            var result = new List<SnapshotInfo>();
             if (snapshotIds == null || snapshotIds.Count == 0)
             {
-                return result;
+                return new List<SnapshotInfo>();
             }
 
-            string target = string.Join(", ", snapshotIds);
-            string next = null;
-            do
-            {
-                var request = new DescribeSnapshotsRequest { SnapshotIds = new List<string>(snapshotIds), NextToken = next };
-                DescribeSnapshotsResponse response = await Call("DescribeSnapshots", target, ct => _client.DescribeSnapshotsAsync(request, ct), cancellationToken).ConfigureAwait(false);
-                if (response.Snapshots != null)
-                {
-                    foreach (Snapshot snapshot in response.Snapshots)
-                    {
-                        result.Add(new SnapshotInfo
-                        {
-                            SnapshotId = snapshot.SnapshotId,
-                            OwnerId = snapshot.OwnerId,
-                            State = snapshot.State?.Value,
-                            Encrypted = snapshot.Encrypted ?? false,
-                            KmsKeyId = string.IsNullOrEmpty(snapshot.KmsKeyId) ? null : snapshot.KmsKeyId,
-                        });
-                    }
-                }
-
-                next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
-            }
-            while (next != null);
-
-            return result;
+            return await DescribeSnapshotPagesAsync(
+                next => new DescribeSnapshotsRequest { SnapshotIds = new List<string>(snapshotIds), NextToken = next },
+                string.Join(", ", snapshotIds),
+                cancellationToken).ConfigureAwait(false);
         }
 
         public async Task<IReadOnlyList<string>> GetCreateVolumePermissionsAsync(string snapshotId, CancellationToken cancellationToken)
@@ -336,18 +309,27 @@ namespace AmiShare.Engine.Gateways
 
         public async Task<IReadOnlyList<ImageInfo>> DescribeOwnedImagesAsync(CancellationToken cancellationToken)
         {
-            var result = new List<ImageInfo>();
+            IReadOnlyList<Image> images = await DescribeImagePagesAsync(
+                _calls,
+                _client,
+                next => new DescribeImagesRequest { Owners = new List<string> { "self" }, MaxResults = 1000, NextToken = next },
+                "Owner=self",
+                cancellationToken).ConfigureAwait(false);
+            return images.Select(ToInfo).ToList();
+        }
+
+        /// <summary>Every page of a DescribeImages request (built for each page's token); also used by -ImageId completion.</summary>
+        internal static async Task<IReadOnlyList<Image>> DescribeImagePagesAsync(SdkCall calls, IAmazonEC2 client, Func<string, DescribeImagesRequest> page, string target, CancellationToken cancellationToken)
+        {
+            var result = new List<Image>();
             string next = null;
             do
             {
-                var request = new DescribeImagesRequest { Owners = new List<string> { "self" }, MaxResults = 1000, NextToken = next };
-                DescribeImagesResponse response = await Call("DescribeImages", "Owner=self", ct => _client.DescribeImagesAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                DescribeImagesRequest request = page(next);
+                DescribeImagesResponse response = await calls.InvokeAsync("DescribeImages", target, ct => client.DescribeImagesAsync(request, ct), cancellationToken).ConfigureAwait(false);
                 if (response.Images != null)
                 {
-                    foreach (Image image in response.Images)
-                    {
-                        result.Add(ToInfo(image));
-                    }
+                    result.AddRange(response.Images);
                 }
 
                 next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
@@ -357,20 +339,27 @@ namespace AmiShare.Engine.Gateways
             return result;
         }
 
-        public async Task<IReadOnlyList<SnapshotInfo>> DescribeOwnedEncryptedSnapshotsAsync(CancellationToken cancellationToken)
-        {
-            var result = new List<SnapshotInfo>();
-            string next = null;
-            do
-            {
-                var request = new DescribeSnapshotsRequest
+        public Task<IReadOnlyList<SnapshotInfo>> DescribeOwnedEncryptedSnapshotsAsync(CancellationToken cancellationToken) =>
+            DescribeSnapshotPagesAsync(
+                next => new DescribeSnapshotsRequest
                 {
                     OwnerIds = new List<string> { "self" },
                     Filters = new List<Filter> { new Filter("encrypted", new List<string> { "true" }) },
                     MaxResults = 1000,
                     NextToken = next,
-                };
-                DescribeSnapshotsResponse response = await Call("DescribeSnapshots", "Owner=self encrypted=true", ct => _client.DescribeSnapshotsAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                },
+                "Owner=self encrypted=true",
+                cancellationToken);
+
+        /// <summary>Every page of a DescribeSnapshots request (built for each page's token), as SnapshotInfo.</summary>
+        private async Task<IReadOnlyList<SnapshotInfo>> DescribeSnapshotPagesAsync(Func<string, DescribeSnapshotsRequest> page, string target, CancellationToken cancellationToken)
+        {
+            var result = new List<SnapshotInfo>();
+            string next = null;
+            do
+            {
+                DescribeSnapshotsRequest request = page(next);
+                DescribeSnapshotsResponse response = await Call("DescribeSnapshots", target, ct => _client.DescribeSnapshotsAsync(request, ct), cancellationToken).ConfigureAwait(false);
                 if (response.Snapshots != null)
                 {
                     foreach (Snapshot snapshot in response.Snapshots)
