@@ -225,6 +225,18 @@ namespace AmiShare.Engine.Sharing
         private AmiShare.Engine.Organizations.OrganizationDirectory OrganizationReads =>
             LazyInitializer.EnsureInitialized(ref _organizationReads, () => new AmiShare.Engine.Organizations.OrganizationDirectory(_organizations));
 
+        /// <summary>
+        /// Tells the EC2 gateway which AMIs this run will plan, so their DescribeImages reads are batched
+        /// (<see cref="IImagePrefetch"/>); a gateway that does not batch ignores it.
+        /// </summary>
+        public void Prefetch(IEnumerable<string> imageIds)
+        {
+            if (imageIds != null)
+            {
+                (_ec2 as IImagePrefetch)?.Prefetch(imageIds);
+            }
+        }
+
         public void Dispose()
         {
             _ec2.Dispose();
