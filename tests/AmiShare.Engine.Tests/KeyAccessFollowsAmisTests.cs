@@ -62,7 +62,7 @@ public sealed class KeyAccessFollowsAmisTests : IAsyncLifetime
     private AmiShareService Service()
     {
         var session = new AwsSession(new BasicAWSCredentials("AKIAAMISHAREOWNER001", "owner-secret"), "the supplied key parameters", Region, "region parameter", _host.Endpoint);
-        return new AmiShareService(new Ec2Gateway(session, _reporter), new KmsGateway(session, _reporter), new AmiShare.Engine.Organizations.OrganizationsGateway(session, _reporter), _reporter);
+        return new AmiShareService(new Ec2Gateway(session, _reporter), new KmsGateway(session, _reporter), new OrganizationsGateway(session, _reporter), _reporter);
     }
 
     private string Policy => _host.World.KeyPolicyOf(Region, KeyId);

@@ -43,7 +43,7 @@ public sealed class KmsEmulatorTests : IAsyncLifetime
         return new AmiShareService(
             new Ec2Gateway(session, _reporter),
             new KmsGateway(session, _reporter),
-            new AmiShare.Engine.Organizations.OrganizationsGateway(session, _reporter),
+            new OrganizationsGateway(session, _reporter),
             _reporter);
     }
 

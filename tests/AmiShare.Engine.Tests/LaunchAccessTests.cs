@@ -339,5 +339,5 @@ public sealed class LaunchAccessTests
     }
 
     private static AmiShareException OrganizationsGatewayThrottle() =>
-        AmiShare.Engine.Organizations.OrganizationsGateway.MapError("ListParents", Consumer, 400, "TooManyRequestsException", "slow down");
+        AmiShare.Engine.Gateways.OrganizationsGateway.MapError("ListParents", Consumer, 400, "TooManyRequestsException", "slow down");
 }

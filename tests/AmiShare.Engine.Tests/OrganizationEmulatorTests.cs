@@ -4,7 +4,6 @@ using AmiShare.Engine;
 using AmiShare.Engine.Access;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Gateways;
-using AmiShare.Engine.Organizations;
 using AmiShare.Engine.Principals;
 using AmiShare.Engine.Sharing;
 using Xunit;

@@ -1,6 +1,5 @@
 using AmiShare.Engine;
 using AmiShare.Engine.Gateways;
-using AmiShare.Engine.Organizations;
 
 namespace AmiShare.Engine.Tests;
 

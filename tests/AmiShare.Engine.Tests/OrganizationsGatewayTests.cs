@@ -5,7 +5,7 @@ using System.Text.Json;
 using Amazon.Runtime;
 using AmiShare.Engine;
 using AmiShare.Engine.Aws;
-using AmiShare.Engine.Organizations;
+using AmiShare.Engine.Gateways;
 using Xunit;
 
 namespace AmiShare.Engine.Tests;

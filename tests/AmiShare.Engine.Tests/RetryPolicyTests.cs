@@ -5,7 +5,6 @@ using AmiShare.Emulator;
 using AmiShare.Engine;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Gateways;
-using AmiShare.Engine.Kms;
 using AmiShare.Engine.Principals;
 using Xunit;
 

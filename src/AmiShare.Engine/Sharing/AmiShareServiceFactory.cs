@@ -50,8 +50,8 @@ namespace AmiShare.Engine.Sharing
                         ? _serviceFactory(session, _reporter)
                         : new AmiShareService(
                             _gatewayFactory(session, _reporter),
-                            new AmiShare.Engine.Kms.KmsGateway(session, _reporter),
-                            new AmiShare.Engine.Organizations.OrganizationsGateway(session, _reporter),
+                            new KmsGateway(session, _reporter),
+                            new OrganizationsGateway(session, _reporter),
                             _reporter);
                     _services.Add(session.CacheKey, service);
                 }

@@ -5,46 +5,24 @@ using System.Threading.Tasks;
 
 namespace AmiShare.Engine.Gateways
 {
-    /// <summary>An AWS Organizations organization.</summary>
-    public sealed class OrganizationInfo
-    {
-        public string Id { get; set; }
-
-        public string Arn { get; set; }
-
-        public string ManagementAccountId { get; set; }
-    }
-
-    /// <summary>An organizational unit.</summary>
-    public sealed class OrganizationalUnitInfo
-    {
-        public string Id { get; set; }
-
-        public string Arn { get; set; }
-
-        public string Name { get; set; }
-    }
-
-    /// <summary>A parent of an account or OU (ListParents).</summary>
-    public sealed class OrganizationParent
-    {
-        public string Id { get; set; }
-
-        /// <summary>ROOT or ORGANIZATIONAL_UNIT.</summary>
-        public string Type { get; set; }
-    }
-
     /// <summary>
     /// The only code that calls AWS Organizations. Errors map to AmiShareException: a caller outside an
     /// organization, or without the management/delegated-admin rights, gets ErrorIds.OrganizationUnresolved.
     /// </summary>
     public interface IOrganizationsGateway : IDisposable
     {
+        /// <summary>DescribeOrganization: the caller's organization.</summary>
+        /// <param name="cancellationToken">Cancels the call.</param>
         Task<OrganizationInfo> DescribeOrganizationAsync(CancellationToken cancellationToken);
 
+        /// <summary>DescribeOrganizationalUnit: one OU of the caller's organization.</summary>
+        /// <param name="ouId">The OU id (ou-…).</param>
+        /// <param name="cancellationToken">Cancels the call.</param>
         Task<OrganizationalUnitInfo> DescribeOrganizationalUnitAsync(string ouId, CancellationToken cancellationToken);
 
         /// <summary>The parents of an account id or OU id (one each in practice).</summary>
+        /// <param name="childId">A 12-digit account id or an OU id.</param>
+        /// <param name="cancellationToken">Cancels the call.</param>
         Task<IReadOnlyList<OrganizationParent>> ListParentsAsync(string childId, CancellationToken cancellationToken);
     }
 }

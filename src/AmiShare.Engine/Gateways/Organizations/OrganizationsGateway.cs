@@ -10,9 +10,8 @@ using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
 using AmiShare.Engine.Aws;
-using AmiShare.Engine.Gateways;
 
-namespace AmiShare.Engine.Organizations
+namespace AmiShare.Engine.Gateways
 {
     /// <summary>
     /// IOrganizationsGateway over a small AWS JSON 1.1 client signed with AWSSDK.Core's SigV4 signer

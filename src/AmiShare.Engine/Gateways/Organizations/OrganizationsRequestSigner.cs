@@ -5,7 +5,7 @@ using Amazon.Runtime.Endpoints;
 using Amazon.Runtime.Internal;
 using Amazon.Runtime.Internal.Auth;
 
-namespace AmiShare.Engine.Organizations
+namespace AmiShare.Engine.Gateways
 {
     /// <summary>
     /// Signs one AWS JSON 1.1 request to AWS Organizations with AWSSDK.Core's own SigV4 signer

@@ -6,9 +6,8 @@ using Amazon.KeyManagementService;
 using Amazon.KeyManagementService.Model;
 using Amazon.Runtime;
 using AmiShare.Engine.Aws;
-using AmiShare.Engine.Gateways;
 
-namespace AmiShare.Engine.Kms
+namespace AmiShare.Engine.Gateways
 {
     /// <summary>
     /// IKmsGateway over AWSSDK.KeyManagementService (same session, region and endpoint rules as Ec2Gateway:

@@ -1,0 +1,35 @@
+using System.Collections.Generic;
+
+namespace AmiShare.Engine.Gateways
+{
+    /// <summary>What the engine needs to know about one AMI (read from DescribeImages).</summary>
+    public sealed class ImageInfo
+    {
+        /// <summary>Gets or sets the AMI id (ami-…).</summary>
+        public string ImageId { get; set; }
+
+        /// <summary>Gets or sets the AMI's name.</summary>
+        public string Name { get; set; }
+
+        /// <summary>Gets or sets the 12-digit id of the account that owns the AMI.</summary>
+        public string OwnerId { get; set; }
+
+        /// <summary>available, pending, failed, deregistered, …</summary>
+        public string State { get; set; }
+
+        /// <summary>Gets or sets a value indicating whether the AMI is public.</summary>
+        public bool IsPublic { get; set; }
+
+        /// <summary>Gets or sets the creation time as EC2 reports it (ISO 8601 text).</summary>
+        public string CreationDate { get; set; }
+
+        /// <summary>Gets or sets the deprecation time as EC2 reports it (ISO 8601 text), or null.</summary>
+        public string DeprecationTime { get; set; }
+
+        /// <summary>Product code ids (marketplace AMIs); such an AMI can never be public.</summary>
+        public IReadOnlyList<string> ProductCodes { get; set; } = new string[0];
+
+        /// <summary>EBS snapshots behind the AMI, from its block device mappings.</summary>
+        public IReadOnlyList<SnapshotRef> Snapshots { get; set; } = new SnapshotRef[0];
+    }
+}
