@@ -20,6 +20,9 @@ namespace AmiShare.Engine.Gateways
         private readonly IAmazonKeyManagementService _client;
         private readonly SdkCall _calls;
 
+        /// <summary>Creates a gateway calling KMS with the session's credentials, region and endpoint.</summary>
+        /// <param name="session">The resolved AWS session.</param>
+        /// <param name="reporter">Where the verbose and debug lines of each call go; null writes nowhere.</param>
         public KmsGateway(AwsSession session, IShareReporter reporter)
             : this(CreateClient(session), session.Region, session.EndpointUrl, reporter)
         {
@@ -44,6 +47,7 @@ namespace AmiShare.Engine.Gateways
             return new AmazonKeyManagementServiceClient(session.Credentials, config);
         }
 
+        /// <inheritdoc/>
         public async Task<KmsKeyInfo> DescribeKeyAsync(string keyId, CancellationToken cancellationToken)
         {
             var request = new DescribeKeyRequest { KeyId = keyId };
@@ -60,6 +64,7 @@ namespace AmiShare.Engine.Gateways
             };
         }
 
+        /// <inheritdoc/>
         public async Task<string> GetKeyPolicyAsync(string keyArn, CancellationToken cancellationToken)
         {
             var request = new GetKeyPolicyRequest { KeyId = keyArn, PolicyName = "default" };
@@ -67,6 +72,7 @@ namespace AmiShare.Engine.Gateways
             return response.Policy;
         }
 
+        /// <inheritdoc/>
         public async Task PutKeyPolicyAsync(string keyArn, string policy, CancellationToken cancellationToken)
         {
             var request = new PutKeyPolicyRequest { KeyId = keyArn, PolicyName = "default", Policy = policy };
@@ -74,6 +80,7 @@ namespace AmiShare.Engine.Gateways
             await _calls.InvokeWriteAsync("PutKeyPolicy", keyArn, ct => _client.PutKeyPolicyAsync(request, ct), async ct => string.Equals(await GetKeyPolicyAsync(keyArn, ct).ConfigureAwait(false), policy, StringComparison.Ordinal), cancellationToken).ConfigureAwait(false);
         }
 
+        /// <inheritdoc/>
         public async Task<IReadOnlyList<KmsGrantInfo>> ListGrantsAsync(string keyArn, CancellationToken cancellationToken)
         {
             var result = new List<KmsGrantInfo>();
@@ -112,10 +119,8 @@ namespace AmiShare.Engine.Gateways
             return result;
         }
 
+        /// <summary>Disposes the SDK client.</summary>
         public void Dispose() => _client.Dispose();
-
-        /// <summary>The verbose line for one call (AWS.Tools-shaped).</summary>
-        internal string DescribeCall(string operation, string target) => _calls.Describe(operation, target);
 
         private Task<T> Call<T>(string operation, string target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
             where T : AmazonWebServiceResponse

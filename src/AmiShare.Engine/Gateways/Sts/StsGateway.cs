@@ -15,6 +15,9 @@ namespace AmiShare.Engine.Gateways
         private readonly string _region;
         private readonly string _endpoint;
 
+        /// <summary>Creates a gateway calling STS with the session's credentials, region and endpoint.</summary>
+        /// <param name="session">The resolved AWS session.</param>
+        /// <param name="reporter">Where the verbose line of each call goes; null writes nowhere.</param>
         public StsGateway(AwsSession session, IShareReporter reporter)
         {
             if (session == null)
@@ -30,11 +33,11 @@ namespace AmiShare.Engine.Gateways
             _reporter = reporter ?? NullShareReporter.Instance;
         }
 
+        /// <inheritdoc/>
         public async Task<string> GetCallerAccountAsync(CancellationToken cancellationToken)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            string line = "Invoking STS GetCallerIdentity in region '" + _region + "'";
-            _reporter.Verbose(_endpoint != null ? line + " on endpoint '" + _endpoint + "'" : line);
+            _reporter.Verbose(CallLog.Describe("STS", "GetCallerIdentity", null, _region, _endpoint));
             try
             {
                 GetCallerIdentityResponse response = await _client.GetCallerIdentityAsync(new GetCallerIdentityRequest(), cancellationToken).ConfigureAwait(false);
@@ -50,6 +53,7 @@ namespace AmiShare.Engine.Gateways
             }
         }
 
+        /// <summary>Disposes the SDK client.</summary>
         public void Dispose() => _client.Dispose();
     }
 }
