@@ -20,8 +20,10 @@ namespace AmiShare.Engine.Gateways
         /// <summary>The SigV4 signing name (credential scope service) of AWS Organizations.</summary>
         internal const string SigningName = "organizations";
 
+        /// <summary>The X-Amz-Target prefix of every Organizations operation (API version 2016-11-28).</summary>
         internal const string TargetPrefix = "AWSOrganizationsV20161128.";
 
+        /// <summary>The content type of an AWS JSON 1.1 request.</summary>
         internal const string ContentType = "application/x-amz-json-1.1";
 
         /// <summary>
