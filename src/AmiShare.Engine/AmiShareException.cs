@@ -8,15 +8,34 @@ namespace AmiShare.Engine
     /// </summary>
     public enum AmiShareErrorKind
     {
+        /// <summary>No more specific kind applies.</summary>
         NotSpecified,
+
+        /// <summary>A value given to the command is not valid.</summary>
         InvalidArgument,
+
+        /// <summary>The AMI, profile or other named object does not exist.</summary>
         ObjectNotFound,
+
+        /// <summary>AWS refused the action for the caller.</summary>
         PermissionDenied,
+
+        /// <summary>The object is not in a state that allows the action.</summary>
         InvalidOperation,
+
+        /// <summary>A quota, size limit or retry budget was exceeded.</summary>
         LimitsExceeded,
+
+        /// <summary>No credentials, or AWS rejected them.</summary>
         AuthenticationError,
+
+        /// <summary>A security setting (such as block public access) forbids the action.</summary>
         SecurityError,
+
+        /// <summary>The endpoint could not be reached.</summary>
         ConnectionError,
+
+        /// <summary>The operation was stopped (cancelled) before it finished.</summary>
         OperationStopped,
     }
 
@@ -28,6 +47,13 @@ namespace AmiShare.Engine
     /// </summary>
     public sealed class AmiShareException : Exception
     {
+        /// <summary>Creates an error with a stable id, its kind, what went wrong, the value it is about and the fix.</summary>
+        /// <param name="errorId">One of <see cref="ErrorIds"/>.</param>
+        /// <param name="kind">What kind of failure it is.</param>
+        /// <param name="message">What went wrong, naming the bad value.</param>
+        /// <param name="target">The value the error is about (an AMI id, a principal, a profile name).</param>
+        /// <param name="remedy">What to do about it; appended to the message.</param>
+        /// <param name="inner">The error behind this one, if any.</param>
         public AmiShareException(string errorId, AmiShareErrorKind kind, string message, object target = null, string remedy = null, Exception inner = null)
             : base(Compose(message, remedy), inner)
         {
@@ -41,10 +67,13 @@ namespace AmiShare.Engine
         /// <summary>Stable PascalCase id, one of <see cref="ErrorIds"/>.</summary>
         public string ErrorId { get; }
 
+        /// <summary>What kind of failure this is (the cmdlet layer maps it to an ErrorCategory).</summary>
         public AmiShareErrorKind Kind { get; }
 
+        /// <summary>The value the error is about (an AMI id, a principal, a profile name), or null.</summary>
         public object Target { get; }
 
+        /// <summary>What to do about it, or null; already part of the message.</summary>
         public string Remedy { get; }
 
         /// <summary>What went wrong, without the remedy (the Message carries both).</summary>

@@ -7,42 +7,104 @@ namespace AmiShare.Engine
     public static class ErrorIds
     {
         // Input validation (no AWS call was made).
+
+        /// <summary>A principal is not an account id, organization ARN or OU ARN, cannot be resolved, or went to the wrong parameter.</summary>
         public const string InvalidPrincipal = nameof(InvalidPrincipal);
+
+        /// <summary>A value is not 'ami-' followed by 8 or 17 lower-case hexadecimal digits.</summary>
         public const string InvalidImageId = nameof(InvalidImageId);
+
+        /// <summary>Grant or Revoke got no principal.</summary>
         public const string MissingPrincipal = nameof(MissingPrincipal);
+
+        /// <summary>'all' or 'public' was given where only Set-AmiPublic may make an AMI public.</summary>
         public const string PublicNotAllowedHere = nameof(PublicNotAllowedHere);
+
+        /// <summary>A region from any source is not a region name, or -Region was blank.</summary>
         public const string InvalidRegion = nameof(InvalidRegion);
+
+        /// <summary>-EndpointUrl or AWS_ENDPOINT_URL is not an absolute http or https URL, or -EndpointUrl was blank.</summary>
         public const string InvalidEndpointUrl = nameof(InvalidEndpointUrl);
+
+        /// <summary>-ProfileName was given blank or null.</summary>
         public const string InvalidProfileName = nameof(InvalidProfileName);
+
+        /// <summary>-ProfileLocation, -AccessKey, -SecretKey or -SessionToken was given blank or null.</summary>
         public const string InvalidCredentialParameter = nameof(InvalidCredentialParameter);
+
+        /// <summary>-Credential or $StoredAWSCredentials holds an object with no usable GetCredentials() method.</summary>
         public const string InvalidCredentialObject = nameof(InvalidCredentialObject);
+
+        /// <summary>Credential parameters that do not go together (a key without its pair, -ProfileName with -Credential).</summary>
         public const string ConflictingCredentialParameters = nameof(ConflictingCredentialParameters);
+
+        /// <summary>An AMISHARE_RETRY_* environment variable is not a number in range.</summary>
         public const string InvalidRetrySetting = nameof(InvalidRetrySetting);
 
         // Session (terminating: every item would fail).
+
+        /// <summary>No source in the credential order gave credentials.</summary>
         public const string NoCredentials = nameof(NoCredentials);
+
+        /// <summary>No source in the region order gave a region.</summary>
         public const string NoRegion = nameof(NoRegion);
+
+        /// <summary>The profile named by -ProfileName or AWS_PROFILE does not exist, has no usable credentials, or cannot be read.</summary>
         public const string ProfileNotFound = nameof(ProfileNotFound);
+
+        /// <summary>AWS rejected the credentials (unknown or inactive key, wrong secret, expired token, wrong clock).</summary>
         public const string CredentialsRejected = nameof(CredentialsRejected);
 
         // Per-AMI outcomes mapped from EC2.
+
+        /// <summary>No AMI with that id in the region, or it was deregistered.</summary>
         public const string AmiNotFound = nameof(AmiNotFound);
+
+        /// <summary>The AMI belongs to another account.</summary>
         public const string AmiNotOwned = nameof(AmiNotOwned);
+
+        /// <summary>The AMI is not in the 'available' state.</summary>
         public const string AmiNotAvailable = nameof(AmiNotAvailable);
+
+        /// <summary>Block public access for AMIs is on for the account in the region.</summary>
         public const string PublicSharingBlocked = nameof(PublicSharingBlocked);
+
+        /// <summary>An AMI with encrypted snapshots cannot be public.</summary>
         public const string EncryptedSnapshotsCannotBePublic = nameof(EncryptedSnapshotsCannotBePublic);
+
+        /// <summary>An AMI with AWS Marketplace product codes cannot be public.</summary>
         public const string ProductCodesCannotBePublic = nameof(ProductCodesCannotBePublic);
+
+        /// <summary>The AMI's snapshots use the AWS managed key aws/ebs, which cannot be shared.</summary>
         public const string EncryptedWithAwsManagedKey = nameof(EncryptedWithAwsManagedKey);
+
+        /// <summary>The account has reached its quota of public AMIs in the region.</summary>
         public const string PublicImageQuotaExceeded = nameof(PublicImageQuotaExceeded);
+
+        /// <summary>IAM or a service control policy does not allow the action named in the message.</summary>
         public const string AccessDenied = nameof(AccessDenied);
+
+        /// <summary>A call was throttled for its whole retry budget.</summary>
         public const string Throttled = nameof(Throttled);
+
+        /// <summary>Any other AWS error; the message has the AWS error code.</summary>
         public const string AwsServiceError = nameof(AwsServiceError);
+
+        /// <summary>The endpoint could not be reached (network, proxy, DNS, emulator not running).</summary>
         public const string EndpointUnreachable = nameof(EndpointUnreachable);
 
         // Preflight, KMS and Organizations (Test-AmiShareable checks, -IncludeKmsKey, bare o-/ou- ids).
+
+        /// <summary>A preflight check failed for a reason that has no error id of its own; the message names the check.</summary>
         public const string PreflightFailed = nameof(PreflightFailed);
+
+        /// <summary>A KMS key behind the AMI is disabled, pending deletion, or cannot be read.</summary>
         public const string KmsKeyNotUsable = nameof(KmsKeyNotUsable);
+
+        /// <summary>The key policy with the AmiShare statement would exceed KMS's 32 KB limit.</summary>
         public const string KmsPolicyTooLarge = nameof(KmsPolicyTooLarge);
+
+        /// <summary>A bare o-/ou- id or an account's organization membership could not be read.</summary>
         public const string OrganizationUnresolved = nameof(OrganizationUnresolved);
     }
 }

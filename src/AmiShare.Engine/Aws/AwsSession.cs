@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using Amazon.Runtime;
@@ -10,6 +11,7 @@ namespace AmiShare.Engine.Aws
     /// </summary>
     public sealed class AwsSession
     {
+        /// <summary>Creates a session from what the resolver found and where it found it.</summary>
         public AwsSession(AWSCredentials credentials, string credentialSource, string region, string regionSource, string endpointUrl)
         {
             Credentials = credentials;
@@ -55,7 +57,7 @@ namespace AmiShare.Engine.Aws
             if (credentials is BasicAWSCredentials || credentials is SessionAWSCredentials)
             {
                 ImmutableCredentials c = credentials.GetCredentials();
-                return c.AccessKey + ":" + ((c.SecretKey ?? string.Empty) + "\n" + (c.Token ?? string.Empty)).GetHashCode().ToString("x");
+                return c.AccessKey + ":" + ((c.SecretKey ?? string.Empty) + "\n" + (c.Token ?? string.Empty)).GetHashCode().ToString("x", CultureInfo.InvariantCulture);
             }
 
             object id = s_identities.GetValue(credentials, _ => Interlocked.Increment(ref s_nextIdentity));

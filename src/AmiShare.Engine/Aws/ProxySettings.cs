@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Net;
 
 namespace AmiShare.Engine.Aws
@@ -10,14 +11,19 @@ namespace AmiShare.Engine.Aws
     /// </summary>
     public sealed class ProxySettings
     {
+        /// <summary>The proxy host, with or without a scheme (http:// is assumed); empty means no proxy.</summary>
         public string Hostname { get; set; }
 
+        /// <summary>The proxy port; 0 keeps the scheme's default.</summary>
         public int Port { get; set; }
 
+        /// <summary>Credentials for the proxy, or null.</summary>
         public ICredentials Credentials { get; set; }
 
-        public IReadOnlyList<string> BypassList { get; set; } = new string[0];
+        /// <summary>Regular expressions of addresses that go direct, not through the proxy.</summary>
+        public IReadOnlyList<string> BypassList { get; set; } = Array.Empty<string>();
 
+        /// <summary>Whether local addresses go direct.</summary>
         public bool BypassOnLocal { get; set; }
 
         /// <summary>The proxy as .NET uses it; null when no host is set.</summary>
@@ -39,8 +45,8 @@ namespace AmiShare.Engine.Aws
         }
 
         /// <summary>A text that is equal for equal settings (credentials by identity; never printed).</summary>
-        internal string Key => Hostname + ":" + Port + "|" + BypassOnLocal + "|" + string.Join(",", BypassList ?? new string[0]) + "|" +
-            (Credentials == null ? string.Empty : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Credentials).ToString());
+        internal string Key => Hostname + ":" + Port + "|" + BypassOnLocal + "|" + string.Join(",", BypassList ?? Array.Empty<string>()) + "|" +
+            (Credentials == null ? string.Empty : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(Credentials).ToString(CultureInfo.InvariantCulture));
 
         private static string[] ToArray(IReadOnlyList<string> list)
         {

@@ -10,14 +10,19 @@ namespace AmiShare.Engine.Aws
         /// <summary>-Region: a system name string, or an object with a string Region/SystemName property (AWSRegion).</summary>
         public object Region { get; set; }
 
+        /// <summary>-ProfileName: a profile in the SDK store or the shared credentials file.</summary>
         public string ProfileName { get; set; }
 
+        /// <summary>-ProfileLocation: the shared credentials file to read instead of ~/.aws/credentials.</summary>
         public string ProfileLocation { get; set; }
 
+        /// <summary>-AccessKey: the access key id (with <see cref="SecretKey"/>).</summary>
         public string AccessKey { get; set; }
 
+        /// <summary>-SecretKey: the secret access key (with <see cref="AccessKey"/>).</summary>
         public string SecretKey { get; set; }
 
+        /// <summary>-SessionToken: the token of temporary credentials (with both keys).</summary>
         public string SessionToken { get; set; }
 
         /// <summary>-Credential: any object with a public GetCredentials() (an SDK AWSCredentials of any loaded copy, or AWS.Tools' AWSPSCredentials).</summary>

@@ -3,6 +3,7 @@ namespace AmiShare.Engine.Completion
     /// <summary>One AMI offered by -ImageId tab completion.</summary>
     public sealed class ImageIdSuggestion
     {
+        /// <summary>Creates a suggestion: the id to insert, the menu text and the tooltip.</summary>
         public ImageIdSuggestion(string imageId, string listItemText, string toolTip)
         {
             ImageId = imageId;

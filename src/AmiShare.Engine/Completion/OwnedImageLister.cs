@@ -28,7 +28,7 @@ namespace AmiShare.Engine.Completion
     /// </remarks>
     public sealed class OwnedImageLister
     {
-        private static readonly IReadOnlyList<ImageIdSuggestion> s_none = new ImageIdSuggestion[0];
+        private static readonly IReadOnlyList<ImageIdSuggestion> s_none = Array.Empty<ImageIdSuggestion>();
 
         private readonly Func<SessionParameters, AwsSession> _resolve;
         private readonly Func<AwsSession, IOwnedImageSource> _sourceFactory;
@@ -146,7 +146,7 @@ namespace AmiShare.Engine.Completion
                 using (var limit = new CancellationTokenSource(ListingLimit))
                 using (IOwnedImageSource source = _sourceFactory(session))
                 {
-                    IReadOnlyList<ImageInfo> images = await source.ListOwnedImagesAsync(limit.Token).ConfigureAwait(false) ?? new ImageInfo[0];
+                    IReadOnlyList<ImageInfo> images = await source.ListOwnedImagesAsync(limit.Token).ConfigureAwait(false) ?? Array.Empty<ImageInfo>();
                     Store(key, new CacheEntry(_utcNow(), images));
                     return images;
                 }
