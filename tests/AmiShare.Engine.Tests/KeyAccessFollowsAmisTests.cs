@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using AmiShare.Engine.Plans;
 using AmiShare.Emulator;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Gateways;

@@ -1,3 +1,4 @@
+using AmiShare.Engine.Plans;
 using AmiShare.Engine;
 using AmiShare.Engine.Gateways;
 using AmiShare.Engine.Preflight;
@@ -435,7 +436,7 @@ public class PreflightTests
         _kms.WithKey(Cmk);
         var service = Service();
         await service.ApplyAsync(await service.PlanGrantAsync(Ami, new[] { A, B }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default), default);
-        await service.ApplyAsync(await service.PlanRevokeAsync(Ami, new[] { B }, default), default); // B keeps key and snapshot access
+        await service.ApplyAsync(await service.PlanRevokeAsync(Ami, new[] { B }, ShareOptions.None, default), default); // B keeps key and snapshot access
 
         var plan = await service.PlanResetAsync(Ami, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default);
         var result = await service.ApplyAsync(plan, default);
@@ -476,7 +477,7 @@ public class PreflightTests
         await service.ApplyAsync(await service.PlanGrantAsync(Ami, new[] { A }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default), default);
         string policy = _kms.Policies[Cmk];
 
-        var plan = await service.PlanResetAsync(Ami, default);
+        var plan = await service.PlanResetAsync(Ami, ShareOptions.None, default);
         await service.ApplyAsync(plan, default);
 
         Assert.Empty(plan.KeyPolicyChanges);
@@ -493,7 +494,7 @@ public class PreflightTests
     {
         EncryptedImage(Cmk, A); // no such key in the KMS fake: DescribeKey fails
 
-        var plan = await Service().PlanResetAsync(Ami, default);
+        var plan = await Service().PlanResetAsync(Ami, ShareOptions.None, default);
 
         Assert.True(plan.HasChanges);
         Assert.Contains(_reporter.VerboseLines, l => l == $"{Ami}: KMS key {Cmk} not checked for AmiShare statements (KMS key {Cmk} was not found)");
@@ -506,7 +507,7 @@ public class PreflightTests
         _kms.WithKey(Cmk);
         _kms.Policies.Remove(Cmk); // GetKeyPolicy is now denied
 
-        var plan = await Service().PlanResetAsync(Ami, default);
+        var plan = await Service().PlanResetAsync(Ami, ShareOptions.None, default);
 
         Assert.True(plan.HasChanges);
         Assert.Empty(plan.Warnings);

@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using AmiShare.Engine.Principals;
-using AmiShare.Engine.Sharing;
 
 namespace AmiShare.Engine.Kms
 {

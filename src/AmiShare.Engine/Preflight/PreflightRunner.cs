@@ -7,7 +7,6 @@ using System.Threading.Tasks;
 using AmiShare.Engine.Gateways;
 using AmiShare.Engine.Kms;
 using AmiShare.Engine.Principals;
-using AmiShare.Engine.Sharing;
 
 namespace AmiShare.Engine.Preflight
 {
@@ -87,6 +86,12 @@ namespace AmiShare.Engine.Preflight
     /// </summary>
     internal sealed class PreflightRunner
     {
+        /// <summary>EC2's documented default quota of public AMIs per account and region (wire-spec.md §3 E20).</summary>
+        internal const int DefaultPublicImageQuota = 5;
+
+        /// <summary>Service Quotas code of EC2's "Public AMIs" quota (adjustable).</summary>
+        internal const string PublicImageQuotaCode = "L-0E3CBAB9";
+
         /// <summary>Public AMIs are deprecated by EC2 two years after creation.</summary>
         internal const int PublicDeprecationYears = 2;
 
@@ -534,8 +539,8 @@ namespace AmiShare.Engine.Preflight
             }
 
             ctx.PublicImageCount = count;
-            int defaultQuota = AmiShareService.DefaultPublicImageQuota;
-            string quotaText = $"EC2's default quota is {defaultQuota} public AMIs per Region, adjustable per account (Service Quotas code {AmiShareService.PublicImageQuotaCode}), so EC2 decides";
+            int defaultQuota = DefaultPublicImageQuota;
+            string quotaText = $"EC2's default quota is {defaultQuota} public AMIs per Region, adjustable per account (Service Quotas code {PublicImageQuotaCode}), so EC2 decides";
             if (alreadyPublic)
             {
                 return Pass(CheckNames.PublicImageQuota, $"{ctx.ImageId} is already public; it already counts among the account's {count} public AMIs in region '{Region}'.");
@@ -546,7 +551,7 @@ namespace AmiShare.Engine.Preflight
                 return Warn(
                     CheckNames.PublicImageQuota,
                     $"The account has {count} public AMIs in region '{Region}'; this one would make {count + 1}. {quotaText}: if this account's quota is lower than {count + 1}, EC2 refuses and the command reports {ErrorIds.PublicImageQuotaExceeded}.",
-                    $"Check the account's quota with Get-SQServiceQuota -ServiceCode ec2 -QuotaCode {AmiShareService.PublicImageQuotaCode} -Region {Region}; raise it with Request-SQServiceQuotaIncrease, or make unused public AMIs private (Set-AmiPublic -Public:$false).");
+                    $"Check the account's quota with Get-SQServiceQuota -ServiceCode ec2 -QuotaCode {PublicImageQuotaCode} -Region {Region}; raise it with Request-SQServiceQuotaIncrease, or make unused public AMIs private (Set-AmiPublic -Public:$false).");
             }
 
             return Pass(CheckNames.PublicImageQuota, $"The account has {count} public AMIs in region '{Region}'. {quotaText} at the write.");

@@ -8,7 +8,7 @@ using AmiShare.Engine.Kms;
 using AmiShare.Engine.Organizations;
 using AmiShare.Engine.Principals;
 
-namespace AmiShare.Engine.Sharing
+namespace AmiShare.Engine.Planning
 {
     /// <summary>
     /// The caller's own AMIs in one region, as one run (one service) sees them: which AMIs sit behind a KMS key or a
@@ -232,24 +232,5 @@ namespace AmiShare.Engine.Sharing
             int i = keyArnOrId.LastIndexOf(":key/", StringComparison.Ordinal);
             return i >= 0 ? keyArnOrId.Substring(i + 5) : keyArnOrId;
         }
-    }
-}
-
-namespace AmiShare.Engine.Sharing
-{
-    /// <summary>Access a plan keeps on purpose: a principal's KMS key access or a snapshot's createVolumePermission that another AMI still needs.</summary>
-    public sealed class AccessKept
-    {
-        /// <summary>The KMS key ARN or snapshot id.</summary>
-        public string Resource { get; set; }
-
-        /// <summary>The principal (launch-permission value) that keeps its access.</summary>
-        public string Principal { get; set; }
-
-        /// <summary>Why, e.g. "ami-0… is still shared with 111122223333".</summary>
-        public string Reason { get; set; }
-
-        /// <summary>"111122223333 on arn:aws:kms:…: ami-0… is still shared with 111122223333".</summary>
-        public override string ToString() => $"{Principal} on {Resource}: {Reason}";
     }
 }
