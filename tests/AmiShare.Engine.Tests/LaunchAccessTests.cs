@@ -252,6 +252,18 @@ public sealed class LaunchAccessTests
     }
 
     [Fact]
+    public async Task PlanRevokeAsync_NothingToRemoveWithKmsAndSnapshotOptions_NoOrganizationsCalls()
+    {
+        _ec2.WithImage(Ami, EngineeringOu);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(PlatformMember) }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default);
+
+        Assert.False(plan.HasChanges);
+        Assert.Empty(plan.KeyPolicyChanges);
+        Assert.Empty(plan.SnapshotChanges);
+        Assert.Empty(_orgs.Calls);
+    }
+
+    [Fact]
     public async Task PlanRevokeAsync_AccountCoveredByOu_ExactWarningWithPath()
     {
         _ec2.WithImage(Ami, Account(Consumer), EngineeringOu);

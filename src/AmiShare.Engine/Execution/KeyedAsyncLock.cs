@@ -21,23 +21,6 @@ namespace AmiShare.Engine.Execution
             return new Release(gate);
         }
 
-        /// <summary>True when no key is held (tests: every lock was released).</summary>
-        internal bool IsIdle
-        {
-            get
-            {
-                foreach (SemaphoreSlim gate in _gates.Values)
-                {
-                    if (gate.CurrentCount == 0)
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            }
-        }
-
         private sealed class Release : IDisposable
         {
             private SemaphoreSlim _gate;

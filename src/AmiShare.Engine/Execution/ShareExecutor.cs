@@ -31,9 +31,6 @@ namespace AmiShare.Engine.Execution
             _reporter = reporter;
         }
 
-        /// <summary>The locks of KMS key policies (tests).</summary>
-        internal static KeyedAsyncLock KeyLocks => s_keyLocks;
-
         /// <summary>
         /// Applies <paramref name="plan"/> and says what happened. A plan without changes makes no call (the planner already said
         /// "nothing to change").
