@@ -39,7 +39,7 @@ namespace AmiShare.Engine.Planning
             _requireKms = requireKms;
         }
 
-        public async Task<KeyPolicyChange> PlanKeyAsync(PreflightRunner runner, SharePlan plan, KeyFacts key, List<string> warnings, List<AccessKept> keptOnPurpose, CancellationToken cancellationToken)
+        public async Task<KeyPolicyChange> PlanKeyAsync(ShareFactsLoader loader, SharePlan plan, KeyFacts key, List<string> warnings, List<AccessKept> keptOnPurpose, CancellationToken cancellationToken)
         {
             bool include = plan.Options.IncludeKmsKey;
             if (include)
@@ -58,7 +58,7 @@ namespace AmiShare.Engine.Planning
                 return null; // AWS managed keys have no AmiShare statements (and their policy cannot be changed)
             }
 
-            await runner.LoadPolicyAsync(key, withGrants: false, ct: cancellationToken).ConfigureAwait(false);
+            await loader.LoadPolicyAsync(key, withGrants: false, ct: cancellationToken).ConfigureAwait(false);
             if (key.PolicyError != null)
             {
                 if (include)
@@ -113,7 +113,7 @@ namespace AmiShare.Engine.Planning
             return include ? change : null;
         }
 
-        public async Task<IReadOnlyList<SnapshotPermissionChange>> PlanSnapshotsAsync(SharePlan plan, PreflightContext ctx, List<string> warnings, List<AccessKept> keptOnPurpose, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<SnapshotPermissionChange>> PlanSnapshotsAsync(SharePlan plan, ShareFacts ctx, List<string> warnings, List<AccessKept> keptOnPurpose, CancellationToken cancellationToken)
         {
             var changes = new List<SnapshotPermissionChange>();
             var removable = new HashSet<string>(plan.Current.Where(p => p.Type == PrincipalType.Account && p.Value != ctx.Image.OwnerId).Select(p => p.Value), StringComparer.Ordinal);

@@ -23,7 +23,7 @@ namespace AmiShare.Engine.Planning
     {
         private readonly IEc2Gateway _ec2;
         private readonly IKmsGateway _kms;
-        private readonly IOrganizationsGateway _organizationsGateway;
+        private readonly ShareFactsLoader _facts;
         private readonly OrganizationDirectory _organizations;
         private readonly KeyAccessKeeper _keeper;
         private readonly IShareReporter _reporter;
@@ -32,7 +32,7 @@ namespace AmiShare.Engine.Planning
         {
             _ec2 = ec2;
             _kms = kms;
-            _organizationsGateway = organizationsGateway;
+            _facts = new ShareFactsLoader(ec2, kms, organizationsGateway, reporter);
             _organizations = organizations;
             _reporter = reporter;
             _keeper = new KeyAccessKeeper(ledger, reporter);
@@ -40,8 +40,8 @@ namespace AmiShare.Engine.Planning
 
         private string Region => _ec2.Region;
 
-        /// <summary>The facts loader and rules of one preflight run (a new one per call: it holds that run's facts).</summary>
-        internal PreflightRunner Runner() => new PreflightRunner(_ec2, _kms, _organizationsGateway, _reporter);
+        /// <summary>The preflight: the facts loader's reads, then the pure rules.</summary>
+        internal PreflightRunner Runner() => new PreflightRunner(_facts);
 
         /// <summary>Grant: every preflight check first (a Fail throws before any write), then launch permissions, key policies, snapshots.</summary>
         public async Task<SharePlan> GrantAsync(string id, IReadOnlyList<Principal> requested, ShareOptions options, CancellationToken cancellationToken)
@@ -93,9 +93,8 @@ namespace AmiShare.Engine.Planning
             }
 
             IReadOnlyList<Principal> all = plan.ToRemove.Concat(plan.Unchanged).Distinct().ToList();
-            var ctx = new PreflightContext { ImageId = plan.ImageId, Region = Region };
-            PreflightRunner runner = Runner();
-            await runner.LoadKeysAsync(ctx, cancellationToken).ConfigureAwait(false);
+            var ctx = new ShareFacts { ImageId = plan.ImageId, Region = Region };
+            await _facts.LoadKeysAsync(ctx, cancellationToken).ConfigureAwait(false);
 
             var kept = new List<AccessKept>();
             if (options.IncludeKmsKey)
@@ -109,7 +108,7 @@ namespace AmiShare.Engine.Planning
                         continue; // AWS managed keys have no AmiShare statements (and their policy cannot be changed)
                     }
 
-                    await runner.LoadPolicyAsync(key, withGrants: false, ct: cancellationToken).ConfigureAwait(false);
+                    await _facts.LoadPolicyAsync(key, withGrants: false, ct: cancellationToken).ConfigureAwait(false);
                     if (key.PolicyError != null)
                     {
                         throw key.PolicyError;
@@ -183,9 +182,8 @@ namespace AmiShare.Engine.Planning
             IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
             SharePlan plan = NewPlan(id, ShareOperation.Reset, current, options);
 
-            var ctx = new PreflightContext { ImageId = id, Region = Region };
-            PreflightRunner runner = Runner();
-            await runner.LoadKeysAsync(ctx, cancellationToken).ConfigureAwait(false);
+            var ctx = new ShareFacts { ImageId = id, Region = Region };
+            await _facts.LoadKeysAsync(ctx, cancellationToken).ConfigureAwait(false);
             plan.ImageName = ctx.Image.Name;
 
             var reset = new ResetPlanning(_ec2, _kms, _keeper, _reporter, Region, RequireKms);
@@ -194,7 +192,7 @@ namespace AmiShare.Engine.Planning
             var keyChanges = new List<KeyPolicyChange>();
             foreach (KeyFacts key in ctx.Keys)
             {
-                KeyPolicyChange change = await reset.PlanKeyAsync(runner, plan, key, warnings, kept, cancellationToken).ConfigureAwait(false);
+                KeyPolicyChange change = await reset.PlanKeyAsync(_facts, plan, key, warnings, kept, cancellationToken).ConfigureAwait(false);
                 if (change != null)
                 {
                     keyChanges.Add(change);
