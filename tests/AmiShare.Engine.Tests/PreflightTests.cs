@@ -76,13 +76,19 @@ internal sealed class ParentsFake : IOrganizationsGateway
 
     public bool Unreadable { get; set; }
 
+    /// <summary>Every ListParents child id asked, in order.</summary>
+    public List<string> ListParentsCalls { get; } = new();
+
     public Task<OrganizationInfo> DescribeOrganizationAsync(CancellationToken cancellationToken) =>
         Unreadable ? throw Denied() : Task.FromResult(new OrganizationInfo { Id = "o-abc1234567", Arn = "arn:aws:organizations::123456789012:organization/o-abc1234567", ManagementAccountId = "123456789012" });
 
     public Task<OrganizationalUnitInfo> DescribeOrganizationalUnitAsync(string ouId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<OrganizationParent>> ListParentsAsync(string childId, CancellationToken cancellationToken) =>
-        Unreadable ? throw Denied() : Task.FromResult<IReadOnlyList<OrganizationParent>>(Parents.TryGetValue(childId, out var p) ? new[] { p } : Array.Empty<OrganizationParent>());
+    public Task<IReadOnlyList<OrganizationParent>> ListParentsAsync(string childId, CancellationToken cancellationToken)
+    {
+        ListParentsCalls.Add(childId);
+        return Unreadable ? throw Denied() : Task.FromResult<IReadOnlyList<OrganizationParent>>(Parents.TryGetValue(childId, out var p) ? new[] { p } : Array.Empty<OrganizationParent>());
+    }
 
     public void Dispose()
     {
@@ -361,6 +367,23 @@ public class PreflightTests
         Assert.Empty(plan.KeyPolicyChanges);
         Assert.NotNull(plan.Preflight);
         Assert.Equal(new[] { A }, plan.ToAdd);
+    }
+
+    [Fact]
+    public async Task PlanGrantAsync_OuBehindKeyForTwoPlans_OneOrganizationsWalkPerRun()
+    {
+        EncryptedImage(Cmk);
+        _kms.WithKey(Cmk);
+        var service = Service();
+        var options = new ShareOptions { IncludeKmsKey = true };
+
+        var first = await service.PlanGrantAsync(Ami, new[] { Ou }, options, default);
+        var second = await service.PlanGrantAsync(Ami, new[] { Ou }, options, default);
+
+        // One Organizations reader per service: the OU's path is walked once (OU, then its parent OU, then the root).
+        Assert.Equal(new[] { "ou-ab12-33333333", "ou-ab12-11111111" }, _orgs.ListParentsCalls);
+        Assert.Contains("o-abc1234567/r-ab12/ou-ab12-11111111/ou-ab12-33333333/*", Assert.Single(first.KeyPolicyChanges).NewPolicy);
+        Assert.Equal(Assert.Single(first.KeyPolicyChanges).NewPolicy, Assert.Single(second.KeyPolicyChanges).NewPolicy);
     }
 
     [Fact]

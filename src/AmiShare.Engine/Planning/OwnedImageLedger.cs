@@ -125,8 +125,8 @@ namespace AmiShare.Engine.Planning
                 return q.Value;
             }
 
-            string pOrg = OrganizationFacts.OrganizationIdOf(p);
-            string qOrg = OrganizationFacts.OrganizationIdOf(q);
+            string pOrg = OrganizationDirectory.OrganizationIdOf(p);
+            string qOrg = OrganizationDirectory.OrganizationIdOf(q);
             switch (p.Type)
             {
                 case PrincipalType.Organization when q.Type == PrincipalType.OrganizationalUnit:
@@ -166,7 +166,7 @@ namespace AmiShare.Engine.Planning
                 return null;
             }
 
-            string org = OrganizationFacts.OrganizationIdOf(orgOrOu);
+            string org = OrganizationDirectory.OrganizationIdOf(orgOrOu);
             if (org != null && org != placement.Organization.Id)
             {
                 return null;
@@ -177,7 +177,7 @@ namespace AmiShare.Engine.Planning
                 return $"{orgOrOu.Value}, which holds {accountId}";
             }
 
-            string ou = OrganizationFacts.OrganizationalUnitIdOf(orgOrOu);
+            string ou = OrganizationDirectory.OrganizationalUnitIdOf(orgOrOu);
             return placement.OrganizationalUnitIds.Contains(ou) ? $"{orgOrOu.Value}, which holds {accountId}" : null;
         }
 

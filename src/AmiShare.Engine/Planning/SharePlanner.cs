@@ -28,11 +28,11 @@ namespace AmiShare.Engine.Planning
         private readonly KeyAccessKeeper _keeper;
         private readonly IShareReporter _reporter;
 
-        public SharePlanner(IEc2Gateway ec2, IKmsGateway kms, IOrganizationsGateway organizationsGateway, OrganizationDirectory organizations, OwnedImageLedger ledger, IShareReporter reporter)
+        public SharePlanner(IEc2Gateway ec2, IKmsGateway kms, OrganizationDirectory organizations, OwnedImageLedger ledger, IShareReporter reporter)
         {
             _ec2 = ec2;
             _kms = kms;
-            _facts = new ShareFactsLoader(ec2, kms, organizationsGateway, reporter);
+            _facts = new ShareFactsLoader(ec2, kms, organizations, reporter);
             _organizations = organizations;
             _reporter = reporter;
             _keeper = new KeyAccessKeeper(ledger, reporter);

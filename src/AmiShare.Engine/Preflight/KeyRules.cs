@@ -123,7 +123,7 @@ namespace AmiShare.Engine.Preflight
             string who = Describe(p);
             string notes = result.Notes.Count > 0 ? " Not counted: " + string.Join("; ", result.Notes) + "." : string.Empty;
             string pathNote = p.Type == PrincipalType.OrganizationalUnit && subject.OrgPath == null
-                ? $" The OU's path could not be read from AWS Organizations, so AmiShare uses the pattern {OrganizationFacts.OuPattern(subject)} for it."
+                ? $" The OU's path could not be read from AWS Organizations, so AmiShare uses the pattern {KeyAccessSubjects.OuPattern(subject)} for it."
                 : string.Empty;
 
             if (result.HasAccess)

@@ -5,6 +5,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using AmiShare.Engine.Gateways;
 using AmiShare.Engine.Kms;
+using AmiShare.Engine.Organizations;
 using AmiShare.Engine.Principals;
 
 namespace AmiShare.Engine.Preflight
@@ -20,10 +21,10 @@ namespace AmiShare.Engine.Preflight
     {
         private readonly IEc2Gateway _ec2;
         private readonly IKmsGateway _kms;
-        private readonly IOrganizationsGateway _organizations;
+        private readonly OrganizationDirectory _organizations;
         private readonly IShareReporter _reporter;
 
-        public ShareFactsLoader(IEc2Gateway ec2, IKmsGateway kms, IOrganizationsGateway organizations, IShareReporter reporter)
+        public ShareFactsLoader(IEc2Gateway ec2, IKmsGateway kms, OrganizationDirectory organizations, IShareReporter reporter)
         {
             _ec2 = ec2;
             _kms = kms;
@@ -159,7 +160,7 @@ namespace AmiShare.Engine.Preflight
             }
 
             bool orgConditions = keys.Any(k => k.Policy != null && k.Policy.IndexOf("aws:PrincipalOrg", StringComparison.OrdinalIgnoreCase) >= 0);
-            var orgs = new OrganizationFacts(_organizations, _reporter);
+            var orgs = new KeyAccessSubjects(_organizations, _reporter);
             foreach (Principal p in targets)
             {
                 if (!facts.Subjects.ContainsKey(p))

@@ -56,7 +56,7 @@ namespace AmiShare.Engine.Sharing
             _reporter = reporter ?? NullShareReporter.Instance;
             _organizations = new OrganizationDirectory(organizations);
             _ledger = new OwnedImageLedger(_ec2, _organizations);
-            _planner = new SharePlanner(_ec2, _kms, organizations, _organizations, _ledger, _reporter);
+            _planner = new SharePlanner(_ec2, _kms, _organizations, _ledger, _reporter);
             _executor = new ShareExecutor(_ec2, _kms, _reporter);
         }
 
