@@ -12,6 +12,7 @@ namespace AmiShare.Engine.Kms
     /// <summary>Who is asking for key access, with what is known about their place in AWS Organizations.</summary>
     public sealed class KeyAccessSubject
     {
+        /// <summary>The kind of principal (account, organization, OU).</summary>
         public PrincipalType Type { get; set; }
 
         /// <summary>The launch-permission value: account id, organization ARN or OU ARN.</summary>
@@ -35,6 +36,7 @@ namespace AmiShare.Engine.Kms
         /// <summary>The subject as it appears in a key policy statement or grant (account root ARN), for accounts.</summary>
         public static string RootArn(string partition, string accountId) => $"arn:{partition}:iam::{accountId}:root";
 
+        /// <inheritdoc />
         public override string ToString() => Principal;
     }
 
@@ -44,6 +46,7 @@ namespace AmiShare.Engine.Kms
         /// <summary>Actions launching needs that the subject does not get (empty = it can launch).</summary>
         public IReadOnlyList<string> Missing { get; set; } = new string[0];
 
+        /// <summary>True when the subject may use the key as launching needs.</summary>
         public bool HasAccess => Missing.Count == 0;
 
         /// <summary>Statements (by Sid or position) and grants that give access.</summary>
@@ -76,6 +79,7 @@ namespace AmiShare.Engine.Kms
             Unknown,
         }
 
+        /// <summary>Whether <paramref name="subject"/> may use the key through the policy <paramref name="statementTexts"/> or <paramref name="grants"/> in <paramref name="region"/> (pure; no call).</summary>
         public static KeyAccessResult Evaluate(IEnumerable<string> statementTexts, IReadOnlyList<KmsGrantInfo> grants, KeyAccessSubject subject, string region)
         {
             var allowed = new HashSet<string>(StringComparer.Ordinal);

@@ -10,6 +10,7 @@ namespace AmiShare.Engine.Organizations
     /// <summary>Where an account sits in the caller's organization (from ListParents up to the root).</summary>
     public sealed class OrganizationPlacement
     {
+        /// <summary>The account asked about.</summary>
         public string AccountId { get; set; }
 
         /// <summary>The caller's organization (DescribeOrganization).</summary>
@@ -18,6 +19,7 @@ namespace AmiShare.Engine.Organizations
         /// <summary>False when the account is not in the caller's organization (ListParents: ChildNotFound/AccountNotFound).</summary>
         public bool IsMember { get; set; }
 
+        /// <summary>The organization's root id (r-…), when the walk reached it.</summary>
         public string RootId { get; set; }
 
         /// <summary>The OUs above the account, the one right under the root first.</summary>

@@ -44,6 +44,7 @@ namespace AmiShare.Engine.Principals
         /// <summary>A bare o-…/ou-… id awaiting resolution to its ARN.</summary>
         public static Principal Unresolved(PrincipalType type, string bareId) => new Principal(type, bareId, true);
 
+        /// <summary>Account, Public, Organization or OrganizationalUnit.</summary>
         public PrincipalType Type { get; }
 
         /// <summary>The canonical wire value: account id, <c>all</c>, organization ARN or OU ARN.</summary>
@@ -52,12 +53,16 @@ namespace AmiShare.Engine.Principals
         /// <summary>Makes an account principal from an id that is already known to be 12 ASCII digits (e.g. read from EC2).</summary>
         public static Principal FromWire(PrincipalType type, string value) => new Principal(type, value);
 
+        /// <inheritdoc />
         public bool Equals(Principal other) => other != null && other.Type == Type && other.IsUnresolved == IsUnresolved && string.Equals(other.Value, Value, StringComparison.Ordinal);
 
+        /// <inheritdoc />
         public override bool Equals(object obj) => Equals(obj as Principal);
 
+        /// <inheritdoc />
         public override int GetHashCode() => ((int)Type * 397) ^ StringComparer.Ordinal.GetHashCode(Value);
 
+        /// <inheritdoc />
         public override string ToString() => Value;
     }
 }

@@ -11,6 +11,7 @@ namespace AmiShare.Engine.Principals
     /// </summary>
     public static class PrincipalParser
     {
+        /// <summary>The accepted forms, for error remedies.</summary>
         public const string AcceptedForms =
             "Accepted forms: a 12-digit account id (111122223333); " +
             "an organization ARN (arn:aws:organizations::111122223333:organization/o-abcd123456); " +
