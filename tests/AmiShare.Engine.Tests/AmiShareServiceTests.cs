@@ -19,7 +19,7 @@ public class AmiShareServiceTests
     private readonly FakeEc2Gateway _ec2 = new();
     private readonly ListReporter _reporter = new();
 
-    private AmiShareService Service() => new(_ec2, _reporter);
+    private AmiShareService Service() => new(_ec2, null, null, _reporter);
 
     [Fact]
     public async Task PlanGrantAsync_SomeAlreadyGranted_AddsOnlyMissing()

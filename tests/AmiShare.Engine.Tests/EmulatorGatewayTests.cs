@@ -36,7 +36,7 @@ public sealed class EmulatorGatewayTests : IAsyncLifetime
     private AwsSession Session(string region = "us-east-1", string key = OwnerKey, string secret = OwnerSecret, string? endpoint = null) =>
         new(new BasicAWSCredentials(key, secret), "the supplied key parameters", region, "region parameter", endpoint ?? _host.Endpoint);
 
-    private AmiShareService Service(string region = "us-east-1") => new(new Ec2Gateway(Session(region), _reporter), _reporter);
+    private AmiShareService Service(string region = "us-east-1") => new(new Ec2Gateway(Session(region), _reporter), null, null, _reporter);
 
     private IReadOnlyList<(string Kind, string Value)> WorldPermissions(string id, string region = "us-east-1") => _host.World.LaunchPermissionsOf(region, id);
 

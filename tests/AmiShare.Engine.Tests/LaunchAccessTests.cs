@@ -145,7 +145,7 @@ public sealed class LaunchAccessTests
     public async Task TestLaunchAccessAsync_NoOrganizationsGateway_Caveat()
     {
         _ec2.WithImage(Ami, Org);
-        var r = await new AmiShareService(_ec2, _reporter).TestOneLaunchAccessAsync(Ami, Consumer, default);
+        var r = await new AmiShareService(_ec2, null, null, _reporter).TestOneLaunchAccessAsync(Ami, Consumer, default);
         Assert.Empty(r.Grants);
         Assert.Contains("not available", r.Caveat);
     }

@@ -41,12 +41,6 @@ namespace AmiShare.Engine.Sharing
         private readonly SharePlanner _planner;
         private readonly ShareExecutor _executor;
 
-        /// <summary>A service over EC2 only (no KMS or Organizations: their features then report that they cannot run).</summary>
-        public AmiShareService(IEc2Gateway ec2, IShareReporter reporter)
-            : this(ec2, null, null, reporter)
-        {
-        }
-
         /// <summary>A service over all three gateways; KMS and Organizations may be null (their features then report that they cannot run).</summary>
         public AmiShareService(IEc2Gateway ec2, IKmsGateway kms, IOrganizationsGateway organizations, IShareReporter reporter)
         {
