@@ -69,6 +69,17 @@ namespace AmiShare.Engine.Sharing
             }
         }
 
+        /// <summary>
+        /// True when the plans of one operation on different AMIs depend on each other, so a run must plan and apply them one
+        /// after the other (in input order) for each plan to see the others' outcome: Revoke and Reset with -IncludeKmsKey or
+        /// -IncludeSnapshot, whose key and snapshot access stays while another AMI behind the key/snapshot is still shared with
+        /// the principal (the run's own writes decide that). Planned concurrently, such plans err on keeping access (never on
+        /// removing access another AMI needs). Every other operation can be planned and applied concurrently for different AMIs.
+        /// </summary>
+        public static bool PlansDependOnEachOther(ShareOperation operation, ShareOptions options) =>
+            (operation == ShareOperation.Revoke || operation == ShareOperation.Reset)
+            && options != null && (options.IncludeKmsKey || options.IncludeSnapshot);
+
         /// <summary>Current launch permissions of one AMI.</summary>
         public async Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
         {
