@@ -61,6 +61,27 @@ public sealed class ConcurrentApplyTests : IAsyncLifetime
         Assert.Equal(2, kms.Puts);
     }
 
+    [Fact]
+    public async Task PlanAndApply_ThreeAmisAtOnceOnOneService_EachSharedAndTheKeyPolicyHasBoth()
+    {
+        var session = new AwsSession(new BasicAWSCredentials("AKIAAMISHAREOWNER001", "owner-secret"), "the supplied key parameters", Region, "region parameter", _host.Endpoint);
+        using var service = new AmiShareService(new Ec2Gateway(session, _reporter), new KmsGateway(session, _reporter), new OrganizationsGateway(session, _reporter), _reporter);
+        var images = new[] { (First, A), (Second, B), ("ami-0a1b2c3d4e5f60032", A) };
+
+        ShareResult[] results = await Task.WhenAll(images.Select(async x =>
+            await service.ApplyAsync(await service.PlanGrantAsync(x.Item1, new[] { x.Item2 }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default), default)));
+
+        Assert.All(results, r => Assert.True(r.Changed));
+        foreach ((string image, Principal who) in images)
+        {
+            Assert.Contains(("UserId", who.Value), _host.World.LaunchPermissionsOf(Region, image));
+        }
+
+        string policy = _host.World.KeyPolicyOf(Region, KeyId);
+        Assert.Contains("arn:aws:iam::111122223333:root", policy);
+        Assert.Contains("arn:aws:iam::777788889999:root", policy);
+    }
+
     /// <summary>
     /// A KMS gateway that, once armed, holds each GetKeyPolicy answer until a second GetKeyPolicy starts (or a second passes), so
     /// two read-modify-writes without a lock would both read the same policy (and the later PutKeyPolicy would drop the other's
