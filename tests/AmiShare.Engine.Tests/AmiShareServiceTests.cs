@@ -1,3 +1,4 @@
+using AmiShare.Engine.Plans;
 using AmiShare.Engine;
 using AmiShare.Engine.Gateways;
 using AmiShare.Engine.Principals;
@@ -18,13 +19,13 @@ public class AmiShareServiceTests
     private readonly FakeEc2Gateway _ec2 = new();
     private readonly ListReporter _reporter = new();
 
-    private AmiShareService Service() => new(_ec2, _reporter);
+    private AmiShareService Service() => new(_ec2, null, null, _reporter);
 
     [Fact]
     public async Task PlanGrantAsync_SomeAlreadyGranted_AddsOnlyMissing()
     {
         _ec2.WithImage(Ami, A);
-        var plan = await Service().PlanGrantAsync(Ami, new[] { A, B, Org }, default);
+        var plan = await Service().PlanGrantAsync(Ami, new[] { A, B, Org }, ShareOptions.None, default);
         Assert.Equal(new[] { B, Org }, plan.ToAdd);
         Assert.Equal(new[] { A }, plan.Unchanged);
         Assert.Equal(new[] { A }, plan.Current);
@@ -38,7 +39,7 @@ public class AmiShareServiceTests
     {
         _ec2.WithImage(Ami);
         var service = Service();
-        var plan = await service.PlanGrantAsync(Ami, new[] { A, B, C, Org, Ou }, default);
+        var plan = await service.PlanGrantAsync(Ami, new[] { A, B, C, Org, Ou }, ShareOptions.None, default);
         var result = await service.ApplyAsync(plan, default);
 
         var write = Assert.Single(_ec2.Modifications);
@@ -48,7 +49,8 @@ public class AmiShareServiceTests
         Assert.True(result.Changed);
         Assert.Equal(new[] { A, B, C, Org, Ou }, result.Added);
         Assert.Equal(new[] { A, B, C, Org, Ou }, result.LaunchPermissions);
-        Assert.Equal(new[] { "DescribeImageAttribute " + Ami, "ModifyImageAttribute " + Ami }, _ec2.Calls);
+        // The cmdlet's path: the preflight reads the image (batched by the job's DescribeImages) and its permissions, then one write.
+        Assert.Equal(new[] { "DescribeImages " + Ami, "DescribeImageAttribute " + Ami, "ModifyImageAttribute " + Ami }, _ec2.Calls);
     }
 
     [Fact]
@@ -56,7 +58,7 @@ public class AmiShareServiceTests
     {
         _ec2.WithImage(Ami, A, B);
         var service = Service();
-        var plan = await service.PlanGrantAsync(Ami, new[] { B, A }, default);
+        var plan = await service.PlanGrantAsync(Ami, new[] { B, A }, ShareOptions.None, default);
         var result = await service.ApplyAsync(plan, default);
 
         Assert.False(plan.HasChanges);
@@ -71,7 +73,7 @@ public class AmiShareServiceTests
     public async Task PlanGrantAsync_DuplicatePrincipals_CountedOnce()
     {
         _ec2.WithImage(Ami);
-        var plan = await Service().PlanGrantAsync(Ami, new[] { A, A, B }, default);
+        var plan = await Service().PlanGrantAsync(Ami, new[] { A, A, B }, ShareOptions.None, default);
         Assert.Equal(new[] { A, B }, plan.ToAdd);
     }
 
@@ -79,7 +81,7 @@ public class AmiShareServiceTests
     public async Task PlanGrantAsync_NoPrincipals_ThrowsMissingPrincipalWithoutCall()
     {
         _ec2.WithImage(Ami);
-        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanGrantAsync(Ami, Array.Empty<Principal>(), default));
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanGrantAsync(Ami, Array.Empty<Principal>(), ShareOptions.None, default));
         Assert.Equal(ErrorIds.MissingPrincipal, e.ErrorId);
         Assert.Empty(_ec2.Calls);
     }
@@ -88,7 +90,7 @@ public class AmiShareServiceTests
     public async Task PlanGrantAsync_Everyone_ThrowsPublicNotAllowedHereWithoutCall()
     {
         _ec2.WithImage(Ami);
-        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanGrantAsync(Ami, new[] { A, Principal.Everyone }, default));
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanGrantAsync(Ami, new[] { A, Principal.Everyone }, ShareOptions.None, default));
         Assert.Equal(ErrorIds.PublicNotAllowedHere, e.ErrorId);
         Assert.Contains("Set-AmiPublic", e.Message);
         Assert.Empty(_ec2.Calls);
@@ -97,7 +99,7 @@ public class AmiShareServiceTests
     [Fact]
     public async Task PlanGrantAsync_BadImageId_ThrowsInvalidImageIdWithoutCall()
     {
-        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanGrantAsync("ami-XYZ", new[] { A }, default));
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanGrantAsync("ami-XYZ", new[] { A }, ShareOptions.None, default));
         Assert.Equal(ErrorIds.InvalidImageId, e.ErrorId);
         Assert.Empty(_ec2.Calls);
     }
@@ -106,7 +108,7 @@ public class AmiShareServiceTests
     public async Task PlanGrantAsync_PaddedImageId_Normalized()
     {
         _ec2.WithImage(Ami);
-        var plan = await Service().PlanGrantAsync("  " + Ami + " ", new[] { A }, default);
+        var plan = await Service().PlanGrantAsync("  " + Ami + " ", new[] { A }, ShareOptions.None, default);
         Assert.Equal(Ami, plan.ImageId);
     }
 
@@ -115,7 +117,7 @@ public class AmiShareServiceTests
     {
         _ec2.WithImage(Ami);
         _ec2.NotOwned.Add(Ami);
-        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanGrantAsync(Ami, new[] { A }, default));
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanGrantAsync(Ami, new[] { A }, ShareOptions.None, default));
         Assert.Equal(ErrorIds.AmiNotOwned, e.ErrorId);
         Assert.Equal(0, _ec2.WriteCount);
     }
@@ -123,7 +125,7 @@ public class AmiShareServiceTests
     [Fact]
     public async Task PlanGrantAsync_UnknownAmi_SurfacesAmiNotFound()
     {
-        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanGrantAsync("ami-0a1b2c3d4e5f69999", new[] { A }, default));
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanGrantAsync("ami-0a1b2c3d4e5f69999", new[] { A }, ShareOptions.None, default));
         Assert.Equal(ErrorIds.AmiNotFound, e.ErrorId);
     }
 
@@ -133,7 +135,7 @@ public class AmiShareServiceTests
         _ec2.WithImage(Ami);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Service().PlanGrantAsync(Ami, new[] { A }, cts.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Service().PlanGrantAsync(Ami, new[] { A }, ShareOptions.None, cts.Token));
         Assert.Empty(_ec2.Calls);
     }
 
@@ -141,7 +143,7 @@ public class AmiShareServiceTests
     public async Task PlanRevokeAsync_MixedPresence_RemovesOnlyPresent()
     {
         _ec2.WithImage(Ami, A, B);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { B, C }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { B, C }, ShareOptions.None, default);
         Assert.Equal(new[] { B }, plan.ToRemove);
         Assert.Equal(new[] { C }, plan.Unchanged);
         Assert.Equal(new[] { A }, plan.Expected);
@@ -153,7 +155,7 @@ public class AmiShareServiceTests
     {
         _ec2.WithImage(Ami, A, B, C);
         var service = Service();
-        var result = await service.ApplyAsync(await service.PlanRevokeAsync(Ami, new[] { A, C }, default), default);
+        var result = await service.ApplyAsync(await service.PlanRevokeAsync(Ami, new[] { A, C }, ShareOptions.None, default), default);
         var write = Assert.Single(_ec2.Modifications);
         Assert.Empty(write.Add);
         Assert.Equal(new[] { A, C }, write.Remove);
@@ -167,7 +169,7 @@ public class AmiShareServiceTests
     {
         _ec2.WithImage(Ami, A);
         var service = Service();
-        var result = await service.ApplyAsync(await service.PlanRevokeAsync(Ami, new[] { B }, default), default);
+        var result = await service.ApplyAsync(await service.PlanRevokeAsync(Ami, new[] { B }, ShareOptions.None, default), default);
         Assert.False(result.Changed);
         Assert.Equal(0, _ec2.WriteCount);
     }
@@ -176,7 +178,7 @@ public class AmiShareServiceTests
     public async Task PlanRevokeAsync_AccountWhileOrgStaysShared_WarnsWithOrgArn()
     {
         _ec2.WithImage(Ami, A, Org);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { A }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { A }, ShareOptions.None, default);
         string warning = Assert.Single(plan.Warnings);
         Assert.StartsWith($"Account 111122223333 may keep launch access to {Ami} through organization {Org.Value}", warning);
         Assert.Contains("EC2 reports success, yet access persists", warning);
@@ -187,7 +189,7 @@ public class AmiShareServiceTests
     public async Task PlanRevokeAsync_AccountWhileOrgAndOuStay_WarningNamesBoth()
     {
         _ec2.WithImage(Ami, A, B, Org, Ou);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { A, B }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { A, B }, ShareOptions.None, default);
         Assert.Equal(2, plan.Warnings.Count);
         Assert.All(plan.Warnings, w => Assert.Contains($"organization {Org.Value} / OU {Ou.Value}", w));
     }
@@ -196,7 +198,7 @@ public class AmiShareServiceTests
     public async Task PlanRevokeAsync_AccountAndOrgTogether_NoWarning()
     {
         _ec2.WithImage(Ami, A, Org);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { A, Org }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { A, Org }, ShareOptions.None, default);
         Assert.Empty(plan.Warnings);
     }
 
@@ -204,7 +206,7 @@ public class AmiShareServiceTests
     public async Task PlanRevokeAsync_AccountWhilePublic_WarnsAboutPublic()
     {
         _ec2.WithImage(Ami, A, Principal.Everyone);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { A }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { A }, ShareOptions.None, default);
         Assert.Contains("group 'all'", Assert.Single(plan.Warnings));
     }
 
@@ -212,14 +214,14 @@ public class AmiShareServiceTests
     public async Task PlanRevokeAsync_Everyone_AllowedAndRemoved()
     {
         _ec2.WithImage(Ami, A, Principal.Everyone);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Principal.Everyone }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Principal.Everyone }, ShareOptions.None, default);
         Assert.Equal(new[] { Principal.Everyone }, plan.ToRemove);
     }
 
     [Fact]
     public async Task PlanRevokeAsync_NoPrincipals_ThrowsMissingPrincipal()
     {
-        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanRevokeAsync(Ami, null!, default));
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().PlanRevokeAsync(Ami, null!, ShareOptions.None, default));
         Assert.Equal(ErrorIds.MissingPrincipal, e.ErrorId);
     }
 
@@ -364,7 +366,7 @@ public class AmiShareServiceTests
     {
         _ec2.WithImage(Ami, A, Org, Principal.Everyone);
         var service = Service();
-        var plan = await service.PlanResetAsync(Ami, default);
+        var plan = await service.PlanResetAsync(Ami, ShareOptions.None, default);
         Assert.Equal(new[] { A, Org, Principal.Everyone }, plan.Current);
         var result = await service.ApplyAsync(plan, default);
         Assert.Equal(new[] { Ami }, _ec2.Resets);
@@ -379,7 +381,7 @@ public class AmiShareServiceTests
     {
         _ec2.WithImage(Ami);
         var service = Service();
-        var result = await service.ApplyAsync(await service.PlanResetAsync(Ami, default), default);
+        var result = await service.ApplyAsync(await service.PlanResetAsync(Ami, ShareOptions.None, default), default);
         Assert.False(result.Changed);
         Assert.Empty(_ec2.Resets);
     }
@@ -389,7 +391,7 @@ public class AmiShareServiceTests
     {
         _ec2.WithImage(Ami);
         var service = Service();
-        var plan = await service.PlanGrantAsync(Ami, new[] { A }, default);
+        var plan = await service.PlanGrantAsync(Ami, new[] { A }, ShareOptions.None, default);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => service.ApplyAsync(plan, cts.Token));

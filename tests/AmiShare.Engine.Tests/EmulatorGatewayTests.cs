@@ -36,7 +36,7 @@ public sealed class EmulatorGatewayTests : IAsyncLifetime
     private AwsSession Session(string region = "us-east-1", string key = OwnerKey, string secret = OwnerSecret, string? endpoint = null) =>
         new(new BasicAWSCredentials(key, secret), "the supplied key parameters", region, "region parameter", endpoint ?? _host.Endpoint);
 
-    private AmiShareService Service(string region = "us-east-1") => new(new Ec2Gateway(Session(region), _reporter), _reporter);
+    private AmiShareService Service(string region = "us-east-1") => new(new Ec2Gateway(Session(region), _reporter), null, null, _reporter);
 
     private IReadOnlyList<(string Kind, string Value)> WorldPermissions(string id, string region = "us-east-1") => _host.World.LaunchPermissionsOf(region, id);
 
@@ -52,7 +52,7 @@ public sealed class EmulatorGatewayTests : IAsyncLifetime
     public async Task ApplyAsync_GrantAccountOrgAndOu_OneModifyCallAndAllPresent()
     {
         using var service = Service();
-        var plan = await service.PlanGrantAsync(Plain, new[] { Consumer, Org, Ou }, default);
+        var plan = await service.PlanGrantAsync(Plain, new[] { Consumer, Org, Ou }, ShareOptions.None, default);
         var result = await service.ApplyAsync(plan, default);
 
         Assert.True(result.Changed);
@@ -95,8 +95,8 @@ public sealed class EmulatorGatewayTests : IAsyncLifetime
     public async Task ApplyAsync_GrantTwice_SecondRunMakesNoWrite()
     {
         using var service = Service();
-        await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Consumer, Member }, default), default);
-        var again = await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Member, Consumer }, default), default);
+        await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Consumer, Member }, ShareOptions.None, default), default);
+        var again = await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Member, Consumer }, ShareOptions.None, default), default);
         Assert.False(again.Changed);
         Assert.Equal(1, _host.Log.Count("ModifyImageAttribute"));
     }
@@ -105,8 +105,8 @@ public sealed class EmulatorGatewayTests : IAsyncLifetime
     public async Task ApplyAsync_RevokeWhileOrgStays_WarnsAndRemovesAccount()
     {
         using var service = Service();
-        await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Consumer, Org }, default), default);
-        var plan = await service.PlanRevokeAsync(Plain, new[] { Consumer }, default);
+        await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Consumer, Org }, ShareOptions.None, default), default);
+        var plan = await service.PlanRevokeAsync(Plain, new[] { Consumer }, ShareOptions.None, default);
         Assert.Contains(Org.Value, Assert.Single(plan.Warnings));
         await service.ApplyAsync(plan, default);
         Assert.Equal(new[] { Org }, await service.GetLaunchPermissionsAsync(Plain, default));
@@ -211,8 +211,8 @@ public sealed class EmulatorGatewayTests : IAsyncLifetime
     public async Task ApplyAsync_Reset_RemovesEverything()
     {
         using var service = Service();
-        await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Consumer, Ou }, default), default);
-        var result = await service.ApplyAsync(await service.PlanResetAsync(Plain, default), default);
+        await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Consumer, Ou }, ShareOptions.None, default), default);
+        var result = await service.ApplyAsync(await service.PlanResetAsync(Plain, ShareOptions.None, default), default);
         Assert.True(result.Changed);
         Assert.Equal(1, _host.Log.Count("ResetImageAttribute"));
         Assert.Empty(WorldPermissions(Plain));
@@ -298,7 +298,7 @@ public sealed class EmulatorGatewayTests : IAsyncLifetime
         using var factory = new AmiShareServiceFactory(_reporter);
         var service = factory.For(session);
         Assert.Same(service, factory.For(session));
-        await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Member }, default), default);
+        await service.ApplyAsync(await service.PlanGrantAsync(Plain, new[] { Member }, ShareOptions.None, default), default);
         Assert.Contains(("UserId", "444455556666"), WorldPermissions(Plain).Select(p => (p.Kind, p.Value)));
     }
 

@@ -1,3 +1,4 @@
+using AmiShare.Engine.Plans;
 using AmiShare.Engine;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Gateways;

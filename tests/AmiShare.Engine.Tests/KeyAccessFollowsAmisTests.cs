@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using AmiShare.Engine.Plans;
 using AmiShare.Emulator;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Gateways;
@@ -263,5 +264,25 @@ public sealed class KeyAccessFollowsAmisTests : IAsyncLifetime
         using var service = Service();
         await service.ApplyAsync(await service.PlanRevokeAsync(First, new[] { A }, ShareOptions.None, default), default);
         Assert.Equal(0, OwnedImageListings);
+    }
+
+    [Fact]
+    public async Task PlanRevokeAsync_TwoAmisPlannedBeforeEitherApplies_BothKeepTheKeyAccess_SoSuchRunsGoInOrder()
+    {
+        await GrantAsync(A, WithKey, First, Second);
+        Assert.True(AmiShareService.PlansDependOnEachOther(ShareOperation.Revoke, WithKey));
+        Assert.True(AmiShareService.PlansDependOnEachOther(ShareOperation.Reset, WithSnapshot));
+        Assert.False(AmiShareService.PlansDependOnEachOther(ShareOperation.Revoke, ShareOptions.None));
+        Assert.False(AmiShareService.PlansDependOnEachOther(ShareOperation.Grant, WithKey));
+
+        using var service = Service();
+        var first = await service.PlanRevokeAsync(First, new[] { A }, WithKey, default);
+        var second = await service.PlanRevokeAsync(Second, new[] { A }, WithKey, default);
+
+        // Each plan still sees the other AMI shared with A: concurrent planning keeps access rather than removing it wrongly.
+        Assert.Empty(first.KeyPolicyChanges);
+        Assert.Empty(second.KeyPolicyChanges);
+        Assert.Contains(first.AccessKept, k => k.Reason.Contains(Second));
+        Assert.Contains(second.AccessKept, k => k.Reason.Contains(First));
     }
 }

@@ -32,7 +32,7 @@ public sealed class LaunchAccessTests
     private async Task<LaunchAccessResult> Test(string account, params Principal[] shares)
     {
         _ec2.WithImage(Ami, shares);
-        return await Service().TestLaunchAccessAsync(Ami, account, default);
+        return await Service().TestOneLaunchAccessAsync(Ami, account, default);
     }
 
     [Fact]
@@ -111,7 +111,7 @@ public sealed class LaunchAccessTests
         var r = await Test(Fake.Management, Principal.Everyone, Org, Account(Fake.Management), EngineeringOu);
         Assert.Equal(new[] { AccessPath.Owner, AccessPath.Direct, AccessPath.Organization, AccessPath.Public }, r.Grants.Select(g => g.Via));
 
-        var member = await Service().TestLaunchAccessAsync(Ami, Consumer, default);
+        var member = await Service().TestOneLaunchAccessAsync(Ami, Consumer, default);
         Assert.Equal(new[] { AccessPath.OrganizationalUnit, AccessPath.Organization, AccessPath.Public }, member.Grants.Select(g => g.Via));
         Assert.Equal(AccessPath.OrganizationalUnit, member.Via);
         Assert.Equal("o-abc1234567/r-ab12/ou-ab12-11111111/", member.Grants[0].OuPath);
@@ -145,7 +145,7 @@ public sealed class LaunchAccessTests
     public async Task TestLaunchAccessAsync_NoOrganizationsGateway_Caveat()
     {
         _ec2.WithImage(Ami, Org);
-        var r = await new AmiShareService(_ec2, _reporter).TestLaunchAccessAsync(Ami, Consumer, default);
+        var r = await new AmiShareService(_ec2, null, null, _reporter).TestOneLaunchAccessAsync(Ami, Consumer, default);
         Assert.Empty(r.Grants);
         Assert.Contains("not available", r.Caveat);
     }
@@ -196,9 +196,9 @@ public sealed class LaunchAccessTests
     {
         var service = Service();
         _ec2.WithImage(Ami, EngineeringOu);
-        await service.TestLaunchAccessAsync(Ami, PlatformMember, default);
+        await service.TestOneLaunchAccessAsync(Ami, PlatformMember, default);
         int calls = _orgs.Calls.Count;
-        await service.TestLaunchAccessAsync(Ami, PlatformMember, default);
+        await service.TestOneLaunchAccessAsync(Ami, PlatformMember, default);
         Assert.Equal(calls, _orgs.Calls.Count);
     }
 
@@ -209,7 +209,7 @@ public sealed class LaunchAccessTests
     public async Task TestLaunchAccessAsync_BadInput_RefusedBeforeAnyCall(string image, string account, string errorId)
     {
         _ec2.WithImage(Ami);
-        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().TestLaunchAccessAsync(image, account, default));
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().TestOneLaunchAccessAsync(image, account, default));
         Assert.Equal(errorId, e.ErrorId);
         Assert.Empty(_ec2.Calls);
         Assert.Empty(_orgs.Calls);
@@ -220,7 +220,7 @@ public sealed class LaunchAccessTests
     {
         _ec2.WithImage(Ami, Org);
         _ec2.NotOwned.Add(Ami);
-        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().TestLaunchAccessAsync(Ami, Consumer, default));
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => Service().TestOneLaunchAccessAsync(Ami, Consumer, default));
         Assert.Equal(ErrorIds.AmiNotOwned, e.ErrorId);
     }
 
@@ -228,7 +228,7 @@ public sealed class LaunchAccessTests
     public async Task PlanRevokeAsync_AccountUnderTwoSharedNestedOus_SaysThePathOnce()
     {
         _ec2.WithImage(Ami, Account(PlatformMember), EngineeringOu, PlatformOu);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(PlatformMember) }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(PlatformMember) }, ShareOptions.None, default);
 
         string warning = Assert.Single(plan.Warnings);
         const string Path = "o-abc1234567/r-ab12/ou-ab12-11111111/ou-ab12-33333333/";
@@ -241,7 +241,7 @@ public sealed class LaunchAccessTests
     public async Task PlanRevokeAsync_NothingToRemove_WarnsFromTheSharesAlone_WithoutOrganizationsCalls()
     {
         _ec2.WithImage(Ami, EngineeringOu);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(PlatformMember) }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(PlatformMember) }, ShareOptions.None, default);
 
         Assert.False(plan.HasChanges);
         Assert.Empty(_orgs.Calls);
@@ -252,10 +252,22 @@ public sealed class LaunchAccessTests
     }
 
     [Fact]
+    public async Task PlanRevokeAsync_NothingToRemoveWithKmsAndSnapshotOptions_NoOrganizationsCalls()
+    {
+        _ec2.WithImage(Ami, EngineeringOu);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(PlatformMember) }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default);
+
+        Assert.False(plan.HasChanges);
+        Assert.Empty(plan.KeyPolicyChanges);
+        Assert.Empty(plan.SnapshotChanges);
+        Assert.Empty(_orgs.Calls);
+    }
+
+    [Fact]
     public async Task PlanRevokeAsync_AccountCoveredByOu_ExactWarningWithPath()
     {
         _ec2.WithImage(Ami, Account(Consumer), EngineeringOu);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Consumer) }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Consumer) }, ShareOptions.None, default);
 
         Assert.Equal(
             $"Account {Consumer} keeps launch access to {Ami} through OU ou-ab12-11111111 (path o-abc1234567/r-ab12/ou-ab12-11111111/) that the AMI is still shared with; " +
@@ -268,7 +280,7 @@ public sealed class LaunchAccessTests
     public async Task PlanRevokeAsync_AccountCoveredByOrganization_ExactOrganizationWarning()
     {
         _ec2.WithImage(Ami, Account(FinanceMember), Org);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(FinanceMember) }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(FinanceMember) }, ShareOptions.None, default);
         string warning = Assert.Single(plan.Warnings);
         Assert.StartsWith($"Account {FinanceMember} keeps launch access to {Ami} through organization o-abc1234567 that the AMI is still shared with;", warning);
         Assert.EndsWith("Revoke the organization too, or remove the account from the organization.", warning);
@@ -278,7 +290,7 @@ public sealed class LaunchAccessTests
     public async Task PlanRevokeAsync_AccountsInAndOutOfOu_OnlyCoveredAccountWarned()
     {
         _ec2.WithImage(Ami, Account(PlatformMember), Account(FinanceMember), Account(Outsider), EngineeringOu);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(PlatformMember), Account(FinanceMember), Account(Outsider) }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(PlatformMember), Account(FinanceMember), Account(Outsider) }, ShareOptions.None, default);
         string warning = Assert.Single(plan.Warnings);
         Assert.StartsWith($"Account {PlatformMember} keeps launch access", warning);
         Assert.Contains("(path o-abc1234567/r-ab12/ou-ab12-11111111/ou-ab12-33333333/)", warning);
@@ -288,7 +300,7 @@ public sealed class LaunchAccessTests
     public async Task PlanRevokeAsync_WhilePublic_ExactPublicWarningWithoutOrganizationsCall()
     {
         _ec2.WithImage(Ami, Account(Outsider), Principal.Everyone);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Outsider) }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Outsider) }, ShareOptions.None, default);
         string warning = Assert.Single(plan.Warnings);
         Assert.StartsWith($"Account {Outsider} keeps launch access to {Ami} through the public launch permission (group 'all')", warning);
         Assert.Contains("Set-AmiPublic -Public:$false", warning);
@@ -300,7 +312,7 @@ public sealed class LaunchAccessTests
     {
         _orgs.FailAllButDescribeOrganization = Fake.AccessDenied("ListParents", Consumer);
         _ec2.WithImage(Ami, Account(Consumer), EngineeringOu);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Consumer) }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Consumer) }, ShareOptions.None, default);
         string warning = Assert.Single(plan.Warnings);
         Assert.StartsWith($"Account {Consumer} may keep launch access to {Ami} through OU {EngineeringOu.Value} that the AMI is still shared with (membership could not be checked: ", warning);
         Assert.Contains("management account or a delegated administrator", warning);
@@ -313,7 +325,7 @@ public sealed class LaunchAccessTests
     {
         _orgs.FailAll = Fake.NotInUse();
         _ec2.WithImage(Ami, Account(Consumer), EngineeringOu, Principal.Everyone);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Consumer) }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Consumer) }, ShareOptions.None, default);
         string warning = Assert.Single(plan.Warnings);
         Assert.StartsWith($"Account {Consumer} keeps launch access to {Ami} through the public launch permission", warning);
         Assert.Contains($"It may also keep access through OU {EngineeringOu.Value} (membership could not be checked:", warning);
@@ -323,7 +335,7 @@ public sealed class LaunchAccessTests
     public async Task PlanRevokeAsync_AccountAndItsOuTogether_NoWarningNoOrganizationsCall()
     {
         _ec2.WithImage(Ami, Account(Consumer), EngineeringOu);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Consumer), EngineeringOu }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Consumer), EngineeringOu }, ShareOptions.None, default);
         Assert.Empty(plan.Warnings);
         Assert.Empty(_orgs.Calls);
     }
@@ -333,7 +345,7 @@ public sealed class LaunchAccessTests
     {
         _orgs.FailAllButDescribeOrganization = OrganizationsGatewayThrottle();
         _ec2.WithImage(Ami, Account(Consumer), Org);
-        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Consumer) }, default);
+        var plan = await Service().PlanRevokeAsync(Ami, new[] { Account(Consumer) }, ShareOptions.None, default);
         Assert.StartsWith($"Account {Consumer} may keep launch access", Assert.Single(plan.Warnings));
         Assert.Equal(new[] { Account(Consumer) }, plan.ToRemove);
     }

@@ -89,7 +89,7 @@ public sealed class OrganizationEmulatorTests : IAsyncLifetime
     {
         using var service = Service(Owner);
         var principals = await service.ResolvePrincipalsAsync(new[] { Bare("ou-ab12-11111111") }, default);
-        await service.ApplyAsync(await service.PlanGrantAsync(Unshared, principals, default), default);
+        await service.ApplyAsync(await service.PlanGrantAsync(Unshared, principals, ShareOptions.None, default), default);
 
         Assert.Equal(new[] { ("OrganizationalUnitArn", EngineeringArn) }, _host.World.LaunchPermissionsOf("us-east-1", Unshared));
     }
@@ -98,9 +98,9 @@ public sealed class OrganizationEmulatorTests : IAsyncLifetime
     public async Task TestLaunchAccessAsync_SharedWithEngineering_PlatformMemberThroughOuWithPath()
     {
         using var service = Service(Owner);
-        await service.ApplyAsync(await service.PlanGrantAsync(Unshared, new[] { PrincipalParser.Parse(EngineeringArn) }, default), default);
+        await service.ApplyAsync(await service.PlanGrantAsync(Unshared, new[] { PrincipalParser.Parse(EngineeringArn) }, ShareOptions.None, default), default);
 
-        var r = await service.TestLaunchAccessAsync(Unshared, "444455556666", default);
+        var r = await service.TestOneLaunchAccessAsync(Unshared, "444455556666", default);
 
         Assert.True(r.CanLaunch);
         Assert.Equal(AccessPath.OrganizationalUnit, r.Via);
@@ -109,7 +109,7 @@ public sealed class OrganizationEmulatorTests : IAsyncLifetime
         Assert.Equal("o-abc1234567/r-ab12/ou-ab12-11111111/ou-ab12-33333333/", grant.OuPath);
         Assert.Null(r.Caveat);
 
-        var finance = await service.TestLaunchAccessAsync(Unshared, "555566667777", default);
+        var finance = await service.TestOneLaunchAccessAsync(Unshared, "555566667777", default);
         Assert.Equal(AccessPath.None, finance.Via);
         Assert.Null(finance.Caveat);
     }
@@ -118,8 +118,8 @@ public sealed class OrganizationEmulatorTests : IAsyncLifetime
     public async Task TestLaunchAccessAsync_Unshared_NoneAndOwnerIsOwner()
     {
         using var service = Service(Owner);
-        Assert.Equal(AccessPath.None, (await service.TestLaunchAccessAsync(Unshared, "111122223333", default)).Via);
-        Assert.Equal(AccessPath.Owner, (await service.TestLaunchAccessAsync(Unshared, "123456789012", default)).Via);
+        Assert.Equal(AccessPath.None, (await service.TestOneLaunchAccessAsync(Unshared, "111122223333", default)).Via);
+        Assert.Equal(AccessPath.Owner, (await service.TestOneLaunchAccessAsync(Unshared, "123456789012", default)).Via);
         Assert.Equal(0, _host.Log.Count("organizations", "ListParents"));
     }
 
@@ -128,9 +128,9 @@ public sealed class OrganizationEmulatorTests : IAsyncLifetime
     {
         using var service = Service(Owner);
         var consumer = PrincipalParser.ParseAccount("111122223333");
-        await service.ApplyAsync(await service.PlanGrantAsync(Unshared, new[] { consumer, PrincipalParser.Parse(EngineeringArn) }, default), default);
+        await service.ApplyAsync(await service.PlanGrantAsync(Unshared, new[] { consumer, PrincipalParser.Parse(EngineeringArn) }, ShareOptions.None, default), default);
 
-        var plan = await service.PlanRevokeAsync(Unshared, new[] { consumer }, default);
+        var plan = await service.PlanRevokeAsync(Unshared, new[] { consumer }, ShareOptions.None, default);
 
         Assert.Equal(
             $"Account 111122223333 keeps launch access to {Unshared} through OU ou-ab12-11111111 (path o-abc1234567/r-ab12/ou-ab12-11111111/) that the AMI is still shared with; " +
@@ -138,7 +138,7 @@ public sealed class OrganizationEmulatorTests : IAsyncLifetime
             Assert.Single(plan.Warnings));
 
         await service.ApplyAsync(plan, default);
-        var after = await service.TestLaunchAccessAsync(Unshared, "111122223333", default);
+        var after = await service.TestOneLaunchAccessAsync(Unshared, "111122223333", default);
         Assert.Equal(AccessPath.OrganizationalUnit, after.Via);
         Assert.DoesNotContain(_host.World.LaunchPermissionsOf("us-east-1", Unshared), p => p.Value == "111122223333");
     }

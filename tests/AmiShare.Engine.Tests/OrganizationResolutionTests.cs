@@ -122,7 +122,7 @@ public sealed class OrganizationResolutionTests
     [Fact]
     public async Task ResolvePrincipalsAsync_NoOrganizationsGateway_InvalidPrincipalWithArnFormat()
     {
-        var service = new AmiShareService(_ec2, _reporter);
+        var service = new AmiShareService(_ec2, null, null, _reporter);
         var e = await Assert.ThrowsAsync<AmiShareException>(() => service.ResolvePrincipalsAsync(new[] { Bare(Fake.Finance) }, default));
         Assert.Equal(ErrorIds.InvalidPrincipal, e.ErrorId);
         Assert.Contains("not available", e.Message);

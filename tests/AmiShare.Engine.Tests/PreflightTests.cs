@@ -1,3 +1,4 @@
+using AmiShare.Engine.Plans;
 using AmiShare.Engine;
 using AmiShare.Engine.Gateways;
 using AmiShare.Engine.Preflight;
@@ -75,13 +76,19 @@ internal sealed class ParentsFake : IOrganizationsGateway
 
     public bool Unreadable { get; set; }
 
+    /// <summary>Every ListParents child id asked, in order.</summary>
+    public List<string> ListParentsCalls { get; } = new();
+
     public Task<OrganizationInfo> DescribeOrganizationAsync(CancellationToken cancellationToken) =>
         Unreadable ? throw Denied() : Task.FromResult(new OrganizationInfo { Id = "o-abc1234567", Arn = "arn:aws:organizations::123456789012:organization/o-abc1234567", ManagementAccountId = "123456789012" });
 
     public Task<OrganizationalUnitInfo> DescribeOrganizationalUnitAsync(string ouId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
-    public Task<IReadOnlyList<OrganizationParent>> ListParentsAsync(string childId, CancellationToken cancellationToken) =>
-        Unreadable ? throw Denied() : Task.FromResult<IReadOnlyList<OrganizationParent>>(Parents.TryGetValue(childId, out var p) ? new[] { p } : Array.Empty<OrganizationParent>());
+    public Task<IReadOnlyList<OrganizationParent>> ListParentsAsync(string childId, CancellationToken cancellationToken)
+    {
+        ListParentsCalls.Add(childId);
+        return Unreadable ? throw Denied() : Task.FromResult<IReadOnlyList<OrganizationParent>>(Parents.TryGetValue(childId, out var p) ? new[] { p } : Array.Empty<OrganizationParent>());
+    }
 
     public void Dispose()
     {
@@ -363,6 +370,23 @@ public class PreflightTests
     }
 
     [Fact]
+    public async Task PlanGrantAsync_OuBehindKeyForTwoPlans_OneOrganizationsWalkPerRun()
+    {
+        EncryptedImage(Cmk);
+        _kms.WithKey(Cmk);
+        var service = Service();
+        var options = new ShareOptions { IncludeKmsKey = true };
+
+        var first = await service.PlanGrantAsync(Ami, new[] { Ou }, options, default);
+        var second = await service.PlanGrantAsync(Ami, new[] { Ou }, options, default);
+
+        // One Organizations reader per service: the OU's path is walked once (OU, then its parent OU, then the root).
+        Assert.Equal(new[] { "ou-ab12-33333333", "ou-ab12-11111111" }, _orgs.ListParentsCalls);
+        Assert.Contains("o-abc1234567/r-ab12/ou-ab12-11111111/ou-ab12-33333333/*", Assert.Single(first.KeyPolicyChanges).NewPolicy);
+        Assert.Equal(Assert.Single(first.KeyPolicyChanges).NewPolicy, Assert.Single(second.KeyPolicyChanges).NewPolicy);
+    }
+
+    [Fact]
     public async Task ApplyAsync_GrantWithKmsAndSnapshot_WritesKmsThenSnapshotsThenImage()
     {
         EncryptedImage(Cmk);
@@ -435,7 +459,7 @@ public class PreflightTests
         _kms.WithKey(Cmk);
         var service = Service();
         await service.ApplyAsync(await service.PlanGrantAsync(Ami, new[] { A, B }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default), default);
-        await service.ApplyAsync(await service.PlanRevokeAsync(Ami, new[] { B }, default), default); // B keeps key and snapshot access
+        await service.ApplyAsync(await service.PlanRevokeAsync(Ami, new[] { B }, ShareOptions.None, default), default); // B keeps key and snapshot access
 
         var plan = await service.PlanResetAsync(Ami, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default);
         var result = await service.ApplyAsync(plan, default);
@@ -476,7 +500,7 @@ public class PreflightTests
         await service.ApplyAsync(await service.PlanGrantAsync(Ami, new[] { A }, new ShareOptions { IncludeKmsKey = true, IncludeSnapshot = true }, default), default);
         string policy = _kms.Policies[Cmk];
 
-        var plan = await service.PlanResetAsync(Ami, default);
+        var plan = await service.PlanResetAsync(Ami, ShareOptions.None, default);
         await service.ApplyAsync(plan, default);
 
         Assert.Empty(plan.KeyPolicyChanges);
@@ -493,7 +517,7 @@ public class PreflightTests
     {
         EncryptedImage(Cmk, A); // no such key in the KMS fake: DescribeKey fails
 
-        var plan = await Service().PlanResetAsync(Ami, default);
+        var plan = await Service().PlanResetAsync(Ami, ShareOptions.None, default);
 
         Assert.True(plan.HasChanges);
         Assert.Contains(_reporter.VerboseLines, l => l == $"{Ami}: KMS key {Cmk} not checked for AmiShare statements (KMS key {Cmk} was not found)");
@@ -506,7 +530,7 @@ public class PreflightTests
         _kms.WithKey(Cmk);
         _kms.Policies.Remove(Cmk); // GetKeyPolicy is now denied
 
-        var plan = await Service().PlanResetAsync(Ami, default);
+        var plan = await Service().PlanResetAsync(Ami, ShareOptions.None, default);
 
         Assert.True(plan.HasChanges);
         Assert.Empty(plan.Warnings);

@@ -1,3 +1,5 @@
+using AmiShare.Engine.Kms;
+using AmiShare.Engine.Plans;
 using AmiShare.Engine.Principals;
 using AmiShare.Engine.Sharing;
 using Xunit;

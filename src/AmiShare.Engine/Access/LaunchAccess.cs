@@ -5,17 +5,24 @@ namespace AmiShare.Engine.Access
     /// <summary>Through what an account can launch an AMI.</summary>
     public enum AccessPath
     {
+        /// <summary>No access.</summary>
         None,
+        /// <summary>The account owns the AMI.</summary>
         Owner,
+        /// <summary>A launch permission for the account itself.</summary>
         Direct,
+        /// <summary>A launch permission for an organization the account is in.</summary>
         Organization,
+        /// <summary>A launch permission for an OU the account is in (at any depth).</summary>
         OrganizationalUnit,
+        /// <summary>The public launch permission (group all).</summary>
         Public,
     }
 
     /// <summary>One way an account can launch an AMI.</summary>
     public sealed class AccessGrant
     {
+        /// <summary>How this grant gives access.</summary>
         public AccessPath Via { get; set; }
 
         /// <summary>The launch permission that gives the access: account id, 'all', org ARN or OU ARN.</summary>
@@ -28,12 +35,16 @@ namespace AmiShare.Engine.Access
     /// <summary>Whether one account can launch one AMI, and through what.</summary>
     public sealed class LaunchAccessResult
     {
+        /// <summary>The AMI.</summary>
         public string ImageId { get; set; }
 
+        /// <summary>The AMI's region.</summary>
         public string Region { get; set; }
 
+        /// <summary>The account asked about.</summary>
         public string AccountId { get; set; }
 
+        /// <summary>True when the account can launch the AMI.</summary>
         public bool CanLaunch => Grants.Count > 0;
 
         /// <summary>The most direct path (Owner &gt; Direct &gt; OrganizationalUnit &gt; Organization &gt; Public), or None.</summary>

@@ -6,7 +6,7 @@ using System.Threading.Tasks;
 using AmiShare.Engine.Gateways;
 using AmiShare.Engine.Organizations;
 using AmiShare.Engine.Principals;
-using AmiShare.Engine.Sharing;
+using AmiShare.Engine.Plans;
 
 namespace AmiShare.Engine.Access
 {

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using AmiShare.Engine.Gateways;
@@ -9,57 +8,13 @@ using AmiShare.Engine.Principals;
 
 namespace AmiShare.Engine.Kms
 {
-    /// <summary>Who is asking for key access, with what is known about their place in AWS Organizations.</summary>
-    public sealed class KeyAccessSubject
-    {
-        public PrincipalType Type { get; set; }
-
-        /// <summary>The launch-permission value: account id, organization ARN or OU ARN.</summary>
-        public string Principal { get; set; }
-
-        /// <summary>For Account: the 12-digit id.</summary>
-        public string AccountId { get; set; }
-
-        /// <summary>The organization id (o-…): from the ARN for organizations and OUs; for accounts when Organizations told us; else null.</summary>
-        public string OrganizationId { get; set; }
-
-        /// <summary>For OrganizationalUnit: the OU id (ou-…).</summary>
-        public string OrganizationalUnitId { get; set; }
-
-        /// <summary>
-        /// The aws:PrincipalOrgPaths value of the subject's members, e.g. "o-abc/r-ab12/ou-ab12-1/" (OU: accounts directly in it;
-        /// account: its own path), or null when unknown.
-        /// </summary>
-        public string OrgPath { get; set; }
-
-        /// <summary>The subject as it appears in a key policy statement or grant (account root ARN), for accounts.</summary>
-        public static string RootArn(string partition, string accountId) => $"arn:{partition}:iam::{accountId}:root";
-
-        public override string ToString() => Principal;
-    }
-
-    /// <summary>What a subject may do with a key, and why.</summary>
-    public sealed class KeyAccessResult
-    {
-        /// <summary>Actions launching needs that the subject does not get (empty = it can launch).</summary>
-        public IReadOnlyList<string> Missing { get; set; } = new string[0];
-
-        public bool HasAccess => Missing.Count == 0;
-
-        /// <summary>Statements (by Sid or position) and grants that give access.</summary>
-        public IReadOnlyList<string> Sources { get; set; } = new string[0];
-
-        /// <summary>Statements that might apply but could not be evaluated (unknown condition keys, unknown org path…).</summary>
-        public IReadOnlyList<string> Notes { get; set; } = new string[0];
-    }
-
     /// <summary>
     /// Evaluates a key policy (and grants) for the KMS actions a consumer needs to launch an AMI encrypted with the key.
-    /// Allow statements count when their Principal covers the subject ("*", {"AWS":"*"}, the account root ARN or id) and
-    /// every condition can be shown to hold (aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount,
-    /// kms:CallerAccount, kms:ViaService for EC2, kms:GrantIsForAWSResource); a condition AmiShare cannot evaluate makes it
-    /// not count (the result says so). Deny statements are honoured when they match the subject with conditions that hold.
-    /// Grants count for accounts whose root is the grantee. An organization or OU is covered only by "*"-principal statements.
+    /// Allow statements count when their Principal covers the subject ("*", {"AWS":"*"}, the account root ARN or id) and every
+    /// condition can be shown to hold (aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, kms:CallerAccount,
+    /// kms:ViaService for EC2, kms:GrantIsForAWSResource); a condition AmiShare cannot evaluate makes it not count (the result
+    /// says so). Deny statements are honoured when they match the subject with conditions that hold. Grants count for accounts
+    /// whose root is the grantee. An organization or OU is covered only by "*"-principal statements.
     /// </summary>
     public static class KeyAccessEvaluator
     {
@@ -76,6 +31,7 @@ namespace AmiShare.Engine.Kms
             Unknown,
         }
 
+        /// <summary>Whether <paramref name="subject"/> may use the key through the policy <paramref name="statementTexts"/> or <paramref name="grants"/> in <paramref name="region"/> (pure; no call).</summary>
         public static KeyAccessResult Evaluate(IEnumerable<string> statementTexts, IReadOnlyList<KmsGrantInfo> grants, KeyAccessSubject subject, string region)
         {
             var allowed = new HashSet<string>(StringComparer.Ordinal);
@@ -233,7 +189,7 @@ namespace AmiShare.Engine.Kms
             List<string> actions = Actions(s, "Action");
             if (actions != null)
             {
-                return actions.Any(a => Glob(a, ignoreCase: true).IsMatch(required));
+                return actions.Any(a => IamPattern.Glob(a, ignoreCase: true).IsMatch(required));
             }
 
             List<string> notActions = Actions(s, "NotAction");
@@ -250,11 +206,11 @@ namespace AmiShare.Engine.Kms
             }
 
             List<string> notActions = Actions(s, "NotAction");
-            return notActions != null && !notActions.Any(n => Glob(n, ignoreCase: true).IsMatch(required));
+            return notActions != null && !notActions.Any(n => IamPattern.Glob(n, ignoreCase: true).IsMatch(required));
         }
 
         private static bool Overlaps(string pattern, string required) =>
-            Glob(pattern, ignoreCase: true).IsMatch(required) || Glob(required, ignoreCase: true).IsMatch(pattern);
+            IamPattern.Glob(pattern, ignoreCase: true).IsMatch(required) || IamPattern.Glob(required, ignoreCase: true).IsMatch(pattern);
 
         private static bool GrantCovers(KmsGrantInfo grant, string required)
         {
@@ -417,7 +373,7 @@ namespace AmiShare.Engine.Kms
                 foreach (string e in expected)
                 {
                     bool hit = like
-                        ? Glob(e, ignoreCase).IsMatch(a)
+                        ? IamPattern.Glob(e, ignoreCase).IsMatch(a)
                         : string.Equals(e, a, ignoreCase ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal);
                     if (hit)
                     {
@@ -427,19 +383,6 @@ namespace AmiShare.Engine.Kms
             }
 
             return Truth.False;
-        }
-
-        /// <summary>IAM wildcard pattern (* any run, ? one character) as a regex over the whole string.</summary>
-        internal static Regex Glob(string pattern, bool ignoreCase)
-        {
-            var sb = new StringBuilder("^");
-            foreach (char c in pattern ?? string.Empty)
-            {
-                sb.Append(c == '*' ? ".*" : c == '?' ? "." : Regex.Escape(c.ToString()));
-            }
-
-            sb.Append('$');
-            return new Regex(sb.ToString(), (ignoreCase ? RegexOptions.IgnoreCase : RegexOptions.None) | RegexOptions.Singleline | RegexOptions.CultureInvariant);
         }
     }
 }

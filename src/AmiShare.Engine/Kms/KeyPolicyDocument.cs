@@ -21,8 +21,11 @@ namespace AmiShare.Engine.Kms
     /// </summary>
     public sealed class KeyPolicyDocument
     {
+        /// <summary>Sid of AmiShare's statement for organizations (aws:PrincipalOrgID).</summary>
         public const string OrganizationsSid = "AmiShareOrganizations";
+        /// <summary>Sid of AmiShare's statement for OUs (aws:PrincipalOrgPaths).</summary>
         public const string OrganizationalUnitsSid = "AmiShareOrganizationalUnits";
+        /// <summary>Sid of AmiShare's statement for accounts.</summary>
         public const string AccountsSid = "AmiShareAccounts";
 
         /// <summary>KMS's key policy size limit (32 KB).</summary>
@@ -233,6 +236,7 @@ namespace AmiShare.Engine.Kms
         /// <summary>Adds an account root ARN to the AmiShareAccounts statement.</summary>
         public bool AddAccount(string rootArn) => AddValue(AccountPrincipals, rootArn);
 
+        /// <summary>Removes an organization id from AmiShare's organization statement (dropping the statement when left empty).</summary>
         public bool RemoveOrganization(string organizationId) => OrganizationIds.RemoveAll(v => string.Equals(v, organizationId, StringComparison.Ordinal)) > 0;
 
         /// <summary>Removes every path pattern of that OU (any root, any depth: "…/ou-x/*", "…/ou-x/").</summary>

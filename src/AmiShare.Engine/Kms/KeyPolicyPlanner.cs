@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using AmiShare.Engine.Organizations;
 using AmiShare.Engine.Principals;
-using AmiShare.Engine.Sharing;
 
 namespace AmiShare.Engine.Kms
 {
@@ -28,7 +28,7 @@ namespace AmiShare.Engine.Kms
                         case PrincipalType.OrganizationalUnit:
                             if (s.OrganizationId != null && s.OrganizationalUnitId != null)
                             {
-                                doc.AddOrganizationalUnitPath(OrganizationFacts.OuPattern(s));
+                                doc.AddOrganizationalUnitPath(KeyAccessSubjects.OuPattern(s));
                             }
 
                             break;
@@ -53,7 +53,7 @@ namespace AmiShare.Engine.Kms
                     switch (p.Type)
                     {
                         case PrincipalType.Organization:
-                            string org = OrganizationFacts.OrganizationIdOf(p);
+                            string org = OrganizationDirectory.OrganizationIdOf(p);
                             if (org != null)
                             {
                                 doc.RemoveOrganization(org);
@@ -61,7 +61,7 @@ namespace AmiShare.Engine.Kms
 
                             break;
                         case PrincipalType.OrganizationalUnit:
-                            doc.RemoveOrganizationalUnit(OrganizationFacts.OrganizationalUnitIdOf(p));
+                            doc.RemoveOrganizationalUnit(OrganizationDirectory.OrganizationalUnitIdOf(p));
                             break;
                         case PrincipalType.Account:
                             doc.RemoveAccount(p.Value);

@@ -10,6 +10,7 @@ namespace AmiShare.Engine.Organizations
     /// <summary>Where an account sits in the caller's organization (from ListParents up to the root).</summary>
     public sealed class OrganizationPlacement
     {
+        /// <summary>The account asked about.</summary>
         public string AccountId { get; set; }
 
         /// <summary>The caller's organization (DescribeOrganization).</summary>
@@ -18,6 +19,7 @@ namespace AmiShare.Engine.Organizations
         /// <summary>False when the account is not in the caller's organization (ListParents: ChildNotFound/AccountNotFound).</summary>
         public bool IsMember { get; set; }
 
+        /// <summary>The organization's root id (r-…), when the walk reached it.</summary>
         public string RootId { get; set; }
 
         /// <summary>The OUs above the account, the one right under the root first.</summary>
@@ -192,12 +194,83 @@ namespace AmiShare.Engine.Organizations
             };
         }
 
+        /// <summary>
+        /// "r-…/ou-…/…/" of the parents of <paramref name="childId"/> (an account or an OU), root first, or null when the walk
+        /// does not reach a root or the child is not in the caller's organization. No DescribeOrganization: the parents only.
+        /// Throws what Organizations throws (definite answers cached).
+        /// </summary>
+        public async Task<string> GetParentPathAsync(string childId, CancellationToken cancellationToken)
+        {
+            ParentWalk walk = await WalkAsync(childId, cancellationToken).ConfigureAwait(false);
+            if (!walk.IsMember || walk.RootId == null)
+            {
+                return null;
+            }
+
+            return walk.RootId + "/" + string.Concat(walk.OrganizationalUnitIds.ConvertAll(o => o + "/"));
+        }
+
+        /// <summary>The organization id of an organization ARN (or bare o- id) or of an OU ARN, else null.</summary>
+        public static string OrganizationIdOf(Principal p)
+        {
+            string v = p.Value;
+            if (p.Type == PrincipalType.Organization)
+            {
+                int i = v.LastIndexOf("organization/", StringComparison.Ordinal);
+                return i >= 0 ? v.Substring(i + "organization/".Length) : v.StartsWith("o-", StringComparison.Ordinal) ? v : null;
+            }
+
+            if (p.Type == PrincipalType.OrganizationalUnit)
+            {
+                int i = v.IndexOf(":ou/", StringComparison.Ordinal);
+                if (i < 0)
+                {
+                    return null;
+                }
+
+                string[] parts = v.Substring(i + 4).Split('/');
+                return parts.Length == 2 ? parts[0] : null;
+            }
+
+            return null;
+        }
+
+        /// <summary>The OU id of an OU ARN (or bare ou- id), else null.</summary>
+        public static string OrganizationalUnitIdOf(Principal p)
+        {
+            if (p.Type != PrincipalType.OrganizationalUnit)
+            {
+                return null;
+            }
+
+            string v = p.Value;
+            int slash = v.LastIndexOf('/');
+            return slash >= 0 ? v.Substring(slash + 1) : v;
+        }
+
         private async Task<OrganizationPlacement> LoadPlacementAsync(string accountId, CancellationToken cancellationToken)
         {
             OrganizationInfo org = await GetOrganizationAsync(cancellationToken).ConfigureAwait(false);
             var placement = new OrganizationPlacement { AccountId = accountId, Organization = org };
-            var ous = new List<string>();
-            string child = accountId;
+            ParentWalk walk = await WalkAsync(accountId, cancellationToken).ConfigureAwait(false);
+            if (!walk.IsMember)
+            {
+                placement.IsMember = false;
+                return placement;
+            }
+
+            placement.IsMember = true;
+            placement.RootId = walk.RootId;
+            placement.OrganizationalUnitIds = walk.OrganizationalUnitIds;
+            placement.Path = org.Id + "/" + (placement.RootId ?? "r-?") + "/" + string.Concat(walk.OrganizationalUnitIds.ConvertAll(o => o + "/"));
+            return placement;
+        }
+
+        /// <summary>The one walk of the tree: ListParents from <paramref name="childId"/> up to the root (each answer cached).</summary>
+        private async Task<ParentWalk> WalkAsync(string childId, CancellationToken cancellationToken)
+        {
+            var walk = new ParentWalk();
+            string child = childId;
             for (int depth = 0; depth < MaxDepth; depth++)
             {
                 IReadOnlyList<OrganizationParent> parents;
@@ -208,36 +281,33 @@ namespace AmiShare.Engine.Organizations
                 }
                 catch (AmiShareException e) when (depth == 0 && e.ErrorId == ErrorIds.InvalidPrincipal)
                 {
-                    // ChildNotFound / AccountNotFound: the account is not in the caller's organization.
-                    placement.IsMember = false;
-                    return placement;
+                    // ChildNotFound / AccountNotFound: the child is not in the caller's organization.
+                    walk.IsMember = false;
+                    return walk;
                 }
 
-                if (parents.Count == 0)
+                if (parents.Count == 0 || string.IsNullOrEmpty(parents[0].Id))
                 {
                     break;
                 }
 
                 OrganizationParent parent = parents[0];
-                if (string.Equals(parent.Type, "ROOT", StringComparison.OrdinalIgnoreCase) || (parent.Id ?? string.Empty).StartsWith("r-", StringComparison.Ordinal))
+                if (string.Equals(parent.Type, "ROOT", StringComparison.OrdinalIgnoreCase) || parent.Id.StartsWith("r-", StringComparison.Ordinal))
                 {
-                    placement.RootId = parent.Id;
+                    walk.RootId = parent.Id;
                     break;
                 }
 
-                if (ous.Contains(parent.Id))
+                if (walk.OrganizationalUnitIds.Contains(parent.Id))
                 {
                     break;
                 }
 
-                ous.Insert(0, parent.Id);
+                walk.OrganizationalUnitIds.Insert(0, parent.Id);
                 child = parent.Id;
             }
 
-            placement.IsMember = true;
-            placement.OrganizationalUnitIds = ous;
-            placement.Path = org.Id + "/" + (placement.RootId ?? "r-?") + "/" + string.Concat(ous.ConvertAll(o => o + "/"));
-            return placement;
+            return walk;
         }
 
         private IOrganizationsGateway Gateway()
@@ -294,5 +364,14 @@ namespace AmiShare.Engine.Organizations
 
         private static bool IsDefinite(AmiShareException e) =>
             e.ErrorId == ErrorIds.OrganizationUnresolved || e.ErrorId == ErrorIds.InvalidPrincipal;
+
+        private sealed class ParentWalk
+        {
+            public bool IsMember { get; set; } = true;
+
+            public string RootId { get; set; }
+
+            public List<string> OrganizationalUnitIds { get; } = new List<string>();
+        }
     }
 }

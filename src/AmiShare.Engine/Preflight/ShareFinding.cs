@@ -6,8 +6,11 @@ namespace AmiShare.Engine.Preflight
     /// <summary>Outcome of one preflight check.</summary>
     public enum FindingStatus
     {
+        /// <summary>The check passed.</summary>
         Pass,
+        /// <summary>The check found something to know; the operation can go on.</summary>
         Warn,
+        /// <summary>The check failed; the operation stops for this AMI.</summary>
         Fail,
     }
 
@@ -16,28 +19,41 @@ namespace AmiShare.Engine.Preflight
     /// </summary>
     public static class CheckNames
     {
+        /// <summary>Only the owner can share.</summary>
         public const string Ownership = nameof(Ownership);
+        /// <summary>Only an available AMI can be shared.</summary>
         public const string State = nameof(State);
+        /// <summary>Encrypted snapshots (never public; consumers need the key).</summary>
         public const string SnapshotEncryption = nameof(SnapshotEncryption);
+        /// <summary>Who manages each KMS key (aws/ebs cannot be shared).</summary>
         public const string KmsKeyManager = nameof(KmsKeyManager);
+        /// <summary>Whether each principal may use each key.</summary>
         public const string KmsKeyAccess = nameof(KmsKeyAccess);
+        /// <summary>AWS Marketplace product codes (never public).</summary>
         public const string ProductCodes = nameof(ProductCodes);
+        /// <summary>Block public access for AMIs.</summary>
         public const string BlockPublicAccess = nameof(BlockPublicAccess);
+        /// <summary>The account's public-AMI quota.</summary>
         public const string PublicImageQuota = nameof(PublicImageQuota);
+        /// <summary>Automatic deprecation of public AMIs.</summary>
         public const string Deprecation = nameof(Deprecation);
+        /// <summary>Snapshots take accounts only (-IncludeSnapshot).</summary>
         public const string SnapshotSharing = nameof(SnapshotSharing);
     }
 
     /// <summary>One finding: a check, its status, what was seen and what to do.</summary>
     public sealed class ShareFinding
     {
+        /// <summary>The AMI.</summary>
         public string ImageId { get; set; }
 
+        /// <summary>The AMI's region.</summary>
         public string Region { get; set; }
 
         /// <summary>One of <see cref="CheckNames"/>.</summary>
         public string Check { get; set; }
 
+        /// <summary>Pass, Warn or Fail.</summary>
         public FindingStatus Status { get; set; }
 
         /// <summary>What was found, in plain words.</summary>
@@ -58,22 +74,29 @@ namespace AmiShare.Engine.Preflight
         /// <summary>For a Fail: the kind of error a Grant / Set-AmiPublic stopped by it reports (default InvalidOperation).</summary>
         public AmiShareErrorKind? ErrorKind { get; set; }
 
+        /// <inheritdoc />
         public override string ToString() => $"{Check} {Status}: {Detail}";
     }
 
     /// <summary>All findings for one AMI and one intended share.</summary>
     public sealed class PreflightReport
     {
+        /// <summary>The AMI.</summary>
         public string ImageId { get; set; }
 
+        /// <summary>The AMI's region.</summary>
         public string Region { get; set; }
 
+        /// <summary>One finding per check (and per snapshot, key or principal where the check is about one).</summary>
         public IReadOnlyList<ShareFinding> Findings { get; set; } = new ShareFinding[0];
 
+        /// <summary>True when any finding failed.</summary>
         public bool HasFailures => Findings.Any(f => f.Status == FindingStatus.Fail);
 
+        /// <summary>The failed findings.</summary>
         public IEnumerable<ShareFinding> Failures => Findings.Where(f => f.Status == FindingStatus.Fail);
 
+        /// <summary>The Warn findings.</summary>
         public IEnumerable<ShareFinding> Warnings => Findings.Where(f => f.Status == FindingStatus.Warn);
 
         /// <summary>The exception a mutating command raises for the first failure (ErrorId of the check, remedy in the message).</summary>

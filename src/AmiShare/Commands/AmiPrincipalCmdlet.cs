@@ -5,6 +5,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using AmiShare.Engine;
+using AmiShare.Engine.Plans;
 using AmiShare.Engine.Principals;
 using AmiShare.Engine.Sharing;
 

@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using AmiShare.Engine;
 using AmiShare.Engine.Aws;
+using AmiShare.Engine.Plans;
 using AmiShare.Engine.Sharing;
 
 namespace AmiShare.Commands

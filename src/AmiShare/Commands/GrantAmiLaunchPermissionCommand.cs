@@ -2,6 +2,8 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using AmiShare.Engine;
+using AmiShare.Engine.Plans;
 using AmiShare.Engine.Principals;
 using AmiShare.Engine.Sharing;
 

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using AmiShare.Engine;
 using AmiShare.Engine.Sharing;
 
 namespace AmiShare.Commands

@@ -1,4 +1,5 @@
 using System.Linq;
+using AmiShare.Engine.Plans;
 using AmiShare.Engine.Sharing;
 
 namespace AmiShare

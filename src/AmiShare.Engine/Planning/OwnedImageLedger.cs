@@ -8,7 +8,7 @@ using AmiShare.Engine.Kms;
 using AmiShare.Engine.Organizations;
 using AmiShare.Engine.Principals;
 
-namespace AmiShare.Engine.Sharing
+namespace AmiShare.Engine.Planning
 {
     /// <summary>
     /// The caller's own AMIs in one region, as one run (one service) sees them: which AMIs sit behind a KMS key or a
@@ -125,8 +125,8 @@ namespace AmiShare.Engine.Sharing
                 return q.Value;
             }
 
-            string pOrg = OrganizationFacts.OrganizationIdOf(p);
-            string qOrg = OrganizationFacts.OrganizationIdOf(q);
+            string pOrg = OrganizationDirectory.OrganizationIdOf(p);
+            string qOrg = OrganizationDirectory.OrganizationIdOf(q);
             switch (p.Type)
             {
                 case PrincipalType.Organization when q.Type == PrincipalType.OrganizationalUnit:
@@ -166,7 +166,7 @@ namespace AmiShare.Engine.Sharing
                 return null;
             }
 
-            string org = OrganizationFacts.OrganizationIdOf(orgOrOu);
+            string org = OrganizationDirectory.OrganizationIdOf(orgOrOu);
             if (org != null && org != placement.Organization.Id)
             {
                 return null;
@@ -177,7 +177,7 @@ namespace AmiShare.Engine.Sharing
                 return $"{orgOrOu.Value}, which holds {accountId}";
             }
 
-            string ou = OrganizationFacts.OrganizationalUnitIdOf(orgOrOu);
+            string ou = OrganizationDirectory.OrganizationalUnitIdOf(orgOrOu);
             return placement.OrganizationalUnitIds.Contains(ou) ? $"{orgOrOu.Value}, which holds {accountId}" : null;
         }
 
@@ -232,24 +232,5 @@ namespace AmiShare.Engine.Sharing
             int i = keyArnOrId.LastIndexOf(":key/", StringComparison.Ordinal);
             return i >= 0 ? keyArnOrId.Substring(i + 5) : keyArnOrId;
         }
-    }
-}
-
-namespace AmiShare.Engine.Sharing
-{
-    /// <summary>Access a plan keeps on purpose: a principal's KMS key access or a snapshot's createVolumePermission that another AMI still needs.</summary>
-    public sealed class AccessKept
-    {
-        /// <summary>The KMS key ARN or snapshot id.</summary>
-        public string Resource { get; set; }
-
-        /// <summary>The principal (launch-permission value) that keeps its access.</summary>
-        public string Principal { get; set; }
-
-        /// <summary>Why, e.g. "ami-0… is still shared with 111122223333".</summary>
-        public string Reason { get; set; }
-
-        /// <summary>"111122223333 on arn:aws:kms:…: ami-0… is still shared with 111122223333".</summary>
-        public override string ToString() => $"{Principal} on {Resource}: {Reason}";
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace AmiShare.Engine.Sharing
+namespace AmiShare.Engine
 {
     /// <summary>Validation of AMI ids before any AWS call.</summary>
     public static class ImageIds

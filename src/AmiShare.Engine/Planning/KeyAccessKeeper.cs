@@ -3,50 +3,45 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
+using AmiShare.Engine.Kms;
+using AmiShare.Engine.Plans;
 using AmiShare.Engine.Principals;
 
-namespace AmiShare.Engine.Sharing
+namespace AmiShare.Engine.Planning
 {
     /// <summary>
     /// Revoke / Reset with -IncludeKmsKey / -IncludeSnapshot: key access and snapshot permissions belong to the key and the
     /// snapshot, not to one AMI. A principal loses them only when, after the run, no AMI the caller owns behind that key /
-    /// snapshot (in this region) is still shared with it (see <see cref="OwnedImageLedger"/>).
+    /// snapshot (in this region) is still shared with it (see <see cref="OwnedImageLedger"/>). Thread-safe: it keeps no
+    /// state of its own (the ledger locks its own).
     /// </summary>
-    public sealed partial class AmiShareService
+    internal sealed class KeyAccessKeeper
     {
-        private OwnedImageLedger _ledger;
+        private readonly OwnedImageLedger _ledger;
+        private readonly IShareReporter _reporter;
 
-        private OwnedImageLedger Ledger =>
-            LazyInitializer.EnsureInitialized(ref _ledger, () => new OwnedImageLedger(_ec2, OrganizationReads));
-
-        /// <summary>
-        /// Tells the run that <paramref name="plan"/> was shown but not applied because of -WhatIf, so the rest of the run
-        /// decides as if it had been (the last AMI of a -WhatIf run shows the key access going, as the real run would).
-        /// </summary>
-        public void AssumeApplied(SharePlan plan)
+        public KeyAccessKeeper(OwnedImageLedger ledger, IShareReporter reporter)
         {
-            if (plan != null)
-            {
-                Ledger.Record(plan.ImageId, plan.Expected);
-            }
+            _ledger = ledger;
+            _reporter = reporter;
         }
 
         /// <summary>The principals whose part of AmiShare's statements in the key's policy a revoke would remove (pure; no call).</summary>
-        private static IReadOnlyList<Principal> KeyPolicyHolders(AmiShare.Engine.Preflight.KeyFacts key, IReadOnlyList<Principal> principals) =>
-            principals.Where(p => AmiShare.Engine.Kms.KeyPolicyPlanner.PlanRevoke(key.KeyArn, key.Policy, new[] { p }) != null).ToList();
+        public static IReadOnlyList<Principal> KeyPolicyHolders(string keyArn, string policy, IReadOnlyList<Principal> principals) =>
+            principals.Where(p => KeyPolicyPlanner.PlanRevoke(keyArn, policy, new[] { p }) != null).ToList();
 
         /// <summary>
         /// Splits <paramref name="candidates"/> (about to lose access to KMS key <paramref name="keyArn"/>) into those that may
         /// lose it and those another AMI behind the key (or this one, with <paramref name="after"/>) still needs it for.
         /// </summary>
-        private async Task<IReadOnlyList<Principal>> KeyAccessToRemoveAsync(string imageId, IReadOnlyList<Principal> after, string keyArn, string policy, IReadOnlyList<Principal> candidates, List<AccessKept> kept, CancellationToken ct)
+        public async Task<IReadOnlyList<Principal>> KeyAccessToRemoveAsync(string imageId, IReadOnlyList<Principal> after, string keyArn, string policy, IReadOnlyList<Principal> candidates, List<AccessKept> kept, CancellationToken ct)
         {
             if (candidates.Count == 0)
             {
                 return candidates;
             }
 
-            IReadOnlyList<string> others = await Ledger.OtherImagesBehindKeyAsync(imageId, keyArn, ct).ConfigureAwait(false);
+            IReadOnlyList<string> others = await _ledger.OtherImagesBehindKeyAsync(imageId, keyArn, ct).ConfigureAwait(false);
 
             // A launch permission whose principal keeps its own part of AmiShare's statements does not need anyone else's.
             var own = new Dictionary<Principal, bool>();
@@ -54,7 +49,7 @@ namespace AmiShare.Engine.Sharing
             {
                 if (!own.TryGetValue(q, out bool has))
                 {
-                    own[q] = has = !candidates.Contains(q) && AmiShare.Engine.Kms.KeyPolicyPlanner.PlanRevoke(keyArn, policy, new[] { q }) != null;
+                    own[q] = has = !candidates.Contains(q) && KeyPolicyPlanner.PlanRevoke(keyArn, policy, new[] { q }) != null;
                 }
 
                 return has;
@@ -64,14 +59,14 @@ namespace AmiShare.Engine.Sharing
         }
 
         /// <summary>The accounts that may lose createVolumePermission on <paramref name="snapshotId"/>; the others go to <paramref name="kept"/>.</summary>
-        private async Task<List<string>> SnapshotAccessToRemoveAsync(string imageId, IReadOnlyList<Principal> after, string snapshotId, IReadOnlyList<string> accounts, List<AccessKept> kept, CancellationToken ct)
+        public async Task<List<string>> SnapshotAccessToRemoveAsync(string imageId, IReadOnlyList<Principal> after, string snapshotId, IReadOnlyList<string> accounts, List<AccessKept> kept, CancellationToken ct)
         {
             if (accounts.Count == 0)
             {
                 return accounts.ToList();
             }
 
-            IReadOnlyList<string> others = await Ledger.OtherImagesBackedByAsync(imageId, snapshotId, ct).ConfigureAwait(false);
+            IReadOnlyList<string> others = await _ledger.OtherImagesBackedByAsync(imageId, snapshotId, ct).ConfigureAwait(false);
             IReadOnlyList<Principal> remove = await FilterStillNeededAsync(
                 imageId, after, others, snapshotId, accounts.Select(a => Principal.FromWire(PrincipalType.Account, a)).ToList(), _ => false, kept, ct).ConfigureAwait(false);
             return remove.Select(p => p.Value).ToList();
@@ -85,13 +80,13 @@ namespace AmiShare.Engine.Sharing
             };
             foreach (string other in others)
             {
-                shares.Add(new KeyValuePair<string, IReadOnlyList<Principal>>(other, await Ledger.PermissionsAsync(other, ct).ConfigureAwait(false)));
+                shares.Add(new KeyValuePair<string, IReadOnlyList<Principal>>(other, await _ledger.PermissionsAsync(other, ct).ConfigureAwait(false)));
             }
 
             var remove = new List<Principal>();
             foreach (Principal p in candidates)
             {
-                string reason = await Ledger.StillNeededByAsync(p, shares, keepsOwnAccess, ct).ConfigureAwait(false);
+                string reason = await _ledger.StillNeededByAsync(p, shares, keepsOwnAccess, ct).ConfigureAwait(false);
                 if (reason == null)
                 {
                     remove.Add(p);

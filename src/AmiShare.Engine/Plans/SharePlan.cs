@@ -1,67 +1,61 @@
 using System.Collections.Generic;
+using AmiShare.Engine.Kms;
+using AmiShare.Engine.Preflight;
 using AmiShare.Engine.Principals;
 
-namespace AmiShare.Engine.Sharing
+namespace AmiShare.Engine.Plans
 {
-    /// <summary>What a mutating cmdlet was asked to do to one AMI.</summary>
-    public enum ShareOperation
-    {
-        Grant,
-        Revoke,
-        SetPublic,
-        SetPrivate,
-        Reset,
-    }
-
     /// <summary>
     /// The exact change one AMI will get: computed from its current launch permissions, so -WhatIf
-    /// prints the real plan and a plan with nothing to do makes no write at all.
+    /// prints the real plan and a plan with nothing to do makes no write at all. Built by the planner
+    /// (setters are internal: nothing outside the engine changes a plan after planning).
     /// </summary>
     public sealed class SharePlan
     {
-        public string ImageId { get; set; }
+        /// <summary>The AMI the plan is for.</summary>
+        public string ImageId { get; internal set; }
 
-        public string ImageName { get; set; }
+        /// <summary>The AMI's name, when the plan read the image.</summary>
+        public string ImageName { get; internal set; }
 
-        public string Region { get; set; }
+        /// <summary>The AMI's region.</summary>
+        public string Region { get; internal set; }
 
-        public ShareOperation Operation { get; set; }
+        /// <summary>The operation planned.</summary>
+        public ShareOperation Operation { get; internal set; }
 
         /// <summary>Launch permissions before the change.</summary>
-        public IReadOnlyList<Principal> Current { get; set; } = new Principal[0];
+        public IReadOnlyList<Principal> Current { get; internal set; } = new Principal[0];
 
         /// <summary>Principals the write will add (already-present ones are left out).</summary>
-        public IReadOnlyList<Principal> ToAdd { get; set; } = new Principal[0];
+        public IReadOnlyList<Principal> ToAdd { get; internal set; } = new Principal[0];
 
         /// <summary>Principals the write will remove (absent ones are left out).</summary>
-        public IReadOnlyList<Principal> ToRemove { get; set; } = new Principal[0];
+        public IReadOnlyList<Principal> ToRemove { get; internal set; } = new Principal[0];
 
         /// <summary>Requested principals that need no change (already granted / already absent).</summary>
-        public IReadOnlyList<Principal> Unchanged { get; set; } = new Principal[0];
+        public IReadOnlyList<Principal> Unchanged { get; internal set; } = new Principal[0];
 
         /// <summary>Warnings the cmdlet writes before asking ShouldProcess.</summary>
-        public IReadOnlyList<string> Warnings { get; set; } = new string[0];
-
-        /// <summary>The AMI as DescribeImages returned it, when the plan read it (name, owner, snapshots).</summary>
-        public AmiShare.Engine.Gateways.ImageInfo Image { get; set; }
+        public IReadOnlyList<string> Warnings { get; internal set; } = new string[0];
 
         /// <summary>Options the plan was made with.</summary>
-        public ShareOptions Options { get; set; } = ShareOptions.None;
+        public ShareOptions Options { get; internal set; } = ShareOptions.None;
 
         /// <summary>The preflight findings behind this plan (Grant and Set-AmiPublic), or null.</summary>
-        public AmiShare.Engine.Preflight.PreflightReport Preflight { get; set; }
+        public PreflightReport Preflight { get; internal set; }
 
         /// <summary>Key policy changes (-IncludeKmsKey): one PutKeyPolicy each.</summary>
-        public IReadOnlyList<KeyPolicyChange> KeyPolicyChanges { get; set; } = new KeyPolicyChange[0];
+        public IReadOnlyList<KeyPolicyChange> KeyPolicyChanges { get; internal set; } = new KeyPolicyChange[0];
 
         /// <summary>createVolumePermission changes (-IncludeSnapshot).</summary>
-        public IReadOnlyList<SnapshotPermissionChange> SnapshotChanges { get; set; } = new SnapshotPermissionChange[0];
+        public IReadOnlyList<SnapshotPermissionChange> SnapshotChanges { get; internal set; } = new SnapshotPermissionChange[0];
 
         /// <summary>
         /// KMS key access and snapshot createVolumePermission the plan keeps on purpose (-IncludeKmsKey / -IncludeSnapshot):
         /// another AMI the caller owns behind the key or snapshot is still shared with the principal after the run.
         /// </summary>
-        public IReadOnlyList<AccessKept> AccessKept { get; set; } = new AccessKept[0];
+        public IReadOnlyList<AccessKept> AccessKept { get; internal set; } = new AccessKept[0];
 
         /// <summary>True when the launch permissions themselves change (one EC2 write).</summary>
         public bool HasImageChanges => IsReset ? Current.Count > 0 : (ToAdd.Count + ToRemove.Count) > 0;
@@ -191,38 +185,5 @@ namespace AmiShare.Engine.Sharing
 
             return values.Count == 0 ? "none" : string.Join(", ", values);
         }
-    }
-
-    /// <summary>What happened to one AMI.</summary>
-    public sealed class ShareResult
-    {
-        /// <summary>KMS keys whose policy was changed.</summary>
-        public IReadOnlyList<string> KeyPoliciesChanged { get; set; } = new string[0];
-
-        /// <summary>Snapshots whose createVolumePermission was changed.</summary>
-        public IReadOnlyList<string> SnapshotsChanged { get; set; } = new string[0];
-
-        /// <summary>KMS key access and snapshot permissions kept because another AMI behind them is still shared with the principal.</summary>
-        public IReadOnlyList<AccessKept> AccessKept { get; set; } = new AccessKept[0];
-
-        public string ImageId { get; set; }
-
-        public string ImageName { get; set; }
-
-        public string Region { get; set; }
-
-        public ShareOperation Operation { get; set; }
-
-        public IReadOnlyList<Principal> Added { get; set; } = new Principal[0];
-
-        public IReadOnlyList<Principal> Removed { get; set; } = new Principal[0];
-
-        public IReadOnlyList<Principal> Unchanged { get; set; } = new Principal[0];
-
-        /// <summary>True when an AWS write happened.</summary>
-        public bool Changed { get; set; }
-
-        /// <summary>Launch permissions after the change.</summary>
-        public IReadOnlyList<Principal> LaunchPermissions { get; set; } = new Principal[0];
     }
 }

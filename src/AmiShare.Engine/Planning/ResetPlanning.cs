@@ -6,62 +6,45 @@ using System.Threading;
 using System.Threading.Tasks;
 using AmiShare.Engine.Gateways;
 using AmiShare.Engine.Kms;
+using AmiShare.Engine.Plans;
 using AmiShare.Engine.Preflight;
 using AmiShare.Engine.Principals;
 
-namespace AmiShare.Engine.Sharing
+namespace AmiShare.Engine.Planning
 {
     /// <summary>
-    /// Reset-AmiLaunchPermission: every launch permission goes; with -IncludeKmsKey / -IncludeSnapshot the principals that had
-    /// one also lose their part of AmiShare's key-policy statements and the snapshots' createVolumePermission (as Revoke does
-    /// for the principals it is given). Whatever access remains afterwards is said in a warning.
+    /// The key-policy and snapshot part of a Reset-AmiLaunchPermission plan: with -IncludeKmsKey / -IncludeSnapshot the principals
+    /// that had a launch permission also lose their part of AmiShare's key-policy statements and the snapshots'
+    /// createVolumePermission (as Revoke does for the principals it is given). Whatever access remains afterwards is said in a
+    /// warning. One instance per plan; no shared state.
     /// </summary>
-    public sealed partial class AmiShareService
+    internal sealed class ResetPlanning
     {
         private static readonly Regex s_rootArn = new Regex(@":iam::([0-9]{12}):root$", RegexOptions.CultureInvariant);
 
-        /// <summary>PlanResetAsync with -IncludeKmsKey / -IncludeSnapshot, and warnings about access that stays.</summary>
-        public async Task<SharePlan> PlanResetAsync(string imageId, ShareOptions options, CancellationToken cancellationToken)
+        private readonly IEc2Gateway _ec2;
+        private readonly IKmsGateway _kms;
+        private readonly KeyAccessKeeper _keeper;
+        private readonly IShareReporter _reporter;
+        private readonly string _region;
+        private readonly Action<KeyFacts> _requireKms;
+
+        public ResetPlanning(IEc2Gateway ec2, IKmsGateway kms, KeyAccessKeeper keeper, IShareReporter reporter, string region, Action<KeyFacts> requireKms)
         {
-            options = options ?? ShareOptions.None;
-            string id = ImageIds.Normalize(imageId);
-            cancellationToken.ThrowIfCancellationRequested();
-
-            IReadOnlyList<Principal> current = await _ec2.GetLaunchPermissionsAsync(id, cancellationToken).ConfigureAwait(false);
-            SharePlan plan = NewPlan(id, ShareOperation.Reset, current);
-            plan.Options = options;
-
-            var ctx = new PreflightContext { ImageId = id, Region = Region };
-            PreflightRunner runner = Runner();
-            await runner.LoadKeysAsync(ctx, cancellationToken).ConfigureAwait(false);
-            plan.ImageName = ctx.Image.Name;
-
-            var warnings = new List<string>();
-            var kept = new List<AccessKept>();
-            var keyChanges = new List<KeyPolicyChange>();
-            foreach (KeyFacts key in ctx.Keys)
-            {
-                KeyPolicyChange change = await PlanResetKeyAsync(runner, plan, key, warnings, kept, cancellationToken).ConfigureAwait(false);
-                if (change != null)
-                {
-                    keyChanges.Add(change);
-                }
-            }
-
-            plan.KeyPolicyChanges = keyChanges;
-            plan.SnapshotChanges = await PlanResetSnapshotsAsync(plan, ctx, warnings, kept, cancellationToken).ConfigureAwait(false);
-            plan.AccessKept = kept;
-            plan.Warnings = warnings;
-            ReportPlan(plan);
-            return plan;
+            _ec2 = ec2;
+            _kms = kms;
+            _keeper = keeper;
+            _reporter = reporter;
+            _region = region;
+            _requireKms = requireKms;
         }
 
-        private async Task<KeyPolicyChange> PlanResetKeyAsync(PreflightRunner runner, SharePlan plan, KeyFacts key, List<string> warnings, List<AccessKept> keptOnPurpose, CancellationToken cancellationToken)
+        public async Task<KeyPolicyChange> PlanKeyAsync(ShareFactsLoader loader, SharePlan plan, KeyFacts key, List<string> warnings, List<AccessKept> keptOnPurpose, CancellationToken cancellationToken)
         {
             bool include = plan.Options.IncludeKmsKey;
             if (include)
             {
-                RequireKms(key);
+                _requireKms(key);
             }
             else if (_kms == null || key.Info == null)
             {
@@ -75,7 +58,7 @@ namespace AmiShare.Engine.Sharing
                 return null; // AWS managed keys have no AmiShare statements (and their policy cannot be changed)
             }
 
-            await runner.LoadPolicyAsync(key, withGrants: false, ct: cancellationToken).ConfigureAwait(false);
+            await loader.LoadPolicyAsync(key, withGrants: false, ct: cancellationToken).ConfigureAwait(false);
             if (key.PolicyError != null)
             {
                 if (include)
@@ -92,7 +75,7 @@ namespace AmiShare.Engine.Sharing
             int keptBefore = keptOnPurpose.Count;
             if (include)
             {
-                losing = await KeyAccessToRemoveAsync(plan.ImageId, new Principal[0], key.KeyArn, key.Policy, KeyPolicyHolders(key, plan.Current), keptOnPurpose, cancellationToken).ConfigureAwait(false);
+                losing = await _keeper.KeyAccessToRemoveAsync(plan.ImageId, new Principal[0], key.KeyArn, key.Policy, KeyAccessKeeper.KeyPolicyHolders(key.KeyArn, key.Policy, plan.Current), keptOnPurpose, cancellationToken).ConfigureAwait(false);
             }
 
             var stayOnPurpose = new HashSet<string>(keptOnPurpose.Skip(keptBefore).SelectMany(k => NamesOf(k.Principal)), StringComparer.Ordinal);
@@ -119,7 +102,7 @@ namespace AmiShare.Engine.Sharing
             foreach (Principal p in plan.Current.Where(x => x.Type == PrincipalType.Account && x.Value != key.Info.AccountId))
             {
                 var subject = new KeyAccessSubject { Type = PrincipalType.Account, Principal = p.Value, AccountId = p.Value };
-                KeyAccessResult access = KeyAccessEvaluator.Evaluate(left.StatementTexts, new KmsGrantInfo[0], subject, Region);
+                KeyAccessResult access = KeyAccessEvaluator.Evaluate(left.StatementTexts, new KmsGrantInfo[0], subject, _region);
                 if (access.HasAccess)
                 {
                     warnings.Add($"Account {p.Value} keeps access to KMS key {key.KeyArn} through key-policy statements AmiShare does not own ({string.Join("; ", access.Sources)}); " +
@@ -130,7 +113,7 @@ namespace AmiShare.Engine.Sharing
             return include ? change : null;
         }
 
-        private async Task<IReadOnlyList<SnapshotPermissionChange>> PlanResetSnapshotsAsync(SharePlan plan, PreflightContext ctx, List<string> warnings, List<AccessKept> keptOnPurpose, CancellationToken cancellationToken)
+        public async Task<IReadOnlyList<SnapshotPermissionChange>> PlanSnapshotsAsync(SharePlan plan, ShareFacts ctx, List<string> warnings, List<AccessKept> keptOnPurpose, CancellationToken cancellationToken)
         {
             var changes = new List<SnapshotPermissionChange>();
             var removable = new HashSet<string>(plan.Current.Where(p => p.Type == PrincipalType.Account && p.Value != ctx.Image.OwnerId).Select(p => p.Value), StringComparer.Ordinal);
@@ -152,7 +135,7 @@ namespace AmiShare.Engine.Sharing
                 if (plan.Options.IncludeSnapshot && remove.Count > 0)
                 {
                     // Another AMI backed by this snapshot that stays shared with the account keeps its createVolumePermission.
-                    remove = await SnapshotAccessToRemoveAsync(plan.ImageId, new Principal[0], snapshotId, remove, keptOnPurpose, cancellationToken).ConfigureAwait(false);
+                    remove = await _keeper.SnapshotAccessToRemoveAsync(plan.ImageId, new Principal[0], snapshotId, remove, keptOnPurpose, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (plan.Options.IncludeSnapshot && remove.Count > 0)

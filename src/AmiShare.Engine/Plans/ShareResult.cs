@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using AmiShare.Engine.Principals;
+
+namespace AmiShare.Engine.Plans
+{
+    /// <summary>What happened to one AMI.</summary>
+    public sealed class ShareResult
+    {
+        /// <summary>KMS keys whose policy was changed.</summary>
+        public IReadOnlyList<string> KeyPoliciesChanged { get; set; } = new string[0];
+
+        /// <summary>Snapshots whose createVolumePermission was changed.</summary>
+        public IReadOnlyList<string> SnapshotsChanged { get; set; } = new string[0];
+
+        /// <summary>KMS key access and snapshot permissions kept because another AMI behind them is still shared with the principal.</summary>
+        public IReadOnlyList<AccessKept> AccessKept { get; set; } = new AccessKept[0];
+
+        /// <summary>The AMI.</summary>
+        public string ImageId { get; set; }
+
+        /// <summary>The AMI's name (see AmiShareService.WithImageNameAsync).</summary>
+        public string ImageName { get; set; }
+
+        /// <summary>The AMI's region.</summary>
+        public string Region { get; set; }
+
+        /// <summary>The operation applied.</summary>
+        public ShareOperation Operation { get; set; }
+
+        /// <summary>Principals added by the write.</summary>
+        public IReadOnlyList<Principal> Added { get; set; } = new Principal[0];
+
+        /// <summary>Principals removed by the write.</summary>
+        public IReadOnlyList<Principal> Removed { get; set; } = new Principal[0];
+
+        /// <summary>Requested principals that needed no change.</summary>
+        public IReadOnlyList<Principal> Unchanged { get; set; } = new Principal[0];
+
+        /// <summary>True when an AWS write happened.</summary>
+        public bool Changed { get; set; }
+
+        /// <summary>Launch permissions after the change.</summary>
+        public IReadOnlyList<Principal> LaunchPermissions { get; set; } = new Principal[0];
+    }
+}
