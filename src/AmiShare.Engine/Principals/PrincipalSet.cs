@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -57,7 +58,7 @@ namespace AmiShare.Engine.Principals
             new AmiShareException(
                 ErrorIds.MissingPrincipal,
                 AmiShareErrorKind.InvalidArgument,
-                $"No principal was given for {string.Join(", ", imageIds ?? new string[0])}.",
+                $"No principal was given for {string.Join(", ", imageIds ?? Array.Empty<string>())}.",
                 imageIds,
                 "Name who gets launch permission with -AccountId, -OrganizationArn, -OrganizationalUnitArn or -Principal.");
 
