@@ -1,0 +1,351 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
+using System.Threading;
+using System.Threading.Tasks;
+using AmiShare.Engine.Sharing;
+
+namespace AmiShare.Engine.Jobs
+{
+    /// <summary>
+    /// One job per cmdlet invocation. The caller streams work items in (<see cref="Submit"/>: a service, an AMI id and the
+    /// operation over the service) and reads <see cref="JobEvent"/>s back (<see cref="TryTake"/>) on its own thread.
+    /// Items are grouped into lanes by service (account and region); lanes run in parallel, each with at most
+    /// <see cref="JobOptions.MaxInFlightPerLane"/> items at once, items of the same AMI one after another. Events come
+    /// back in input order (an item's messages are held until every item before it is done), so output is the same
+    /// whatever the timing. <see cref="Cancel"/> stops everything; <see cref="WrittenUnreported"/> then says how many
+    /// AMIs were changed whose result the caller never took.
+    /// </summary>
+    public sealed class EngineJob : IDisposable
+    {
+        private readonly object _gate = new object();
+        private readonly List<JobItem> _items = new List<JobItem>();
+        private readonly Dictionary<AmiShareService, JobLane> _lanes = new Dictionary<AmiShareService, JobLane>(ReferenceComparer.Instance);
+        private readonly BlockingCollection<JobEvent> _events = new BlockingCollection<JobEvent>();
+        private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private int _head;
+        private bool _inputComplete;
+        private bool _disposed;
+
+        /// <summary>A job that runs its items as <paramref name="options"/> say (null = defaults).</summary>
+        public EngineJob(JobOptions options)
+        {
+            Options = options ?? new JobOptions();
+            if (Options.MaxInFlightPerLane < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), Options.MaxInFlightPerLane, "MaxInFlightPerLane must be at least 1.");
+            }
+
+            Reporter = new ItemReporter(this);
+        }
+
+        /// <summary>How items run.</summary>
+        public JobOptions Options { get; }
+
+        /// <summary>
+        /// The reporter to build this job's services with: their messages are attributed to the item whose operation runs
+        /// (and come out in its place); messages outside any item come out at once.
+        /// </summary>
+        public IShareReporter Reporter { get; }
+
+        /// <summary>Cancelled by <see cref="Cancel"/>; every operation gets it.</summary>
+        public CancellationToken CancellationToken => _cancellation.Token;
+
+        /// <summary>Items submitted so far.</summary>
+        public int Submitted
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _items.Count;
+                }
+            }
+        }
+
+        /// <summary>Items whose Completed event the caller has taken.</summary>
+        public int Reported { get; private set; }
+
+        /// <summary>Items whose write happened but whose Completed event the caller has not taken (e.g. after a stop).</summary>
+        public int WrittenUnreported
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    int n = 0;
+                    foreach (JobItem item in _items)
+                    {
+                        if (item.Written && !item.Reported)
+                        {
+                            n++;
+                        }
+                    }
+
+                    return n;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Adds a work item: <paramref name="operation"/> runs over <paramref name="service"/> for <paramref name="imageId"/>
+        /// when its lane has room. Tells the service at once which AMI is coming (<see cref="AmiShareService.Prefetch"/>).
+        /// An AmiShareException from the operation becomes an Error event with <paramref name="errorTarget"/> (default: the id).
+        /// </summary>
+        public void Submit(AmiShareService service, string imageId, Func<AmiShareService, JobItemContext, CancellationToken, Task> operation, object errorTarget = null)
+        {
+            if (service == null)
+            {
+                throw new ArgumentNullException(nameof(service));
+            }
+
+            if (operation == null)
+            {
+                throw new ArgumentNullException(nameof(operation));
+            }
+
+            service.Prefetch(new[] { imageId });
+            List<JobItem> start;
+            lock (_gate)
+            {
+                ThrowIfClosed();
+                var item = new JobItem(this, new JobItemInfo(_items.Count, imageId, service.Region), service, operation, errorTarget ?? imageId);
+                _items.Add(item);
+                if (!_lanes.TryGetValue(service, out JobLane lane))
+                {
+                    _lanes.Add(service, lane = new JobLane(Options.MaxInFlightPerLane));
+                }
+
+                lane.Enqueue(item);
+                start = lane.TakeStartable();
+            }
+
+            StartAll(start);
+        }
+
+        /// <summary>Adds an item that failed before it could run (e.g. a malformed id): its error comes out in its place.</summary>
+        public void SubmitError(AmiShareException error, object target)
+        {
+            if (error == null)
+            {
+                throw new ArgumentNullException(nameof(error));
+            }
+
+            lock (_gate)
+            {
+                ThrowIfClosed();
+                var item = new JobItem(this, new JobItemInfo(_items.Count, target as string, null), null, null, target);
+                _items.Add(item);
+                Emit(item, new JobEvent(JobEventKind.Error, item.Info) { Error = error, Target = target });
+                Finish(item);
+            }
+        }
+
+        /// <summary>No more items will come; the event stream ends after the last item's events.</summary>
+        public void CompleteInput()
+        {
+            lock (_gate)
+            {
+                _inputComplete = true;
+                CloseIfDone();
+            }
+        }
+
+        /// <summary>
+        /// Takes the next event, waiting up to <paramref name="wait"/> (zero: only what is there). False when there is
+        /// none yet, or when the stream has ended (<see cref="IsEnded"/>). Throws OperationCanceledException after
+        /// <see cref="Cancel"/> or when <paramref name="cancellationToken"/> is cancelled.
+        /// </summary>
+        public bool TryTake(out JobEvent jobEvent, TimeSpan wait, CancellationToken cancellationToken)
+        {
+            using (var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellation.Token))
+            {
+                bool taken = _events.TryTake(out jobEvent, (int)wait.TotalMilliseconds, both.Token);
+                if (taken && jobEvent.Kind == JobEventKind.Completed)
+                {
+                    lock (_gate)
+                    {
+                        _items[jobEvent.Item.Sequence].Reported = true;
+                        Reported++;
+                    }
+                }
+
+                return taken;
+            }
+        }
+
+        /// <summary>True when input is complete and every event has been taken.</summary>
+        public bool IsEnded => _events.IsCompleted;
+
+        /// <summary>Cancels every running and waiting item.</summary>
+        public void Cancel()
+        {
+            try
+            {
+                _cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // Disposed already: nothing runs any more.
+            }
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            Cancel();
+        }
+
+        /// <summary>Routes an item's event: straight out when every item before it is done, otherwise held.</summary>
+        internal void Emit(JobItem item, JobEvent jobEvent)
+        {
+            lock (_gate)
+            {
+                if (item.Info.Sequence == _head)
+                {
+                    Add(jobEvent);
+                }
+                else
+                {
+                    item.Held.Add(jobEvent);
+                }
+            }
+        }
+
+        /// <summary>A message outside any item goes out at once.</summary>
+        internal void EmitUnordered(JobEvent jobEvent)
+        {
+            lock (_gate)
+            {
+                Add(jobEvent);
+            }
+        }
+
+        private void StartAll(List<JobItem> items)
+        {
+            foreach (JobItem item in items)
+            {
+                Task.Run(() => RunAsync(item));
+            }
+        }
+
+        private async Task RunAsync(JobItem item)
+        {
+            ItemReporter.Current = item;
+            try
+            {
+                _cancellation.Token.ThrowIfCancellationRequested();
+                await item.Operation(item.Service, new JobItemContext(this, item), _cancellation.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            {
+                // Stopped: the item ends without an error of its own.
+            }
+            catch (AmiShareException e)
+            {
+                Emit(item, new JobEvent(JobEventKind.Error, item.Info) { Error = e, Target = item.ErrorTarget });
+            }
+            catch (Exception e)
+            {
+                Emit(item, new JobEvent(JobEventKind.Fault, item.Info) { Fault = e });
+            }
+            finally
+            {
+                ItemReporter.Current = null;
+            }
+
+            List<JobItem> start;
+            lock (_gate)
+            {
+                JobLane lane = _lanes[item.Service];
+                lane.Finished(item);
+                Finish(item);
+                start = _cancellation.IsCancellationRequested ? new List<JobItem>() : lane.TakeStartable();
+            }
+
+            StartAll(start);
+        }
+
+        /// <summary>Marks an item done (lock held) and releases the held events of every item that is now at the head.</summary>
+        private void Finish(JobItem item)
+        {
+            item.Held.Add(new JobEvent(JobEventKind.Completed, item.Info));
+            item.Finished = true;
+            if (item.Info.Sequence == _head)
+            {
+                Release(item);
+            }
+
+            CloseIfDone();
+        }
+
+        private void Release(JobItem head)
+        {
+            // The head's earlier events went out as they came; Completed (and anything after) is in Held.
+            foreach (JobEvent e in head.Held)
+            {
+                Add(e);
+            }
+
+            head.Held.Clear();
+            _head++;
+            while (_head < _items.Count)
+            {
+                JobItem next = _items[_head];
+                foreach (JobEvent e in next.Held)
+                {
+                    Add(e);
+                }
+
+                next.Held.Clear();
+                if (!next.Finished)
+                {
+                    return;
+                }
+
+                _head++;
+            }
+        }
+
+        private void CloseIfDone()
+        {
+            if (_inputComplete && _head == _items.Count && !_events.IsAddingCompleted)
+            {
+                _events.CompleteAdding();
+            }
+        }
+
+        private void Add(JobEvent jobEvent)
+        {
+            if (!_events.IsAddingCompleted)
+            {
+                _events.Add(jobEvent);
+            }
+        }
+
+        private void ThrowIfClosed()
+        {
+            if (_inputComplete)
+            {
+                throw new InvalidOperationException("The job's input is complete: no more items can be submitted.");
+            }
+        }
+
+        /// <summary>Keys by reference: two services are one lane only if they are the same object.</summary>
+        private sealed class ReferenceComparer : IEqualityComparer<AmiShareService>
+        {
+            public static readonly ReferenceComparer Instance = new ReferenceComparer();
+
+            public bool Equals(AmiShareService x, AmiShareService y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(AmiShareService obj) => RuntimeHelpers.GetHashCode(obj);
+        }
+    }
+}
