@@ -67,23 +67,23 @@ namespace AmiShare.Engine.Jobs
         /// <summary>Items whose Completed event the caller has taken.</summary>
         public int Reported { get; private set; }
 
-        /// <summary>Items whose write happened but whose Completed event the caller has not taken (e.g. after a stop).</summary>
-        public int WrittenUnreported
+        /// <summary>The AMIs whose write happened but whose Completed event the caller has not taken (e.g. after a stop), in input order.</summary>
+        public IReadOnlyList<string> WrittenUnreported
         {
             get
             {
                 lock (_gate)
                 {
-                    int n = 0;
+                    var ids = new List<string>();
                     foreach (JobItem item in _items)
                     {
                         if (item.Written && !item.Reported)
                         {
-                            n++;
+                            ids.Add(item.Info.ImageId);
                         }
                     }
 
-                    return n;
+                    return ids;
                 }
             }
         }
@@ -110,7 +110,7 @@ namespace AmiShare.Engine.Jobs
             lock (_gate)
             {
                 ThrowIfClosed();
-                var item = new JobItem(this, new JobItemInfo(_items.Count, imageId, service.Region), service, operation, errorTarget ?? imageId);
+                var item = new JobItem(this, new JobItemInfo(_items.Count, imageId, service.Region, false), service, operation, errorTarget ?? imageId);
                 _items.Add(item);
                 if (!_lanes.TryGetValue(service, out JobLane lane))
                 {
@@ -135,7 +135,7 @@ namespace AmiShare.Engine.Jobs
             lock (_gate)
             {
                 ThrowIfClosed();
-                var item = new JobItem(this, new JobItemInfo(_items.Count, target as string, null), null, null, target);
+                var item = new JobItem(this, new JobItemInfo(_items.Count, target as string, null, true), null, null, target);
                 _items.Add(item);
                 Emit(item, new JobEvent(JobEventKind.Error, item.Info) { Error = error, Target = target });
                 Finish(item);

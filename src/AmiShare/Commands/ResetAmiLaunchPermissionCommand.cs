@@ -11,11 +11,8 @@ namespace AmiShare.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Reset, "AmiLaunchPermission", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(AmiShareResult))]
-    public sealed class ResetAmiLaunchPermissionCommand : AmiShareCmdlet
+    public sealed class ResetAmiLaunchPermissionCommand : AmiShareOptionsCmdlet
     {
-        private const string Activity = "Resetting AMI launch permissions";
-        private int _done;
-
         /// <summary>Skips the confirmation prompt. -WhatIf still only shows what would happen.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -24,33 +21,21 @@ namespace AmiShare.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        /// <summary>
-        /// Also takes the KMS access of every principal that had launch permission out of the key-policy statements
-        /// AmiShare owns, on every customer managed key behind the AMI (other statements are never touched).
-        /// </summary>
-        [Parameter]
-        public SwitchParameter IncludeKmsKey { get; set; }
+        /// <inheritdoc />
+        protected override string Activity => "Resetting AMI launch permissions";
 
-        /// <summary>Also removes createVolumePermission of every backing snapshot from the accounts that had launch permission.</summary>
-        [Parameter]
-        public SwitchParameter IncludeSnapshot { get; set; }
+        /// <inheritdoc />
+        protected override bool ForceWithoutPrompt => Force;
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            var options = new ShareOptions { IncludeKmsKey = IncludeKmsKey.IsPresent, IncludeSnapshot = IncludeSnapshot.IsPresent };
+            ShareOptions options = Options;
             foreach (var image in ValidImages())
             {
-                WriteItemProgress(Activity, image.Key, _done);
-                ApplyPlan(image.Value, ct => image.Value.PlanResetAsync(image.Key, options, ct), image.Key, Force, PassThru);
-                _done++;
+                string imageId = image.Key;
+                SubmitChange(imageId, image.Value, (service, ct) => service.PlanResetAsync(imageId, options, ct), PassThru);
             }
-        }
-
-        /// <inheritdoc />
-        protected override void EndProcessing()
-        {
-            CompleteProgress(Activity);
         }
     }
 }
