@@ -80,11 +80,16 @@ public class EngineJobTests
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         for (int i = 0; i < 12; i++)
         {
+            int n = i;
             job.Submit(service, Ami(i), async (s, ctx, ct) =>
             {
                 int now = Interlocked.Increment(ref inFlight);
                 InterlockedMax(ref max, now);
-                await release.Task.WaitAsync(ct);
+                if (n > 0) // the lane's first item runs alone and opens the lane when it ends
+                {
+                    await release.Task.WaitAsync(ct);
+                }
+
                 Interlocked.Decrement(ref inFlight);
             });
         }
@@ -108,12 +113,17 @@ public class EngineJobTests
         for (int i = 0; i < 10; i++)
         {
             AmiShareService service = i % 2 == 0 ? east : west;
+            bool probe = i < 2; // each lane's first item runs alone
             job.Submit(service, Ami(i), async (s, ctx, ct) =>
             {
                 int now = inFlight.AddOrUpdate(s.Region, 1, (_, v) => v + 1);
                 max.AddOrUpdate(s.Region, now, (_, v) => Math.Max(v, now));
                 Interlocked.Increment(ref total);
-                await release.Task.WaitAsync(ct);
+                if (!probe)
+                {
+                    await release.Task.WaitAsync(ct);
+                }
+
                 inFlight.AddOrUpdate(s.Region, 0, (_, v) => v - 1);
                 Interlocked.Decrement(ref total);
             });
@@ -200,23 +210,48 @@ public class EngineJobTests
             job.Submit(service, Ami(n), async (s, ctx, ct) =>
             {
                 Interlocked.Increment(ref started);
-                if (n < 2)
+                if (n < 3)
                 {
                     ctx.MarkWritten(); // the write happened; the result is still to come when the stop arrives
                 }
 
-                await Task.Delay(Timeout.Infinite, ct);
+                if (n > 0) // the first item ends at once and opens the lane to 2
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
             });
         }
 
         job.CompleteInput();
-        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref started) == 2, Long));
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref started) == 3, Long));
         job.Cancel();
         Assert.Throws<OperationCanceledException>(() => job.TryTake(out _, Long, CancellationToken.None));
-        Assert.Equal(new[] { Ami(0), Ami(1) }, job.WrittenUnreported);
+        Assert.Equal(new[] { Ami(0), Ami(1), Ami(2) }, job.WrittenUnreported);
         Thread.Sleep(50);
-        Assert.Equal(2, Volatile.Read(ref started)); // nothing waiting started after the stop
+        Assert.Equal(3, Volatile.Read(ref started)); // nothing waiting started after the stop
         job.Dispose();
+    }
+
+    [Fact]
+    public void AuthenticationError_OnTheLanesFirstItem_StartsNoOtherItem_AndTheStreamEnds()
+    {
+        using var job = new EngineJob(new JobOptions { MaxInFlightPerLane = 10 });
+        AmiShareService service = Service();
+        int started = 0;
+        for (int i = 0; i < 6; i++)
+        {
+            job.Submit(service, Ami(i), (s, ctx, ct) =>
+            {
+                Interlocked.Increment(ref started);
+                throw new AmiShareException("CredentialsRejected", AmiShareErrorKind.AuthenticationError, "rejected");
+            });
+        }
+
+        job.CompleteInput();
+        List<JobEvent> events = Drain(job);
+        Assert.Equal(1, started);
+        Assert.Single(events, e => e.Kind == JobEventKind.Error);
+        Assert.Equal(6, events.Count(e => e.Kind == JobEventKind.Completed));
     }
 
     [Fact]

@@ -24,6 +24,7 @@ namespace AmiShare.Engine.Jobs
         private readonly Dictionary<AmiShareService, JobLane> _lanes = new Dictionary<AmiShareService, JobLane>(ReferenceComparer.Instance);
         private readonly BlockingCollection<JobEvent> _events = new BlockingCollection<JobEvent>();
         private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private readonly CancellationTokenSource _work = new CancellationTokenSource();
         private int _head;
         private bool _inputComplete;
         private bool _disposed;
@@ -49,8 +50,11 @@ namespace AmiShare.Engine.Jobs
         /// </summary>
         public IShareReporter Reporter { get; }
 
-        /// <summary>Cancelled by <see cref="Cancel"/>; every operation gets it.</summary>
-        public CancellationToken CancellationToken => _cancellation.Token;
+        /// <summary>
+        /// Cancelled by <see cref="Cancel"/>, or when an item fails with an AuthenticationError (AWS rejected the credentials:
+        /// every other item would fail the same way); every operation gets it.
+        /// </summary>
+        public CancellationToken CancellationToken => _work.Token;
 
         /// <summary>Items submitted so far.</summary>
         public int Submitted
@@ -119,6 +123,7 @@ namespace AmiShare.Engine.Jobs
 
                 lane.Enqueue(item);
                 start = lane.TakeStartable();
+                SweepIfStopped();
             }
 
             StartAll(start);
@@ -181,14 +186,8 @@ namespace AmiShare.Engine.Jobs
         /// <summary>Cancels every running and waiting item.</summary>
         public void Cancel()
         {
-            try
-            {
-                _cancellation.Cancel();
-            }
-            catch (ObjectDisposedException)
-            {
-                // Disposed already: nothing runs any more.
-            }
+            _cancellation.Cancel();
+            CancelWork();
         }
 
         /// <inheritdoc />
@@ -201,6 +200,32 @@ namespace AmiShare.Engine.Jobs
 
             _disposed = true;
             Cancel();
+        }
+
+        private void CancelWork()
+        {
+            _work.Cancel();
+            lock (_gate)
+            {
+                SweepIfStopped();
+            }
+        }
+
+        /// <summary>Once work is cancelled, items that never started end at once (lock held), so the event stream ends.</summary>
+        private void SweepIfStopped()
+        {
+            if (!_work.IsCancellationRequested)
+            {
+                return;
+            }
+
+            foreach (JobLane lane in _lanes.Values)
+            {
+                foreach (JobItem waiting in lane.TakeAllWaiting())
+                {
+                    Finish(waiting);
+                }
+            }
         }
 
         /// <summary>Routes an item's event: straight out when every item before it is done, otherwise held.</summary>
@@ -241,15 +266,21 @@ namespace AmiShare.Engine.Jobs
             ItemReporter.Current = item;
             try
             {
-                _cancellation.Token.ThrowIfCancellationRequested();
-                await item.Operation(item.Service, new JobItemContext(this, item), _cancellation.Token).ConfigureAwait(false);
+                _work.Token.ThrowIfCancellationRequested();
+                await item.Operation(item.Service, new JobItemContext(this, item), _work.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            catch (OperationCanceledException) when (_work.IsCancellationRequested)
             {
                 // Stopped: the item ends without an error of its own.
             }
             catch (AmiShareException e)
             {
+                if (e.Kind == AmiShareErrorKind.AuthenticationError)
+                {
+                    // The caller stops at this error; nothing else may call AWS with the same credentials meanwhile.
+                    CancelWork();
+                }
+
                 Emit(item, new JobEvent(JobEventKind.Error, item.Info) { Error = e, Target = item.ErrorTarget });
             }
             catch (Exception e)
@@ -267,7 +298,8 @@ namespace AmiShare.Engine.Jobs
                 JobLane lane = _lanes[item.Service];
                 lane.Finished(item);
                 Finish(item);
-                start = _cancellation.IsCancellationRequested ? new List<JobItem>() : lane.TakeStartable();
+                start = lane.TakeStartable();
+                SweepIfStopped();
             }
 
             StartAll(start);

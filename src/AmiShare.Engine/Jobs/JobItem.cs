@@ -43,7 +43,8 @@ namespace AmiShare.Engine.Jobs
 
     /// <summary>
     /// The items of one service (account and region): at most N run at once, they start in input order, and two items for
-    /// the same AMI never run at the same time (the later one waits, so it sees the earlier one's write).
+    /// the same AMI never run at the same time (the later one waits, so it sees the earlier one's write). The lane's first
+    /// item runs alone: when the credentials or the endpoint are bad, one call says so, not N.
     /// </summary>
     internal sealed class JobLane
     {
@@ -51,6 +52,7 @@ namespace AmiShare.Engine.Jobs
         private readonly HashSet<string> _busy = new HashSet<string>(StringComparer.Ordinal);
         private readonly int _max;
         private int _running;
+        private bool _probed;
 
         public JobLane(int max)
         {
@@ -63,7 +65,8 @@ namespace AmiShare.Engine.Jobs
         public List<JobItem> TakeStartable()
         {
             var start = new List<JobItem>();
-            for (int i = 0; i < _waiting.Count && _running < _max; i++)
+            int max = _probed ? _max : 1;
+            for (int i = 0; i < _waiting.Count && _running < max; i++)
             {
                 JobItem item = _waiting[i];
                 if (_busy.Contains(item.Info.ImageId))
@@ -80,8 +83,17 @@ namespace AmiShare.Engine.Jobs
             return start;
         }
 
+        /// <summary>Takes every item that has not started (the job is stopping: they end without running).</summary>
+        public List<JobItem> TakeAllWaiting()
+        {
+            var all = new List<JobItem>(_waiting);
+            _waiting.Clear();
+            return all;
+        }
+
         public void Finished(JobItem item)
         {
+            _probed = true;
             _running--;
             _busy.Remove(item.Info.ImageId);
         }

@@ -18,23 +18,25 @@ namespace AmiShare.Commands
         private readonly Action<ProgressRecord> _write;
         private int _activityId;
         private int _parentActivityId = -1;
+        private bool _written;
 
+        /// <summary>
+        /// Opens the bar's identity now (the command's start), so a command started from another AmiShare command's output
+        /// nests under it even when its first progress record is written after the outer command has finished.
+        /// </summary>
         public ItemProgress(Action<ProgressRecord> write)
         {
             _write = write;
+            _activityId = Interlocked.Increment(ref s_lastActivityId);
+            List<ItemProgress> open = t_open ?? (t_open = new List<ItemProgress>());
+            _parentActivityId = open.Count > 0 ? open[open.Count - 1]._activityId : -1;
+            open.Add(this);
         }
 
         /// <summary>"&lt;ami&gt; (n done)" or, when the number of AMIs is known, "n of total" with PercentComplete.</summary>
         public void Write(string activity, string imageId, int done, int total)
         {
-            if (_activityId == 0)
-            {
-                _activityId = Interlocked.Increment(ref s_lastActivityId);
-                List<ItemProgress> open = t_open ?? (t_open = new List<ItemProgress>());
-                _parentActivityId = open.Count > 0 ? open[open.Count - 1]._activityId : -1;
-                open.Add(this);
-            }
-
+            _written = true;
             string status = total > 0 ? $"{imageId} ({done} of {total} done)" : $"{imageId} ({done} done)";
             var record = new ProgressRecord(_activityId, activity, status) { ParentActivityId = _parentActivityId };
             if (total > 0)
@@ -48,8 +50,9 @@ namespace AmiShare.Commands
         /// <summary>Ends the bar, if one was written.</summary>
         public void Complete(string activity)
         {
-            if (_activityId == 0)
+            if (!_written)
             {
+                Close();
                 return;
             }
 

@@ -32,7 +32,7 @@ namespace AmiShare.Commands
             _approval = approval;
             _activity = activity;
             _total = total;
-            _progress = new ItemProgress(cmdlet.WriteProgress);
+            _progress = activity == null ? null : new ItemProgress(cmdlet.WriteProgress);
         }
 
         /// <summary>Writes what is there now without waiting.</summary>
@@ -75,7 +75,7 @@ namespace AmiShare.Commands
         }
 
         /// <summary>Takes the progress bar off the open list when the command ends without finishing.</summary>
-        public void Close() => _progress.Close();
+        public void Close() => _progress?.Close();
 
         private bool Take(TimeSpan wait, out JobEvent jobEvent)
         {
