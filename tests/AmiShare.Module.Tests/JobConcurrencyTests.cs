@@ -1,4 +1,5 @@
 using AmiShare.Emulator;
+using AmiShare.Sandbox;
 using Xunit;
 using static AmiShare.Module.Tests.ModuleTestContext;
 
