@@ -186,4 +186,40 @@ public sealed class JobConcurrencyTests
         Assert.Equal(new object[] { Web, Agent, Web, Agent }, r.Output.Select(o => o.Properties["ImageId"].Value).ToArray());
         Assert.Equal(new object[] { true, true, false, false }, r.Output.Select(o => o.Properties["Changed"].Value).ToArray());
     }
+
+    [Fact]
+    public async Task Stop_EndsTheCommand_ResultsWrittenAreExact_AndNoWriteStartsAfterwards()
+    {
+        await using var t = await StartAsync();
+        var images = AddImages(t, 200, "us-east-1");
+        t.Emulator.Options.Latency = TimeSpan.FromMilliseconds(40);
+        t.Ps.SetVariable("ids", images.Select(i => i.ImageId).ToArray());
+
+        using var ps = System.Management.Automation.PowerShell.Create();
+        ps.Runspace = t.Ps.Runspace;
+        ps.AddScript("$ids | Grant-AmiLaunchPermission -AccountId 111111111111 -PassThru");
+        var output = new System.Management.Automation.PSDataCollection<System.Management.Automation.PSObject>();
+        IAsyncResult running = ps.BeginInvoke<System.Management.Automation.PSObject, System.Management.Automation.PSObject>(null, output);
+        Assert.True(SpinWait.SpinUntil(() => t.Log.Count("ModifyImageAttribute") >= 20, TimeSpan.FromSeconds(60)), "no writes started");
+
+        ps.Stop();
+        Assert.Throws<System.Management.Automation.PipelineStoppedException>(() => ps.EndInvoke(running));
+        int writesAtStop = t.Log.Count("ModifyImageAttribute");
+        Thread.Sleep(300); // anything still waiting out its latency has answered by now
+        var changed = images.Where(i => t.PermissionsOf(i.ImageId).Count > 0).Select(i => i.ImageId).ToList();
+
+        Assert.InRange(changed.Count, 20, 199); // stopped part-way
+        Assert.Equal(changed.Count, t.Log.Count("ModifyImageAttribute")); // every write that reached EC2 is one changed AMI
+        Assert.InRange(t.Log.Count("ModifyImageAttribute") - writesAtStop, 0, 10); // at most the ones in flight finished
+        // Every result written is an AMI that really changed, in input order, and none twice.
+        var written = output.Select(o => (string)o.Properties["ImageId"].Value).ToList();
+        Assert.Equal(changed.Take(written.Count), written);
+        // AMIs whose write was answered but whose result could not be written any more are counted in a warning; a write
+        // cancelled in flight may still have reached EC2 without an answer, so the warning names at most the rest.
+        var warning = System.Text.RegularExpressions.Regex.Match(t.Ps.HostOutput.ToString(), @"Stopped: (\d+) AMI\(s\) had already been changed");
+        if (warning.Success)
+        {
+            Assert.InRange(int.Parse(warning.Groups[1].Value), 1, changed.Count - written.Count);
+        }
+    }
 }
