@@ -64,6 +64,9 @@ namespace AmiShare.Commands
             }
         }
 
+        /// <summary>True when -WhatIf is in force (parameter or $WhatIfPreference).</summary>
+        protected bool IsWhatIf => Approval.IsWhatIf;
+
         private ChangeApproval Approval => _approval ?? (_approval = new ChangeApproval(this, ReadConfirmImpact(), ForceWithoutPrompt));
 
         /// <summary>This invocation's job; created on first use (a bad AMISHARE_CONCURRENCY stops the command before any call).</summary>

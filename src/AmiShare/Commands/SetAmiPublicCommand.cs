@@ -33,8 +33,11 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override string Activity => _public ? "Making AMIs public" : "Making AMIs private";
 
-        /// <summary>Making AMIs public counts them against the account's public-AMI quota, so each sees the ones before it.</summary>
-        protected override bool ItemsAreIndependent => !_public;
+        /// <summary>
+        /// Making AMIs public counts them against the account's public-AMI quota, so each sees the ones made public before it;
+        /// with -WhatIf nothing is made public, so they don't depend on each other.
+        /// </summary>
+        protected override bool ItemsAreIndependent => !_public || IsWhatIf;
 
         /// <inheritdoc />
         protected override bool ForceWithoutPrompt => Force;
