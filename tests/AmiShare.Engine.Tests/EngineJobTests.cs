@@ -319,6 +319,11 @@ public class EngineJobTests
         job.Submit(service, Ami(1), async (s, ctx, ct) => await gate.Task.WaitAsync(ct));
         job.Submit(service, Ami(2), async (s, ctx, ct) => await gate.Task.WaitAsync(ct));
         Assert.Equal(new[] { Ami(1), Ami(2) }, gateway.Prefetched);
+
+        // A whole record's ids are told before its items start, each id once.
+        job.Prefetch(service, new[] { Ami(2), Ami(3), Ami(4) });
+        job.Submit(service, Ami(3), async (s, ctx, ct) => await gate.Task.WaitAsync(ct));
+        Assert.Equal(new[] { Ami(1), Ami(2), Ami(3), Ami(4) }, gateway.Prefetched);
         gate.SetResult();
         job.CompleteInput();
         Drain(job);

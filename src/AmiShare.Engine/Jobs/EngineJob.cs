@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 using AmiShare.Engine.Sharing;
@@ -17,7 +16,7 @@ namespace AmiShare.Engine.Jobs
     /// whatever the timing. <see cref="Cancel"/> stops everything; <see cref="WrittenUnreported"/> then says how many
     /// AMIs were changed whose result the caller never took.
     /// </summary>
-    public sealed class EngineJob : IDisposable
+    public sealed partial class EngineJob : IDisposable
     {
         private readonly object _gate = new object();
         private readonly List<JobItem> _items = new List<JobItem>();
@@ -109,24 +108,50 @@ namespace AmiShare.Engine.Jobs
                 throw new ArgumentNullException(nameof(operation));
             }
 
-            service.Prefetch(new[] { imageId });
+            Prefetch(service, new[] { imageId });
             List<JobItem> start;
             lock (_gate)
             {
                 ThrowIfClosed();
                 var item = new JobItem(this, new JobItemInfo(_items.Count, imageId, service.Region, false), service, operation, errorTarget ?? imageId);
                 _items.Add(item);
-                if (!_lanes.TryGetValue(service, out JobLane lane))
-                {
-                    _lanes.Add(service, lane = new JobLane(Options.MaxInFlightPerLane));
-                }
-
+                JobLane lane = Lane(service);
                 lane.Enqueue(item);
                 start = lane.TakeStartable();
                 SweepIfStopped();
             }
 
             StartAll(start);
+        }
+
+        /// <summary>
+        /// Tells <paramref name="service"/> which AMIs are coming before their items are submitted (e.g. all ids of a
+        /// pipeline record), so a batching gateway reads them together; each id is told once per service.
+        /// </summary>
+        public void Prefetch(AmiShareService service, IEnumerable<string> imageIds)
+        {
+            if (service == null)
+            {
+                throw new ArgumentNullException(nameof(service));
+            }
+
+            var fresh = new List<string>();
+            lock (_gate)
+            {
+                JobLane lane = Lane(service);
+                foreach (string id in imageIds ?? new string[0])
+                {
+                    if (id != null && lane.Hinted.Add(id))
+                    {
+                        fresh.Add(id);
+                    }
+                }
+            }
+
+            if (fresh.Count > 0)
+            {
+                service.Prefetch(fresh);
+            }
         }
 
         /// <summary>Adds an item that failed before it could run (e.g. a malformed id): its error comes out in its place.</summary>
@@ -156,32 +181,6 @@ namespace AmiShare.Engine.Jobs
                 CloseIfDone();
             }
         }
-
-        /// <summary>
-        /// Takes the next event, waiting up to <paramref name="wait"/> (zero: only what is there). False when there is
-        /// none yet, or when the stream has ended (<see cref="IsEnded"/>). Throws OperationCanceledException after
-        /// <see cref="Cancel"/> or when <paramref name="cancellationToken"/> is cancelled.
-        /// </summary>
-        public bool TryTake(out JobEvent jobEvent, TimeSpan wait, CancellationToken cancellationToken)
-        {
-            using (var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancellation.Token))
-            {
-                bool taken = _events.TryTake(out jobEvent, (int)wait.TotalMilliseconds, both.Token);
-                if (taken && jobEvent.Kind == JobEventKind.Completed)
-                {
-                    lock (_gate)
-                    {
-                        _items[jobEvent.Item.Sequence].Reported = true;
-                        Reported++;
-                    }
-                }
-
-                return taken;
-            }
-        }
-
-        /// <summary>True when input is complete and every event has been taken.</summary>
-        public bool IsEnded => _events.IsCompleted;
 
         /// <summary>Cancels every running and waiting item.</summary>
         public void Cancel()
@@ -228,29 +227,14 @@ namespace AmiShare.Engine.Jobs
             }
         }
 
-        /// <summary>Routes an item's event: straight out when every item before it is done, otherwise held.</summary>
-        internal void Emit(JobItem item, JobEvent jobEvent)
+        private JobLane Lane(AmiShareService service)
         {
-            lock (_gate)
+            if (!_lanes.TryGetValue(service, out JobLane lane))
             {
-                if (item.Info.Sequence == _head)
-                {
-                    Add(jobEvent);
-                }
-                else
-                {
-                    item.Held.Add(jobEvent);
-                }
+                _lanes.Add(service, lane = new JobLane(Options.MaxInFlightPerLane));
             }
-        }
 
-        /// <summary>A message outside any item goes out at once.</summary>
-        internal void EmitUnordered(JobEvent jobEvent)
-        {
-            lock (_gate)
-            {
-                Add(jobEvent);
-            }
+            return lane;
         }
 
         private void StartAll(List<JobItem> items)
@@ -305,79 +289,12 @@ namespace AmiShare.Engine.Jobs
             StartAll(start);
         }
 
-        /// <summary>Marks an item done (lock held) and releases the held events of every item that is now at the head.</summary>
-        private void Finish(JobItem item)
-        {
-            item.Held.Add(new JobEvent(JobEventKind.Completed, item.Info));
-            item.Finished = true;
-            if (item.Info.Sequence == _head)
-            {
-                Release(item);
-            }
-
-            CloseIfDone();
-        }
-
-        private void Release(JobItem head)
-        {
-            // The head's earlier events went out as they came; Completed (and anything after) is in Held.
-            foreach (JobEvent e in head.Held)
-            {
-                Add(e);
-            }
-
-            head.Held.Clear();
-            _head++;
-            while (_head < _items.Count)
-            {
-                JobItem next = _items[_head];
-                foreach (JobEvent e in next.Held)
-                {
-                    Add(e);
-                }
-
-                next.Held.Clear();
-                if (!next.Finished)
-                {
-                    return;
-                }
-
-                _head++;
-            }
-        }
-
-        private void CloseIfDone()
-        {
-            if (_inputComplete && _head == _items.Count && !_events.IsAddingCompleted)
-            {
-                _events.CompleteAdding();
-            }
-        }
-
-        private void Add(JobEvent jobEvent)
-        {
-            if (!_events.IsAddingCompleted)
-            {
-                _events.Add(jobEvent);
-            }
-        }
-
         private void ThrowIfClosed()
         {
             if (_inputComplete)
             {
                 throw new InvalidOperationException("The job's input is complete: no more items can be submitted.");
             }
-        }
-
-        /// <summary>Keys by reference: two services are one lane only if they are the same object.</summary>
-        private sealed class ReferenceComparer : IEqualityComparer<AmiShareService>
-        {
-            public static readonly ReferenceComparer Instance = new ReferenceComparer();
-
-            public bool Equals(AmiShareService x, AmiShareService y) => ReferenceEquals(x, y);
-
-            public int GetHashCode(AmiShareService obj) => RuntimeHelpers.GetHashCode(obj);
         }
     }
 }

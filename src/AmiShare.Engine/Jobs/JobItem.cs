@@ -61,6 +61,9 @@ namespace AmiShare.Engine.Jobs
 
         public void Enqueue(JobItem item) => _waiting.Add(item);
 
+        /// <summary>The ids the service was already told about (each is hinted once).</summary>
+        public HashSet<string> Hinted { get; } = new HashSet<string>(StringComparer.Ordinal);
+
         /// <summary>The items that may start now (the caller holds the job's lock and starts them).</summary>
         public List<JobItem> TakeStartable()
         {

@@ -157,6 +157,12 @@ namespace AmiShare.Commands
                 images.Add(new KeyValuePair<string, AmiShareService>(imageId, ResolveService()));
             }
 
+            // The whole record's ids are hinted before its first item starts, so their DescribeImages reads go together.
+            if (images.Count > 0)
+            {
+                Job.Prefetch(images[0].Value, valid);
+            }
+
             return images;
         }
 
