@@ -1,6 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using AmiShare.Engine;
 using AmiShare.Engine.Principals;
 using AmiShare.Engine.Sharing;
 
@@ -8,9 +11,9 @@ namespace AmiShare.Commands
 {
     /// <summary>
     /// The four ways to name principals (accounts, organizations, OUs, or mixed), shared by Grant, Revoke
-    /// and Test-AmiShareable. Bare o-…/ou-… ids are accepted and resolved through AWS Organizations.
+    /// and Test-AmiShareable, parsed in one place. Bare o-…/ou-… ids are accepted and resolved through AWS Organizations.
     /// </summary>
-    public abstract class AmiPrincipalInputCmdlet : AmiShareCmdlet
+    public abstract class AmiPrincipalInputCmdlet : AmiShareOptionsCmdlet
     {
         /// <summary>Names of the principal parameters.</summary>
         protected static readonly string[] PrincipalParameters = { nameof(AccountId), nameof(OrganizationArn), nameof(OrganizationalUnitArn), nameof(Principal) };
@@ -46,8 +49,30 @@ namespace AmiShare.Commands
             return all.Distinct().ToList();
         }
 
+        /// <summary>
+        /// Principals given on the command line apply to every AMI: a bad one stops the whole command before any AWS call.
+        /// Principals bound from the pipeline are checked per record instead.
+        /// </summary>
+        protected IReadOnlyList<Principal> ParseCommandLinePrincipals(bool allowPublic)
+        {
+            if (!AnyPrincipalBound)
+            {
+                return null;
+            }
+
+            try
+            {
+                return ParsePrincipals(allowPublic);
+            }
+            catch (AmiShareException e)
+            {
+                ThrowTerminating(e);
+                throw; // unreachable: ThrowTerminatingError always throws
+            }
+        }
+
         /// <summary>Turns bare o-…/ou-… ids into ARNs through Organizations; a list without them comes back as is.</summary>
-        protected IReadOnlyList<Principal> Resolve(AmiShareService service, IReadOnlyList<Principal> principals)
-            => principals.Any(p => p.IsUnresolved) ? Run(ct => service.ResolvePrincipalsAsync(principals, ct)) : principals;
+        protected static async Task<IReadOnlyList<Principal>> ResolveAsync(AmiShareService service, IReadOnlyList<Principal> principals, CancellationToken cancellationToken)
+            => principals.Any(p => p.IsUnresolved) ? await service.ResolvePrincipalsAsync(principals, cancellationToken).ConfigureAwait(false) : principals;
     }
 }

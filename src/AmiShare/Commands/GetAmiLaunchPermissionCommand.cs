@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Management.Automation;
-using AmiShare.Engine;
 using AmiShare.Engine.Principals;
 
 namespace AmiShare.Commands
@@ -18,23 +17,19 @@ namespace AmiShare.Commands
         {
             foreach (var image in ValidImages())
             {
-                try
+                Submit(image.Key, image.Value, async (service, item, ct) =>
                 {
-                    IReadOnlyList<Principal> permissions = Run(ct => image.Value.GetLaunchPermissionsAsync(image.Key, ct));
+                    IReadOnlyList<Principal> permissions = await service.GetLaunchPermissionsAsync(item.ImageId, ct).ConfigureAwait(false);
                     if (permissions.Count == 0)
                     {
-                        WriteVerbose($"{image.Key} ({image.Value.Region}) has no launch permissions: only its owner can launch it.");
+                        item.Verbose($"{item.ImageId} ({service.Region}) has no launch permissions: only its owner can launch it.");
                     }
 
                     foreach (Principal p in permissions)
                     {
-                        WriteObject(AmiLaunchPermission.From(image.Key, image.Value.Region, p));
+                        item.WriteResult(AmiLaunchPermission.From(item.ImageId, service.Region, p));
                     }
-                }
-                catch (AmiShareException e)
-                {
-                    WriteItemError(e, image.Key);
-                }
+                });
             }
         }
     }

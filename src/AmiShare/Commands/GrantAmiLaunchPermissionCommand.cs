@@ -23,6 +23,9 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override string Activity => "Granting AMI launch permissions";
 
+        /// <summary>Grants of different AMIs never depend on each other (the engine locks each KMS key and snapshot around its write).</summary>
+        protected override bool ItemsAreIndependent => !AmiShareService.PlansDependOnEachOther(ShareOperation.Grant, Options);
+
         /// <inheritdoc />
         protected override Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
             => service.PlanGrantAsync(imageId, principals, options, cancellationToken);

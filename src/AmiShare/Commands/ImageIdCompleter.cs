@@ -63,10 +63,11 @@ namespace AmiShare.Commands
                 ProfileLocation = Text(value("ProfileLocation")),
                 Credential = Unwrap(value("Credential")),
                 EndpointUrl = Text(value("EndpointUrl")),
-                StoredCredentials = Unwrap(variables?.GetValue("StoredAWSCredentials")),
-                StoredRegion = Unwrap(variables?.GetValue("StoredAWSRegion")),
-                Proxy = AmiShareCmdlet.ReadProxy(variables?.GetValue("AWSProxy")),
             };
+            if (variables != null)
+            {
+                StoredAwsSettings.AddTo(parameters, variables);
+            }
 
             // A loop, not a lambda: no member of this class, generated or not, takes an engine type.
             var results = new List<CompletionResult>();

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using AmiShare.Engine;
+using AmiShare.Engine.Plans;
 using AmiShare.Engine.Sharing;
 
 namespace AmiShare.Commands
@@ -12,11 +13,8 @@ namespace AmiShare.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Reset, "AmiLaunchPermission", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(AmiShareResult))]
-    public sealed class ResetAmiLaunchPermissionCommand : AmiShareCmdlet
+    public sealed class ResetAmiLaunchPermissionCommand : AmiShareOptionsCmdlet
     {
-        private const string Activity = "Resetting AMI launch permissions";
-        private int _done;
-
         /// <summary>Skips the confirmation prompt. -WhatIf still only shows what would happen.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -25,33 +23,24 @@ namespace AmiShare.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        /// <summary>
-        /// Also takes the KMS access of every principal that had launch permission out of the key-policy statements
-        /// AmiShare owns, on every customer managed key behind the AMI (other statements are never touched).
-        /// </summary>
-        [Parameter]
-        public SwitchParameter IncludeKmsKey { get; set; }
+        /// <inheritdoc />
+        protected override string Activity => "Resetting AMI launch permissions";
 
-        /// <summary>Also removes createVolumePermission of every backing snapshot from the accounts that had launch permission.</summary>
-        [Parameter]
-        public SwitchParameter IncludeSnapshot { get; set; }
+        /// <summary>With -IncludeKmsKey / -IncludeSnapshot a reset keeps access another AMI of the run still needs, so those run in order.</summary>
+        protected override bool ItemsAreIndependent => !AmiShareService.PlansDependOnEachOther(ShareOperation.Reset, Options);
+
+        /// <inheritdoc />
+        protected override bool ForceWithoutPrompt => Force;
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            var options = new ShareOptions { IncludeKmsKey = IncludeKmsKey.IsPresent, IncludeSnapshot = IncludeSnapshot.IsPresent };
+            ShareOptions options = Options;
             foreach (var image in ValidImages())
             {
-                WriteItemProgress(Activity, image.Key, _done);
-                ApplyPlan(image.Value, ct => image.Value.PlanResetAsync(image.Key, options, ct), image.Key, Force, PassThru);
-                _done++;
+                string imageId = image.Key;
+                SubmitChange(imageId, image.Value, (service, ct) => service.PlanResetAsync(imageId, options, ct), PassThru);
             }
-        }
-
-        /// <inheritdoc />
-        protected override void EndProcessing()
-        {
-            CompleteProgress(Activity);
         }
     }
 }

@@ -24,6 +24,9 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override string Activity => "Revoking AMI launch permissions";
 
+        /// <summary>With -IncludeKmsKey / -IncludeSnapshot a revoke keeps access another AMI of the run still needs, so those run in order.</summary>
+        protected override bool ItemsAreIndependent => !AmiShareService.PlansDependOnEachOther(ShareOperation.Revoke, Options);
+
         /// <inheritdoc />
         protected override Task<SharePlan> PlanAsync(AmiShareService service, string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
             => service.PlanRevokeAsync(imageId, principals, options, cancellationToken);

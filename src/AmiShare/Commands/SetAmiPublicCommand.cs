@@ -13,7 +13,6 @@ namespace AmiShare.Commands
     public sealed class SetAmiPublicCommand : AmiShareCmdlet
     {
         private bool _public = true;
-        private int _done;
 
         /// <summary>$true (the default) makes the AMIs public; -Public:$false makes them private again.</summary>
         [Parameter]
@@ -31,23 +30,27 @@ namespace AmiShare.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        private string Activity => _public ? "Making AMIs public" : "Making AMIs private";
+        /// <inheritdoc />
+        protected override string Activity => _public ? "Making AMIs public" : "Making AMIs private";
+
+        /// <summary>
+        /// Making AMIs public counts them against the account's public-AMI quota, so each sees the ones made public before it;
+        /// with -WhatIf nothing is made public, so they don't depend on each other.
+        /// </summary>
+        protected override bool ItemsAreIndependent => !_public || IsWhatIf;
+
+        /// <inheritdoc />
+        protected override bool ForceWithoutPrompt => Force;
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            bool makePublic = _public;
             foreach (var image in ValidImages())
             {
-                WriteItemProgress(Activity, image.Key, _done);
-                ApplyPlan(image.Value, ct => image.Value.PlanSetPublicAsync(image.Key, _public, ct), image.Key, Force, PassThru);
-                _done++;
+                string imageId = image.Key;
+                SubmitChange(imageId, image.Value, (service, ct) => service.PlanSetPublicAsync(imageId, makePublic, ct), PassThru);
             }
-        }
-
-        /// <inheritdoc />
-        protected override void EndProcessing()
-        {
-            CompleteProgress(Activity);
         }
     }
 }

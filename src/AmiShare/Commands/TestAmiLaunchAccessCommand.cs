@@ -41,7 +41,7 @@ namespace AmiShare.Commands
                 }
                 catch (AmiShareException e)
                 {
-                    ThrowTerminatingError(ToErrorRecord(e, e.Target));
+                    ThrowTerminating(e);
                 }
             }
         }
@@ -60,30 +60,25 @@ namespace AmiShare.Commands
             }
             catch (AmiShareException e)
             {
-                WriteItemError(e, e.Target);
+                SubmitError(e, e.Target);
                 return;
             }
 
+            bool quiet = Quiet.IsPresent;
             foreach (var image in ValidImages())
             {
-                string imageId = image.Key;
-                AmiShareService service = image.Value;
-                try
+                Submit(image.Key, image.Value, async (service, item, ct) =>
                 {
-                    foreach (LaunchAccessResult result in Run(ct => service.TestLaunchAccessAsync(imageId, accounts, ct)))
+                    foreach (LaunchAccessResult result in await service.TestLaunchAccessAsync(item.ImageId, accounts, ct).ConfigureAwait(false))
                     {
                         if (!string.IsNullOrEmpty(result.Caveat))
                         {
-                            WriteWarning(result.Caveat);
+                            item.Warning(result.Caveat);
                         }
 
-                        WriteObject(Quiet ? (object)result.CanLaunch : AmiLaunchAccess.From(result));
+                        item.WriteResult(quiet ? (object)result.CanLaunch : AmiLaunchAccess.From(result));
                     }
-                }
-                catch (AmiShareException e)
-                {
-                    WriteItemError(e, imageId);
-                }
+                });
             }
         }
     }

@@ -23,34 +23,19 @@ namespace AmiShare.Commands
         [Parameter]
         public SwitchParameter Public { get; set; }
 
-        /// <summary>Checks as if -IncludeKmsKey were given to Grant (missing KMS access then counts as fixable).</summary>
-        [Parameter]
-        public SwitchParameter IncludeKmsKey { get; set; }
-
-        /// <summary>Also checks what -IncludeSnapshot could share (organizations and OUs can't get snapshot access).</summary>
-        [Parameter]
-        public SwitchParameter IncludeSnapshot { get; set; }
-
         /// <summary>Returns only $true (no check failed) or $false per AMI.</summary>
         [Parameter]
         public SwitchParameter Quiet { get; set; }
+
+        /// <summary>Checks only read: AMIs never depend on each other here, whatever the options.</summary>
+        protected override bool ItemsAreIndependent => true;
 
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
             // As Grant and Revoke: principals given on the command line apply to every AMI, so a bad one stops
             // the whole command before any AWS call. Principals bound from the pipeline are checked per record.
-            if (AnyPrincipalBound)
-            {
-                try
-                {
-                    ParsePrincipals(false);
-                }
-                catch (AmiShareException e)
-                {
-                    ThrowTerminatingError(ToErrorRecord(e, e.Target));
-                }
-            }
+            ParseCommandLinePrincipals(false);
         }
 
         /// <inheritdoc />
@@ -63,32 +48,29 @@ namespace AmiShare.Commands
             }
             catch (AmiShareException e)
             {
-                WriteItemError(e, e.Target);
+                SubmitError(e, e.Target);
                 return;
             }
 
-            var options = new ShareOptions { IncludeKmsKey = IncludeKmsKey.IsPresent, IncludeSnapshot = IncludeSnapshot.IsPresent };
+            ShareOptions options = Options;
+            bool forPublic = Public.IsPresent, quiet = Quiet.IsPresent;
             foreach (var image in ValidImages())
             {
-                try
+                Submit(image.Key, image.Value, async (service, item, ct) =>
                 {
-                    IReadOnlyList<Principal> resolved = Resolve(image.Value, principals);
-                    PreflightReport report = Run(ct => image.Value.TestShareableAsync(image.Key, resolved, Public.IsPresent, options, ct));
-                    if (Quiet)
+                    IReadOnlyList<Principal> resolved = await ResolveAsync(service, principals, ct).ConfigureAwait(false);
+                    PreflightReport report = await service.TestShareableAsync(item.ImageId, resolved, forPublic, options, ct).ConfigureAwait(false);
+                    if (quiet)
                     {
-                        WriteObject(!report.HasFailures);
-                        continue;
+                        item.WriteResult(!report.HasFailures);
+                        return;
                     }
 
                     foreach (ShareFinding finding in report.Findings)
                     {
-                        WriteObject(AmiShareFinding.From(finding));
+                        item.WriteResult(AmiShareFinding.From(finding));
                     }
-                }
-                catch (AmiShareException e)
-                {
-                    WriteItemError(e, image.Key);
-                }
+                });
             }
         }
     }
