@@ -45,6 +45,7 @@ Console.WriteLine($"AmiShare side by side — {DateTime.UtcNow:yyyy-MM-dd HH:mm}
                   $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {RepoPaths.Configuration} build");
 Console.WriteLine($"{o.Amis} AMIs x {o.Accounts} accounts, emulator latency {o.LatencyMs} ms per round trip, " +
                   $"medians of {o.Reps}{(o.Quick ? " (--quick)" : "")}");
+Console.WriteLine($"Load average at start: {LoadAverage()} (other work slows the CPU-bound parts, the CLI most)");
 if (rateLimits != null)
 {
     Console.WriteLine($"AMISHARE_RATE_LIMITS was '{rateLimits}': removed for this run (module default).");
@@ -119,7 +120,7 @@ if (!o.SkipThrottled)
 }
 
 Console.WriteLine();
-Console.WriteLine($"Whole run: {F(total.Elapsed.TotalSeconds, "0")} s");
+Console.WriteLine($"Whole run: {F(total.Elapsed.TotalSeconds, "0")} s; load average at the end: {LoadAverage()}");
 return 0;
 
 void PointAt(EmulatorHost h)
@@ -271,6 +272,9 @@ void Throttled()
         th.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 }
+
+static string LoadAverage() =>
+    File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 
 static void Progress(string text) => Console.Error.WriteLine($"[{DateTime.UtcNow:HH:mm:ss}] {text}");
 
