@@ -41,7 +41,7 @@ var itemsB = Enumerable.Range(0, o.Amis)
     .Select(n => new System.Management.Automation.PSObject(new { ImageId = BenchWorld.ImageId('b', n), Region = BenchWorld.SpreadRegion(n) }))
     .ToArray();
 
-Console.WriteLine($"AmiShare side by side — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
+Console.WriteLine($"AmiShare side by side, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
                   $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {RepoPaths.Configuration} build");
 Console.WriteLine($"{o.Amis} AMIs x {o.Accounts} accounts, emulator latency {o.LatencyMs} ms per round trip, " +
                   $"medians of {o.Reps}{(o.Quick ? " (--quick)" : "")}");
@@ -191,7 +191,7 @@ void PrintSideBySide(List<Row> all)
     if (all.FirstOrDefault(r => r.Extrapolation > 1) is { } x)
     {
         Console.WriteLine($"* measured on {x.MeasuredAmis} AMIs ({N((long)Math.Round(x.Calls / x.Extrapolation))} calls for the per-account loop), " +
-                          $"x{F(x.Extrapolation, "0.##")} extrapolated linearly; --full runs all.");
+                          $"x{F(x.Extrapolation, "0.##")} extrapolated; --full runs all.");
     }
 
     Console.WriteLine($"ideal s = calls ÷ {o.Concurrency} in flight × {o.LatencyMs} ms (the same formula for 3 regions); ÷ideal = wall ÷ ideal;");
