@@ -19,6 +19,9 @@ namespace AmiShare.Engine
         public const string ConflictingCredentialParameters = nameof(ConflictingCredentialParameters);
         public const string InvalidRetrySetting = nameof(InvalidRetrySetting);
 
+        /// <summary>AMISHARE_RATE_LIMITS is not ec2, off or a speed factor (Pacing/RateLimitSettings.cs).</summary>
+        public const string InvalidRateLimitSetting = nameof(InvalidRateLimitSetting);
+
         // Session (terminating: every item would fail).
         public const string NoCredentials = nameof(NoCredentials);
         public const string NoRegion = nameof(NoRegion);
