@@ -108,6 +108,37 @@ namespace AmiShare.Engine.Gateways
             return ToInfo(response.Images[0]);
         }
 
+        public async Task<IReadOnlyList<ImageInfo>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
+        {
+            if (imageIds == null || imageIds.Count == 0)
+            {
+                return new List<ImageInfo>();
+            }
+
+            if (imageIds.Count > Ec2Limits.MaxFilterValuesPerCall)
+            {
+                throw new ArgumentException($"DescribeImagesAsync takes at most {Ec2Limits.MaxFilterValuesPerCall} image ids per call (EC2's filter limit); split the list.", nameof(imageIds));
+            }
+
+            // A filter, not ImageIds: with ImageIds one unknown id fails the whole call (InvalidAMIID.NotFound). With ids
+            // named, EC2 includes deprecated and disabled images; a filter needs IncludeDeprecated/IncludeDisabled for that.
+            var ids = new List<string>(imageIds);
+            IReadOnlyList<Image> images = await DescribeImagePagesAsync(
+                _calls,
+                _client,
+                next => new DescribeImagesRequest
+                {
+                    Filters = new List<Filter> { new Filter("image-id", ids) },
+                    IncludeDeprecated = true,
+                    IncludeDisabled = true,
+                    MaxResults = 1000,
+                    NextToken = next,
+                },
+                ids.Count <= 3 ? string.Join(", ", ids) : string.Join(", ", ids.Take(3)) + $" and {ids.Count - 3} more AMIs",
+                cancellationToken).ConfigureAwait(false);
+            return images.Select(ToInfo).ToList();
+        }
+
         public async Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
         {
             var request = new DescribeImageAttributeRequest { ImageId = imageId, Attribute = ImageAttributeName.LaunchPermission };
