@@ -85,7 +85,8 @@ public sealed class PacingTests
     [Fact]
     public async Task Acquire_BurstThenWaits_AndCancellationEndsTheWait()
     {
-        using var registry = new RateLimiterRegistry(RateLimitSettings.Ec2, (_, _) => new RateShape(3, 0.001));
+        // A 4/0.001 shape holds 3 at once: one refill (1 token) less than its burst, so the client is never ahead of EC2.
+        using var registry = new RateLimiterRegistry(RateLimitSettings.Ec2, (_, _) => new RateShape(4, 0.001));
         for (int i = 0; i < 3; i++)
         {
             Assert.Equal(TimeSpan.Zero, await registry.AcquireAsync(Key(), default));

@@ -115,6 +115,9 @@ namespace AmiShare.Engine.Pacing
         /// <summary>
         /// A bucket of <paramref name="shape"/>: refilled by a timer every period of at least 50 ms with a whole number of
         /// tokens, so the sustained rate is exactly the shape's (e.g. 20/s: 1 token every 50 ms; 0.1/s: 1 every 10 s).
+        /// It holds one refill less than the shape's burst (at least 1): a timer refill can land just after a burst has
+        /// emptied the bucket, before the service's continuously refilled bucket has earned as much, and this margin keeps
+        /// the client from ever being ahead of the service (e.g. 100/5: 99 at once, then 5 a second).
         /// </summary>
         internal static TokenBucketRateLimiter Create(RateShape shape)
         {
@@ -123,7 +126,7 @@ namespace AmiShare.Engine.Pacing
             TimeSpan period = TimeSpan.FromTicks((long)Math.Round(tokensPerPeriod / shape.RefillPerSecond * TimeSpan.TicksPerSecond));
             return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
             {
-                TokenLimit = shape.Burst,
+                TokenLimit = Math.Max(1, shape.Burst - tokensPerPeriod),
                 TokensPerPeriod = tokensPerPeriod,
                 ReplenishmentPeriod = period,
                 AutoReplenishment = true,
