@@ -41,6 +41,9 @@ namespace AmiShare.Engine
         /// <summary>An AMISHARE_RETRY_* environment variable is not a number in range.</summary>
         public const string InvalidRetrySetting = nameof(InvalidRetrySetting);
 
+        /// <summary>AMISHARE_RATE_LIMITS is not ec2, off or a speed factor (Pacing/RateLimitSettings.cs).</summary>
+        public const string InvalidRateLimitSetting = nameof(InvalidRateLimitSetting);
+
         // Session (terminating: every item would fail).
 
         /// <summary>No source in the credential order gave credentials.</summary>

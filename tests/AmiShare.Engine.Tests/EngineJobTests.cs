@@ -369,6 +369,7 @@ public class EngineJobTests
 
         public string Region => _inner.Region;
         public Task<AmiShare.Engine.Gateways.ImageInfo> DescribeImageAsync(string imageId, CancellationToken ct) => _inner.DescribeImageAsync(imageId, ct);
+        public Task<IReadOnlyList<AmiShare.Engine.Gateways.ImageInfo>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CancellationToken ct) => _inner.DescribeImagesAsync(imageIds, ct);
         public Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken ct) => _inner.GetLaunchPermissionsAsync(imageId, ct);
         public Task ModifyLaunchPermissionsAsync(string imageId, IReadOnlyList<Principal> add, IReadOnlyList<Principal> remove, CancellationToken ct) => _inner.ModifyLaunchPermissionsAsync(imageId, add, remove, ct);
         public Task ResetLaunchPermissionsAsync(string imageId, CancellationToken ct) => _inner.ResetLaunchPermissionsAsync(imageId, ct);

@@ -139,6 +139,23 @@ internal sealed class FakeEc2Gateway : IEc2Gateway
         return Task.FromResult(info);
     }
 
+    public Task<IReadOnlyList<ImageInfo>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
+    {
+        Calls.Add("DescribeImages " + string.Join(",", imageIds));
+        cancellationToken.ThrowIfCancellationRequested();
+        var found = new List<ImageInfo>();
+        foreach (var id in imageIds)
+        {
+            if (Images.TryGetValue(id, out var info))
+            {
+                info.IsPublic = Permissions.TryGetValue(id, out var p) && p.Contains(Principal.Everyone);
+                found.Add(info);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<ImageInfo>>(found);
+    }
+
     public Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
     {
         Calls.Add("DescribeImageAttribute " + imageId);

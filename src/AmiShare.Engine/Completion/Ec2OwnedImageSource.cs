@@ -29,7 +29,7 @@ namespace AmiShare.Engine.Completion
             _client = Ec2Gateway.CreateClient(session);
             string region = session.Region;
             string endpoint = session.EndpointUrl;
-            _calls = new SdkCall("EC2", region, endpoint, reporter, (e, operation, target) => AwsErrorMapper.Map(e, operation, target, region, endpoint));
+            _calls = new SdkCall("EC2", region, endpoint, reporter, (e, operation, target) => AwsErrorMapper.Map(e, operation, target, region, endpoint), null, AmiShare.Engine.Pacing.RateLimitKey.AccountKeyOf(session.Credentials));
         }
 
         /// <summary>DescribeImages page size (MaxResults, 1 to 1000 for EC2); tests lower it to exercise paging.</summary>

@@ -20,15 +20,28 @@ namespace AmiShare.Engine.Gateways
         private readonly SdkCall _calls;
 
         public Ec2Gateway(AwsSession session, IShareReporter reporter)
-            : this(CreateClient(session), session.Region, session.EndpointUrl, reporter)
+            : this(CreateClient(session), session.Region, session.EndpointUrl, reporter, AmiShare.Engine.Pacing.RateLimitKey.AccountKeyOf(session.Credentials))
         {
         }
 
-        internal Ec2Gateway(IAmazonEC2 client, string region, string endpoint, IShareReporter reporter)
+        /// <param name="client">The SDK client.</param>
+        /// <param name="region">The region it calls.</param>
+        /// <param name="endpoint">The endpoint override, or null.</param>
+        /// <param name="reporter">Where verbose and debug lines go.</param>
+        /// <param name="accountKey">Whose client-side buckets the calls draw from (null: unknown account).</param>
+        /// <param name="pacing">The buckets (null: the process-wide ones of AMISHARE_RATE_LIMITS).</param>
+        internal Ec2Gateway(IAmazonEC2 client, string region, string endpoint, IShareReporter reporter, string accountKey = null, AmiShare.Engine.Pacing.RateLimiterRegistry pacing = null)
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
             Region = region;
-            _calls = new SdkCall("EC2", region, endpoint, reporter, (e, operation, target) => AwsErrorMapper.Map(e, operation, target, region, endpoint));
+            _calls = new SdkCall("EC2", region, endpoint, reporter, (e, operation, target) => AwsErrorMapper.Map(e, operation, target, region, endpoint), null, accountKey, pacing);
+        }
+
+        /// <summary>The client-side buckets (tests give a gateway its own).</summary>
+        internal AmiShare.Engine.Pacing.RateLimiterRegistry Pacing
+        {
+            get => _calls.Pacing;
+            set => _calls.Pacing = value;
         }
 
         public string Region { get; }
@@ -93,6 +106,37 @@ namespace AmiShare.Engine.Gateways
             }
 
             return ToInfo(response.Images[0]);
+        }
+
+        public async Task<IReadOnlyList<ImageInfo>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
+        {
+            if (imageIds == null || imageIds.Count == 0)
+            {
+                return new List<ImageInfo>();
+            }
+
+            if (imageIds.Count > Ec2Limits.MaxFilterValuesPerCall)
+            {
+                throw new ArgumentException($"DescribeImagesAsync takes at most {Ec2Limits.MaxFilterValuesPerCall} image ids per call (EC2's filter limit); split the list.", nameof(imageIds));
+            }
+
+            // A filter, not ImageIds: with ImageIds one unknown id fails the whole call (InvalidAMIID.NotFound). With ids
+            // named, EC2 includes deprecated and disabled images; a filter needs IncludeDeprecated/IncludeDisabled for that.
+            var ids = new List<string>(imageIds);
+            IReadOnlyList<Image> images = await DescribeImagePagesAsync(
+                _calls,
+                _client,
+                next => new DescribeImagesRequest
+                {
+                    Filters = new List<Filter> { new Filter("image-id", ids) },
+                    IncludeDeprecated = true,
+                    IncludeDisabled = true,
+                    MaxResults = 1000,
+                    NextToken = next,
+                },
+                ids.Count <= 3 ? string.Join(", ", ids) : string.Join(", ", ids.Take(3)) + $" and {ids.Count - 3} more AMIs",
+                cancellationToken).ConfigureAwait(false);
+            return images.Select(ToInfo).ToList();
         }
 
         public async Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)

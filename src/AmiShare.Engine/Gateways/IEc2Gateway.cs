@@ -19,6 +19,13 @@ namespace AmiShare.Engine.Gateways
         /// <summary>DescribeImages for one id. Throws AmiNotFound when EC2 does not know it (or the caller cannot see it).</summary>
         Task<ImageInfo> DescribeImageAsync(string imageId, CancellationToken cancellationToken);
 
+        /// <summary>
+        /// DescribeImages for up to <see cref="Ec2Limits.MaxFilterValuesPerCall"/> ids in one call (an image-id filter,
+        /// paginated): the images EC2 returns, in any order. An id EC2 does not know (or the caller cannot see) is simply
+        /// absent, never an error, so one bad id does not fail the others.
+        /// </summary>
+        Task<IReadOnlyList<ImageInfo>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken);
+
         /// <summary>DescribeImageAttribute launchPermission. Throws AmiNotOwned / AmiNotFound.</summary>
         Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken);
 
@@ -61,6 +68,13 @@ namespace AmiShare.Engine.Gateways
     {
         /// <summary>ModifySnapshotAttribute takes at most 500 modifications per call (anchors.md §8.5).</summary>
         public const int MaxSnapshotPermissionChangesPerCall = 500;
+
+        /// <summary>
+        /// EC2 takes at most 200 values per filter in one call ("FilterLimitExceeded: The maximum number of filter values
+        /// specified on a single call is 200", as seen by gjbae1212/gossm#47 and apache/druid#1954): the size of a batched
+        /// DescribeImages.
+        /// </summary>
+        public const int MaxFilterValuesPerCall = 200;
     }
 
     /// <summary>STS: who the caller is.</summary>

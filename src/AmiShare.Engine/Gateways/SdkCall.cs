@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Threading;
 using System.Threading.Tasks;
 using Amazon.Runtime;
+using AmiShare.Engine.Pacing;
 using Polly;
 using Polly.Retry;
 
@@ -15,6 +16,9 @@ namespace AmiShare.Engine.Gateways
     /// <see cref="UseOwnRetries"/>), and SDK exceptions mapped to <see cref="AmiShareException"/> by the service's own mapper.
     /// </summary>
     /// <remarks>
+    /// Before each attempt (retries included) the call takes one token from its client-side bucket
+    /// (<see cref="RateLimiterRegistry"/>, keyed by account, region, endpoint, service and action; AMISHARE_RATE_LIMITS):
+    /// waiting for a token is not throttling and writes no line, except one debug line when the wait was long.
     /// Throttling is retried with full-jitter backoff until the call's throttle budget is spent, one verbose line per
     /// retry; 5xx answers and dropped connections at most <see cref="RetrySettings.MaxTransientRetries"/> times. A write
     /// whose answer was lost (5xx or no answer: it may have been applied) is re-read with its verify function before it
@@ -27,6 +31,7 @@ namespace AmiShare.Engine.Gateways
         private readonly string _endpoint;
         private readonly IShareReporter _reporter;
         private readonly Func<Exception, string, string, AmiShareException> _map;
+        private readonly string _accountKey;
 
         /// <param name="service">"EC2" or "KMS".</param>
         /// <param name="region">The region the client calls.</param>
@@ -34,18 +39,25 @@ namespace AmiShare.Engine.Gateways
         /// <param name="reporter">Where verbose and debug lines go.</param>
         /// <param name="map">Maps an SDK exception for (operation, target) to the engine's error.</param>
         /// <param name="settings">The retry policy's knobs; null reads them from the environment (<see cref="RetrySettings.FromEnvironment"/>).</param>
-        public SdkCall(string service, string region, string endpoint, IShareReporter reporter, Func<Exception, string, string, AmiShareException> map, RetrySettings settings = null)
+        /// <param name="accountKey">Whose buckets the calls draw from (<see cref="RateLimitKey.AccountKeyOf"/>); null = unknown.</param>
+        /// <param name="pacing">The buckets; null = the process-wide registry of AMISHARE_RATE_LIMITS (<see cref="RateLimiterRegistry.FromEnvironment"/>).</param>
+        public SdkCall(string service, string region, string endpoint, IShareReporter reporter, Func<Exception, string, string, AmiShareException> map, RetrySettings settings = null, string accountKey = null, RateLimiterRegistry pacing = null)
         {
             _service = service;
             _region = region;
             _endpoint = endpoint;
             _reporter = reporter ?? NullShareReporter.Instance;
             _map = map;
+            _accountKey = accountKey;
             Settings = settings ?? RetrySettings.FromEnvironment();
+            Pacing = pacing ?? RateLimiterRegistry.FromEnvironment();
         }
 
         /// <summary>The retry policy's knobs (tests replace them).</summary>
         internal RetrySettings Settings { get; set; }
+
+        /// <summary>The client-side buckets every attempt draws a token from (tests replace them).</summary>
+        internal RateLimiterRegistry Pacing { get; set; }
 
         /// <summary>
         /// Turns the SDK's own retries off for a client whose calls go through <see cref="SdkCall"/>: one SDK attempt per
@@ -80,6 +92,18 @@ namespace AmiShare.Engine.Gateways
         public Task<T> InvokeWriteAsync<T>(string operation, string target, Func<CancellationToken, Task<T>> call, Func<CancellationToken, Task<bool>> isApplied, CancellationToken cancellationToken)
             where T : AmazonWebServiceResponse
             => InvokeCoreAsync(operation, target, call, isApplied ?? throw new ArgumentNullException(nameof(isApplied)), cancellationToken);
+
+        /// <summary>One token from this call's bucket; a long wait gets one debug line (a wait is not a throttle).</summary>
+        private async Task TakeTokenAsync(string operation, CancellationToken cancellationToken)
+        {
+            var key = new RateLimitKey(_accountKey, _region, _endpoint, _service, operation);
+            RateLimiterRegistry pacing = Pacing;
+            TimeSpan waited = await pacing.AcquireAsync(key, cancellationToken).ConfigureAwait(false);
+            if (waited >= RateLimiterRegistry.LongWait)
+            {
+                _reporter.Debug($"{_service} {operation}: waited {waited.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s for the client-side {pacing.ShapeOf(key)} bucket (AMISHARE_RATE_LIMITS={pacing.Settings}).");
+            }
+        }
 
         private async Task<T> InvokeCoreAsync<T>(string operation, string target, Func<CancellationToken, Task<T>> call, Func<CancellationToken, Task<bool>> isApplied, CancellationToken cancellationToken)
             where T : AmazonWebServiceResponse
@@ -161,6 +185,7 @@ namespace AmiShare.Engine.Gateways
                         }
 
                         answerLost = false;
+                        await TakeTokenAsync(operation, ct).ConfigureAwait(false);
                         _reporter.Verbose(Describe(operation, target));
                         return await call(ct).ConfigureAwait(false);
                     },

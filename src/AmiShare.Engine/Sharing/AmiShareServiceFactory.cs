@@ -1,18 +1,23 @@
 using System;
 using System.Collections.Generic;
 using AmiShare.Engine.Aws;
+using AmiShare.Engine.Facts;
 using AmiShare.Engine.Gateways;
 
 namespace AmiShare.Engine.Sharing
 {
     /// <summary>
     /// Builds <see cref="AmiShareService"/>s (and their SDK clients) for resolved sessions, one per
-    /// distinct <see cref="AwsSession.CacheKey"/>; a cmdlet keeps one factory for its lifetime.
+    /// distinct <see cref="AwsSession.CacheKey"/>; a cmdlet keeps one factory for its lifetime (one run).
+    /// Each service's gateways are wrapped in the run-scoped facts loader (Facts/): <see cref="RunEc2Facts"/> (batched
+    /// DescribeImages, account facts once) and <see cref="RunKmsFacts"/> (key reads once per key) per service, and one
+    /// <see cref="SharedOrganizationsFacts"/> per identity, shared by that identity's services in every region.
     /// </summary>
     public sealed class AmiShareServiceFactory : IDisposable
     {
         private readonly IShareReporter _reporter;
         private readonly Dictionary<string, AmiShareService> _services = new Dictionary<string, AmiShareService>(StringComparer.Ordinal);
+        private readonly Dictionary<string, SharedOrganizationsFacts> _organizations = new Dictionary<string, SharedOrganizationsFacts>(StringComparer.Ordinal);
 
         private readonly Func<AwsSession, IShareReporter, IEc2Gateway> _gatewayFactory;
         private readonly object _gate = new object();
@@ -49,15 +54,29 @@ namespace AmiShare.Engine.Sharing
                     service = _serviceFactory != null
                         ? _serviceFactory(session, _reporter)
                         : new AmiShareService(
-                            _gatewayFactory(session, _reporter),
-                            new KmsGateway(session, _reporter),
-                            new OrganizationsGateway(session, _reporter),
+                            new RunEc2Facts(_gatewayFactory(session, _reporter)),
+                            new RunKmsFacts(new KmsGateway(session, _reporter)),
+                            OrganizationsFor(session).Share(),
                             _reporter);
                     _services.Add(session.CacheKey, service);
                 }
 
                 return service;
             }
+        }
+
+        /// <summary>The Organizations reads of <paramref name="session"/>'s identity (Organizations is global: one per identity, endpoint and proxy).</summary>
+        private SharedOrganizationsFacts OrganizationsFor(AwsSession session)
+        {
+            string key = AmiShare.Engine.Pacing.RateLimitKey.AccountKeyOf(session.Credentials) + "|"
+                + (session.EndpointUrl ?? OrganizationsGateway.SigningRegionFor(session.Region)) + "|" + session.Proxy?.Key;
+            if (!_organizations.TryGetValue(key, out SharedOrganizationsFacts shared))
+            {
+                shared = new SharedOrganizationsFacts(new OrganizationsGateway(session, _reporter));
+                _organizations.Add(key, shared);
+            }
+
+            return shared;
         }
 
         /// <summary>A new STS gateway for <paramref name="session"/> (the caller disposes it).</summary>
@@ -79,6 +98,12 @@ namespace AmiShare.Engine.Sharing
             }
 
             _services.Clear();
+            foreach (SharedOrganizationsFacts o in _organizations.Values)
+            {
+                o.Dispose();
+            }
+
+            _organizations.Clear();
         }
     }
 }

@@ -24,14 +24,14 @@ namespace AmiShare.Engine.Gateways
         /// <param name="session">The resolved AWS session.</param>
         /// <param name="reporter">Where the verbose and debug lines of each call go; null writes nowhere.</param>
         public KmsGateway(AwsSession session, IShareReporter reporter)
-            : this(CreateClient(session), session.Region, session.EndpointUrl, reporter)
+            : this(CreateClient(session), session.Region, session.EndpointUrl, reporter, AmiShare.Engine.Pacing.RateLimitKey.AccountKeyOf(session.Credentials))
         {
         }
 
-        internal KmsGateway(IAmazonKeyManagementService client, string region, string endpoint, IShareReporter reporter)
+        internal KmsGateway(IAmazonKeyManagementService client, string region, string endpoint, IShareReporter reporter, string accountKey = null)
         {
             _client = client ?? throw new ArgumentNullException(nameof(client));
-            _calls = new SdkCall("KMS", region, endpoint, reporter, (e, operation, target) => AwsErrorMapper.MapKms(e, operation, target, region, endpoint));
+            _calls = new SdkCall("KMS", region, endpoint, reporter, (e, operation, target) => AwsErrorMapper.MapKms(e, operation, target, region, endpoint), null, accountKey);
         }
 
         internal static IAmazonKeyManagementService CreateClient(AwsSession session)
