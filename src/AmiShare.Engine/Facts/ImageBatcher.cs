@@ -154,13 +154,22 @@ namespace AmiShare.Engine.Facts
 
                 return;
             }
-            catch (Exception)
+            catch (Exception e)
             {
-                // The whole call failed (throttled past the budget, no answer, denied): each id asked for is read alone,
-                // so it gets the same answer, about itself, as before batching.
+                // The whole call failed. With an image-id filter a missing id never fails a call, so the failure is the
+                // call's own (credentials rejected, denied, throttled past the budget, no answer): every id of the batch
+                // gets it, as its own call would have, without one more call each. Nothing is kept: a later read tries again.
+                lock (_gate)
+                {
+                    foreach (KeyValuePair<string, TaskCompletionSource<ImageInfo>> source in sources)
+                    {
+                        Remove(source.Key, source.Value.Task);
+                    }
+                }
+
                 foreach (TaskCompletionSource<ImageInfo> source in sources.Values)
                 {
-                    source.TrySetException(new ReadAlone());
+                    source.TrySetException(e);
                 }
 
                 return;
