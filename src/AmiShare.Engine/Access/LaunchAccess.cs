@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace AmiShare.Engine.Access
@@ -51,7 +52,7 @@ namespace AmiShare.Engine.Access
         public AccessPath Via => Grants.Count > 0 ? Grants[0].Via : AccessPath.None;
 
         /// <summary>Every path, most direct first.</summary>
-        public IReadOnlyList<AccessGrant> Grants { get; set; } = new AccessGrant[0];
+        public IReadOnlyList<AccessGrant> Grants { get; set; } = Array.Empty<AccessGrant>();
 
         /// <summary>Set when the account's Organizations membership could not be read (org/OU paths unknown).</summary>
         public string Caveat { get; set; }

@@ -42,7 +42,7 @@ namespace AmiShare.Engine.Access
         {
             string id = ImageIds.Normalize(imageId);
             var accounts = new List<string>();
-            foreach (string account in accountIds ?? new string[0])
+            foreach (string account in accountIds ?? Array.Empty<string>())
             {
                 string value = PrincipalParser.ParseAccount(account).Value;
                 if (!accounts.Contains(value))
@@ -113,7 +113,7 @@ namespace AmiShare.Engine.Access
         public async Task<Evaluation> EvaluateSharesAsync(string accountId, IReadOnlyList<Principal> permissions, CancellationToken cancellationToken)
         {
             var evaluation = new Evaluation();
-            var list = permissions ?? new Principal[0];
+            var list = permissions ?? Array.Empty<Principal>();
             if (list.Any(p => p.Type == PrincipalType.Account && p.Value == accountId))
             {
                 evaluation.Grants.Add(new AccessGrant { Via = AccessPath.Direct, Principal = accountId });

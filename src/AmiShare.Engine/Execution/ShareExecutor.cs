@@ -177,12 +177,12 @@ namespace AmiShare.Engine.Execution
                 {
                     for (int i = 0; i < change.AddAccounts.Count; i += max)
                     {
-                        await _ec2.ModifyCreateVolumePermissionsAsync(change.SnapshotId, change.AddAccounts.Skip(i).Take(max).ToList(), new string[0], cancellationToken).ConfigureAwait(false);
+                        await _ec2.ModifyCreateVolumePermissionsAsync(change.SnapshotId, change.AddAccounts.Skip(i).Take(max).ToList(), Array.Empty<string>(), cancellationToken).ConfigureAwait(false);
                     }
 
                     for (int i = 0; i < change.RemoveAccounts.Count; i += max)
                     {
-                        await _ec2.ModifyCreateVolumePermissionsAsync(change.SnapshotId, new string[0], change.RemoveAccounts.Skip(i).Take(max).ToList(), cancellationToken).ConfigureAwait(false);
+                        await _ec2.ModifyCreateVolumePermissionsAsync(change.SnapshotId, Array.Empty<string>(), change.RemoveAccounts.Skip(i).Take(max).ToList(), cancellationToken).ConfigureAwait(false);
                     }
                 }
 

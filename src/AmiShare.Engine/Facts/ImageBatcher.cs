@@ -257,8 +257,8 @@ namespace AmiShare.Engine.Facts
             IsPublic = info.IsPublic,
             CreationDate = info.CreationDate,
             DeprecationTime = info.DeprecationTime,
-            ProductCodes = (info.ProductCodes ?? new string[0]).ToList(),
-            Snapshots = (info.Snapshots ?? new SnapshotRef[0])
+            ProductCodes = (info.ProductCodes ?? Array.Empty<string>()).ToList(),
+            Snapshots = (info.Snapshots ?? Array.Empty<SnapshotRef>())
                 .Select(s => new SnapshotRef { DeviceName = s.DeviceName, SnapshotId = s.SnapshotId, Encrypted = s.Encrypted, KmsKeyId = s.KmsKeyId })
                 .ToList(),
         };

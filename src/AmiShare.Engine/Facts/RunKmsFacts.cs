@@ -57,7 +57,7 @@ namespace AmiShare.Engine.Facts
         public async Task<IReadOnlyList<KmsGrantInfo>> ListGrantsAsync(string keyArn, CancellationToken cancellationToken)
         {
             IReadOnlyList<KmsGrantInfo> grants = await _grants.GetAsync(keyArn ?? string.Empty, ct => _inner.ListGrantsAsync(keyArn, ct), cancellationToken).ConfigureAwait(false);
-            return grants.Select(g => new KmsGrantInfo { GrantId = g.GrantId, Name = g.Name, GranteePrincipal = g.GranteePrincipal, Operations = (g.Operations ?? new string[0]).ToList() }).ToList();
+            return grants.Select(g => new KmsGrantInfo { GrantId = g.GrantId, Name = g.Name, GranteePrincipal = g.GranteePrincipal, Operations = (g.Operations ?? Array.Empty<string>()).ToList() }).ToList();
         }
 
         /// <summary>Disposes the gateway underneath.</summary>

@@ -38,12 +38,16 @@ namespace AmiShare.Engine.Gateways
         /// <summary>Environment variable: the first backoff delay in milliseconds (default 250); each retry doubles the ceiling, up to 20 s.</summary>
         public const string BaseDelayVariable = "AMISHARE_RETRY_BASE_DELAY_MS";
 
+        /// <summary>How long one call keeps retrying while throttled, by default (5 minutes).</summary>
         public static readonly TimeSpan DefaultBudget = TimeSpan.FromMinutes(5);
 
+        /// <summary>Retries of one call after 5xx answers and lost connections, by default.</summary>
         public const int DefaultMaxTransientRetries = 4;
 
+        /// <summary>The ceiling of the first backoff wait, by default.</summary>
         public static readonly TimeSpan DefaultBaseDelay = TimeSpan.FromMilliseconds(250);
 
+        /// <summary>The longest backoff wait between two attempts.</summary>
         public static readonly TimeSpan DefaultMaxDelay = TimeSpan.FromSeconds(20);
 
         /// <summary>How long one call keeps retrying while the service throttles it, from its first attempt.</summary>

@@ -74,11 +74,7 @@ namespace AmiShare.Engine.Gateways
         }
 
         /// <summary>The verbose line for one call, e.g. "Invoking EC2 ModifyImageAttribute for ami-… in region 'us-east-1'".</summary>
-        public string Describe(string operation, string target)
-        {
-            string text = "Invoking " + _service + " " + operation + (target != null ? " for " + target : string.Empty) + " in region '" + _region + "'";
-            return _endpoint != null ? text + " on endpoint '" + _endpoint + "'" : text;
-        }
+        public string Describe(string operation, string target) => CallLog.Describe(_service, operation, target, _region, _endpoint);
 
         /// <summary>A read, or a write that may simply be sent again: retried as the policy says.</summary>
         public Task<T> InvokeAsync<T>(string operation, string target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
@@ -113,7 +109,7 @@ namespace AmiShare.Engine.Gateways
             long started = settings.Clock.GetTimestamp();
             int transientRetries = 0;
             bool answerLost = false;
-            string what = _service + " " + operation + (target != null ? " for " + target : string.Empty);
+            string what = CallLog.Subject(_service, operation, target);
 
             var options = new RetryStrategyOptions<T>
             {

@@ -139,7 +139,7 @@ namespace AmiShare.Engine.Jobs
             lock (_gate)
             {
                 JobLane lane = Lane(service);
-                foreach (string id in imageIds ?? new string[0])
+                foreach (string id in imageIds ?? Array.Empty<string>())
                 {
                     if (id != null && lane.Hinted.Add(id))
                     {

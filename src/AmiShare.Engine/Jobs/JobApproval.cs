@@ -1,6 +1,5 @@
 using System.Threading.Tasks;
 using AmiShare.Engine.Plans;
-using AmiShare.Engine.Sharing;
 
 namespace AmiShare.Engine.Jobs
 {

@@ -1,7 +1,6 @@
 using System.Threading;
 using System.Threading.Tasks;
 using AmiShare.Engine.Plans;
-using AmiShare.Engine.Sharing;
 
 namespace AmiShare.Engine.Jobs
 {

@@ -18,6 +18,8 @@ namespace AmiShare.Engine.Kms
     /// </summary>
     public static class KeyAccessEvaluator
     {
+        private static readonly string[] TrueValue = { "true" };
+
         /// <summary>What a consumer needs on the key to launch (anchors.md §8.6).</summary>
         public static readonly IReadOnlyList<string> RequiredActions = new[]
         {
@@ -214,7 +216,7 @@ namespace AmiShare.Engine.Kms
 
         private static bool GrantCovers(KmsGrantInfo grant, string required)
         {
-            IReadOnlyList<string> ops = grant.Operations ?? new string[0];
+            IReadOnlyList<string> ops = grant.Operations ?? Array.Empty<string>();
             switch (required)
             {
                 case "kms:GenerateDataKey*":
@@ -323,7 +325,7 @@ namespace AmiShare.Engine.Kms
 
                 case "kms:grantisforawsresource":
                     // EC2's CreateGrant during launch is for an AWS resource.
-                    return Match(expected, new[] { "true" }, like, ignoreCase: true);
+                    return Match(expected, TrueValue, like, ignoreCase: true);
 
                 default:
                     why = $"condition key {key} is not evaluated by AmiShare";

@@ -19,7 +19,7 @@ namespace AmiShare.Engine.Kms
         public string NewPolicy { get; internal set; }
 
         /// <summary>Principals the change gives access (grant) or takes it from (revoke), as launch-permission values.</summary>
-        public IReadOnlyList<string> Principals { get; internal set; } = new string[0];
+        public IReadOnlyList<string> Principals { get; internal set; } = Array.Empty<string>();
 
         /// <summary>The policy the plan was computed from; the executor re-reads the policy and, if it changed meanwhile, re-applies the edit to the new text.</summary>
         internal string BasePolicy { get; set; }

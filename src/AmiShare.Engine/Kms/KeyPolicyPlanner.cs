@@ -15,7 +15,7 @@ namespace AmiShare.Engine.Kms
         /// </summary>
         public static KeyPolicyChange PlanGrant(string keyArn, string policy, string partition, IReadOnlyList<KeyAccessSubject> subjects)
         {
-            var list = (subjects ?? new KeyAccessSubject[0]).Where(s => s != null).ToList();
+            var list = (subjects ?? Array.Empty<KeyAccessSubject>()).Where(s => s != null).ToList();
             Action<KeyPolicyDocument> edit = doc =>
             {
                 foreach (KeyAccessSubject s in list)
@@ -45,7 +45,7 @@ namespace AmiShare.Engine.Kms
         /// <summary>The change that removes these principals' parts of AmiShare's managed statements (dropping a statement left empty), or null.</summary>
         public static KeyPolicyChange PlanRevoke(string keyArn, string policy, IReadOnlyList<Principal> principals)
         {
-            var list = (principals ?? new Principal[0]).Where(p => p != null).ToList();
+            var list = (principals ?? Array.Empty<Principal>()).Where(p => p != null).ToList();
             Action<KeyPolicyDocument> edit = doc =>
             {
                 foreach (Principal p in list)

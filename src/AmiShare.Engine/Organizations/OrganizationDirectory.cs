@@ -23,7 +23,7 @@ namespace AmiShare.Engine.Organizations
         public string RootId { get; set; }
 
         /// <summary>The OUs above the account, the one right under the root first.</summary>
-        public IReadOnlyList<string> OrganizationalUnitIds { get; set; } = new string[0];
+        public IReadOnlyList<string> OrganizationalUnitIds { get; set; } = Array.Empty<string>();
 
         /// <summary>The account's OU path as AWS writes it, e.g. o-abc1234567/r-ab12/ou-ab12-11111111/ (null when not a member).</summary>
         public string Path { get; set; }

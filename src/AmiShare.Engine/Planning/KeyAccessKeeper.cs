@@ -76,7 +76,7 @@ namespace AmiShare.Engine.Planning
         {
             var shares = new List<KeyValuePair<string, IReadOnlyList<Principal>>>
             {
-                new KeyValuePair<string, IReadOnlyList<Principal>>(imageId, after ?? new Principal[0]),
+                new KeyValuePair<string, IReadOnlyList<Principal>>(imageId, after ?? Array.Empty<Principal>()),
             };
             foreach (string other in others)
             {

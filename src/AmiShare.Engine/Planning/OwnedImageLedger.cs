@@ -4,7 +4,6 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AmiShare.Engine.Gateways;
-using AmiShare.Engine.Kms;
 using AmiShare.Engine.Organizations;
 using AmiShare.Engine.Principals;
 
@@ -19,7 +18,7 @@ namespace AmiShare.Engine.Planning
     /// run's own writes (<see cref="Record"/>): an AMI still to be processed counts as shared until it is processed, so
     /// the last AMI of a run to lose a principal is the one that removes the key access.
     /// </summary>
-    internal sealed class OwnedImageLedger
+    internal sealed class OwnedImageLedger : IDisposable
     {
         private readonly IEc2Gateway _ec2;
         private readonly OrganizationDirectory _organizations;
@@ -39,7 +38,7 @@ namespace AmiShare.Engine.Planning
         {
             lock (_permissions)
             {
-                _permissions[imageId] = after ?? new Principal[0];
+                _permissions[imageId] = after ?? Array.Empty<Principal>();
             }
         }
 
@@ -232,5 +231,8 @@ namespace AmiShare.Engine.Planning
             int i = keyArnOrId.LastIndexOf(":key/", StringComparison.Ordinal);
             return i >= 0 ? keyArnOrId.Substring(i + 5) : keyArnOrId;
         }
+
+        /// <summary>Releases the ledger's lock.</summary>
+        public void Dispose() => _gate.Dispose();
     }
 }

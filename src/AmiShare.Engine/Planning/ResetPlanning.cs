@@ -75,7 +75,7 @@ namespace AmiShare.Engine.Planning
             int keptBefore = keptOnPurpose.Count;
             if (include)
             {
-                losing = await _keeper.KeyAccessToRemoveAsync(plan.ImageId, new Principal[0], key.KeyArn, key.Policy, KeyAccessKeeper.KeyPolicyHolders(key.KeyArn, key.Policy, plan.Current), keptOnPurpose, cancellationToken).ConfigureAwait(false);
+                losing = await _keeper.KeyAccessToRemoveAsync(plan.ImageId, Array.Empty<Principal>(), key.KeyArn, key.Policy, KeyAccessKeeper.KeyPolicyHolders(key.KeyArn, key.Policy, plan.Current), keptOnPurpose, cancellationToken).ConfigureAwait(false);
             }
 
             var stayOnPurpose = new HashSet<string>(keptOnPurpose.Skip(keptBefore).SelectMany(k => NamesOf(k.Principal)), StringComparer.Ordinal);
@@ -102,7 +102,7 @@ namespace AmiShare.Engine.Planning
             foreach (Principal p in plan.Current.Where(x => x.Type == PrincipalType.Account && x.Value != key.Info.AccountId))
             {
                 var subject = new KeyAccessSubject { Type = PrincipalType.Account, Principal = p.Value, AccountId = p.Value };
-                KeyAccessResult access = KeyAccessEvaluator.Evaluate(left.StatementTexts, new KmsGrantInfo[0], subject, _region);
+                KeyAccessResult access = KeyAccessEvaluator.Evaluate(left.StatementTexts, Array.Empty<KmsGrantInfo>(), subject, _region);
                 if (access.HasAccess)
                 {
                     warnings.Add($"Account {p.Value} keeps access to KMS key {key.KeyArn} through key-policy statements AmiShare does not own ({string.Join("; ", access.Sources)}); " +
@@ -135,7 +135,7 @@ namespace AmiShare.Engine.Planning
                 if (plan.Options.IncludeSnapshot && remove.Count > 0)
                 {
                     // Another AMI backed by this snapshot that stays shared with the account keeps its createVolumePermission.
-                    remove = await _keeper.SnapshotAccessToRemoveAsync(plan.ImageId, new Principal[0], snapshotId, remove, keptOnPurpose, cancellationToken).ConfigureAwait(false);
+                    remove = await _keeper.SnapshotAccessToRemoveAsync(plan.ImageId, Array.Empty<Principal>(), snapshotId, remove, keptOnPurpose, cancellationToken).ConfigureAwait(false);
                 }
 
                 if (plan.Options.IncludeSnapshot && remove.Count > 0)

@@ -207,7 +207,7 @@ namespace AmiShare.Engine.Planning
         }
 
         private SharePlan NewPlan(string id, ShareOperation operation, IReadOnlyList<Principal> current, ShareOptions options) =>
-            new SharePlan { ImageId = id, Region = Region, Operation = operation, Current = current ?? new Principal[0], Options = options };
+            new SharePlan { ImageId = id, Region = Region, Operation = operation, Current = current ?? Array.Empty<Principal>(), Options = options };
 
         private List<KeyPolicyChange> PlanKeyGrants(PreflightContext ctx, IReadOnlyList<Principal> requested, List<string> warnings)
         {

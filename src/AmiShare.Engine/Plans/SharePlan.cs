@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using AmiShare.Engine.Kms;
 using AmiShare.Engine.Preflight;
@@ -25,19 +26,19 @@ namespace AmiShare.Engine.Plans
         public ShareOperation Operation { get; internal set; }
 
         /// <summary>Launch permissions before the change.</summary>
-        public IReadOnlyList<Principal> Current { get; internal set; } = new Principal[0];
+        public IReadOnlyList<Principal> Current { get; internal set; } = Array.Empty<Principal>();
 
         /// <summary>Principals the write will add (already-present ones are left out).</summary>
-        public IReadOnlyList<Principal> ToAdd { get; internal set; } = new Principal[0];
+        public IReadOnlyList<Principal> ToAdd { get; internal set; } = Array.Empty<Principal>();
 
         /// <summary>Principals the write will remove (absent ones are left out).</summary>
-        public IReadOnlyList<Principal> ToRemove { get; internal set; } = new Principal[0];
+        public IReadOnlyList<Principal> ToRemove { get; internal set; } = Array.Empty<Principal>();
 
         /// <summary>Requested principals that need no change (already granted / already absent).</summary>
-        public IReadOnlyList<Principal> Unchanged { get; internal set; } = new Principal[0];
+        public IReadOnlyList<Principal> Unchanged { get; internal set; } = Array.Empty<Principal>();
 
         /// <summary>Warnings the cmdlet writes before asking ShouldProcess.</summary>
-        public IReadOnlyList<string> Warnings { get; internal set; } = new string[0];
+        public IReadOnlyList<string> Warnings { get; internal set; } = Array.Empty<string>();
 
         /// <summary>Options the plan was made with.</summary>
         public ShareOptions Options { get; internal set; } = ShareOptions.None;
@@ -46,16 +47,16 @@ namespace AmiShare.Engine.Plans
         public PreflightReport Preflight { get; internal set; }
 
         /// <summary>Key policy changes (-IncludeKmsKey): one PutKeyPolicy each.</summary>
-        public IReadOnlyList<KeyPolicyChange> KeyPolicyChanges { get; internal set; } = new KeyPolicyChange[0];
+        public IReadOnlyList<KeyPolicyChange> KeyPolicyChanges { get; internal set; } = Array.Empty<KeyPolicyChange>();
 
         /// <summary>createVolumePermission changes (-IncludeSnapshot).</summary>
-        public IReadOnlyList<SnapshotPermissionChange> SnapshotChanges { get; internal set; } = new SnapshotPermissionChange[0];
+        public IReadOnlyList<SnapshotPermissionChange> SnapshotChanges { get; internal set; } = Array.Empty<SnapshotPermissionChange>();
 
         /// <summary>
         /// KMS key access and snapshot createVolumePermission the plan keeps on purpose (-IncludeKmsKey / -IncludeSnapshot):
         /// another AMI the caller owns behind the key or snapshot is still shared with the principal after the run.
         /// </summary>
-        public IReadOnlyList<AccessKept> AccessKept { get; internal set; } = new AccessKept[0];
+        public IReadOnlyList<AccessKept> AccessKept { get; internal set; } = Array.Empty<AccessKept>();
 
         /// <summary>True when the launch permissions themselves change (one EC2 write).</summary>
         public bool HasImageChanges => IsReset ? Current.Count > 0 : (ToAdd.Count + ToRemove.Count) > 0;
@@ -73,7 +74,7 @@ namespace AmiShare.Engine.Plans
             {
                 if (IsReset)
                 {
-                    return new Principal[0];
+                    return Array.Empty<Principal>();
                 }
 
                 var after = new List<Principal>();

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using AmiShare.Engine.Principals;
 
@@ -7,13 +8,13 @@ namespace AmiShare.Engine.Plans
     public sealed class ShareResult
     {
         /// <summary>KMS keys whose policy was changed.</summary>
-        public IReadOnlyList<string> KeyPoliciesChanged { get; set; } = new string[0];
+        public IReadOnlyList<string> KeyPoliciesChanged { get; set; } = Array.Empty<string>();
 
         /// <summary>Snapshots whose createVolumePermission was changed.</summary>
-        public IReadOnlyList<string> SnapshotsChanged { get; set; } = new string[0];
+        public IReadOnlyList<string> SnapshotsChanged { get; set; } = Array.Empty<string>();
 
         /// <summary>KMS key access and snapshot permissions kept because another AMI behind them is still shared with the principal.</summary>
-        public IReadOnlyList<AccessKept> AccessKept { get; set; } = new AccessKept[0];
+        public IReadOnlyList<AccessKept> AccessKept { get; set; } = Array.Empty<AccessKept>();
 
         /// <summary>The AMI.</summary>
         public string ImageId { get; set; }
@@ -28,18 +29,18 @@ namespace AmiShare.Engine.Plans
         public ShareOperation Operation { get; set; }
 
         /// <summary>Principals added by the write.</summary>
-        public IReadOnlyList<Principal> Added { get; set; } = new Principal[0];
+        public IReadOnlyList<Principal> Added { get; set; } = Array.Empty<Principal>();
 
         /// <summary>Principals removed by the write.</summary>
-        public IReadOnlyList<Principal> Removed { get; set; } = new Principal[0];
+        public IReadOnlyList<Principal> Removed { get; set; } = Array.Empty<Principal>();
 
         /// <summary>Requested principals that needed no change.</summary>
-        public IReadOnlyList<Principal> Unchanged { get; set; } = new Principal[0];
+        public IReadOnlyList<Principal> Unchanged { get; set; } = Array.Empty<Principal>();
 
         /// <summary>True when an AWS write happened.</summary>
         public bool Changed { get; set; }
 
         /// <summary>Launch permissions after the change.</summary>
-        public IReadOnlyList<Principal> LaunchPermissions { get; set; } = new Principal[0];
+        public IReadOnlyList<Principal> LaunchPermissions { get; set; } = Array.Empty<Principal>();
     }
 }

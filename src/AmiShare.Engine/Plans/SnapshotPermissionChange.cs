@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace AmiShare.Engine.Plans
@@ -9,9 +10,9 @@ namespace AmiShare.Engine.Plans
         public string SnapshotId { get; internal set; }
 
         /// <summary>Accounts that get createVolumePermission.</summary>
-        public IReadOnlyList<string> AddAccounts { get; internal set; } = new string[0];
+        public IReadOnlyList<string> AddAccounts { get; internal set; } = Array.Empty<string>();
 
         /// <summary>Accounts that lose createVolumePermission.</summary>
-        public IReadOnlyList<string> RemoveAccounts { get; internal set; } = new string[0];
+        public IReadOnlyList<string> RemoveAccounts { get; internal set; } = Array.Empty<string>();
     }
 }

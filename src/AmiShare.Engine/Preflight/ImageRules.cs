@@ -1,9 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using AmiShare.Engine.Gateways;
-using AmiShare.Engine.Kms;
 using AmiShare.Engine.Principals;
 using static AmiShare.Engine.Preflight.Findings;
 

@@ -76,7 +76,7 @@ namespace AmiShare.Engine.Preflight
         public async Task<PreflightContext> RunAsync(string id, IReadOnlyList<Principal> principals, bool forPublic, ShareOptions options, CancellationToken ct)
         {
             options = options ?? ShareOptions.None;
-            List<Principal> targets = (principals ?? new Principal[0]).Where(p => p != null && p.Type != PrincipalType.Public).Distinct().ToList();
+            List<Principal> targets = (principals ?? Array.Empty<Principal>()).Where(p => p != null && p.Type != PrincipalType.Public).Distinct().ToList();
             ShareFacts facts = await _loader.LoadAsync(id, targets, forPublic, _now(), ct).ConfigureAwait(false);
             var ctx = new PreflightContext(facts);
             Evaluate(ctx, targets, forPublic, options);

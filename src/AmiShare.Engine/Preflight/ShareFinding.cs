@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -88,7 +89,7 @@ namespace AmiShare.Engine.Preflight
         public string Region { get; set; }
 
         /// <summary>One finding per check (and per snapshot, key or principal where the check is about one).</summary>
-        public IReadOnlyList<ShareFinding> Findings { get; set; } = new ShareFinding[0];
+        public IReadOnlyList<ShareFinding> Findings { get; set; } = Array.Empty<ShareFinding>();
 
         /// <summary>True when any finding failed.</summary>
         public bool HasFailures => Findings.Any(f => f.Status == FindingStatus.Fail);

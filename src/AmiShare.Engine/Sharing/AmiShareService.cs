@@ -216,6 +216,7 @@ namespace AmiShare.Engine.Sharing
         /// <summary>Disposes the gateways.</summary>
         public void Dispose()
         {
+            _ledger.Dispose();
             _ec2.Dispose();
             _kms?.Dispose();
             _organizationsGateway?.Dispose();

@@ -27,6 +27,7 @@ namespace AmiShare.Engine.Sharing
         public static AmiShareServiceFactory WithServices(IShareReporter reporter, Func<AwsSession, IShareReporter, AmiShareService> serviceFactory)
             => new AmiShareServiceFactory(reporter, (Func<AwsSession, IShareReporter, IEc2Gateway>)null) { _serviceFactory = serviceFactory };
 
+        /// <summary>A factory over the real AWS gateways, reporting to <paramref name="reporter"/>.</summary>
         public AmiShareServiceFactory(IShareReporter reporter)
             : this(reporter, null)
         {
@@ -90,6 +91,7 @@ namespace AmiShare.Engine.Sharing
             return new StsGateway(session, _reporter);
         }
 
+        /// <summary>Disposes every service it built.</summary>
         public void Dispose()
         {
             foreach (var s in _services.Values)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace AmiShare.Engine.Gateways
@@ -27,9 +28,9 @@ namespace AmiShare.Engine.Gateways
         public string DeprecationTime { get; set; }
 
         /// <summary>Product code ids (marketplace AMIs); such an AMI can never be public.</summary>
-        public IReadOnlyList<string> ProductCodes { get; set; } = new string[0];
+        public IReadOnlyList<string> ProductCodes { get; set; } = Array.Empty<string>();
 
         /// <summary>EBS snapshots behind the AMI, from its block device mappings.</summary>
-        public IReadOnlyList<SnapshotRef> Snapshots { get; set; } = new SnapshotRef[0];
+        public IReadOnlyList<SnapshotRef> Snapshots { get; set; } = Array.Empty<SnapshotRef>();
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace AmiShare.Engine.Gateways
@@ -15,6 +16,6 @@ namespace AmiShare.Engine.Gateways
         public string GranteePrincipal { get; set; }
 
         /// <summary>Gets or sets the operations the grant allows (Decrypt, CreateGrant, …).</summary>
-        public IReadOnlyList<string> Operations { get; set; } = new string[0];
+        public IReadOnlyList<string> Operations { get; set; } = Array.Empty<string>();
     }
 }

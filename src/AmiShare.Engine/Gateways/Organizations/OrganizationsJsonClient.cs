@@ -273,7 +273,7 @@ namespace AmiShare.Engine.Gateways
                         int status = (int)response.StatusCode;
                         if (IsRetryable(code, status) && attempt < MaxAttempts)
                         {
-                            _reporter.Debug($"Organizations {operation} attempt {attempt} failed with {code ?? status.ToString()}; retrying");
+                            _reporter.Debug($"Organizations {operation} attempt {attempt} failed with {code ?? status.ToString(System.Globalization.CultureInfo.InvariantCulture)}; retrying");
                             await Backoff(attempt, cancellationToken).ConfigureAwait(false);
                             continue;
                         }

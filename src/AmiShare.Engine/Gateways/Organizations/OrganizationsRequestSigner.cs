@@ -54,7 +54,7 @@ namespace AmiShare.Engine.Gateways
                 ResourcePath = string.IsNullOrEmpty(url.AbsolutePath) ? "/" : url.AbsolutePath,
                 AuthenticationRegion = signingRegion,
                 OverrideSigningServiceName = SigningName,
-                Content = body ?? new byte[0],
+                Content = body ?? Array.Empty<byte>(),
             };
 
             request.Headers["Content-Type"] = ContentType;

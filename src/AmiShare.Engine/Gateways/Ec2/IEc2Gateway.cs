@@ -62,25 +62,4 @@ namespace AmiShare.Engine.Gateways
         /// <summary>Every encrypted snapshot the caller owns in this region, with its KMS key (DescribeSnapshots Owner=self, encrypted=true; one paginated series).</summary>
         Task<IReadOnlyList<SnapshotInfo>> DescribeOwnedEncryptedSnapshotsAsync(CancellationToken cancellationToken);
     }
-
-    /// <summary>Limits of the EC2 API the engine plans around.</summary>
-    public static class Ec2Limits
-    {
-        /// <summary>ModifySnapshotAttribute takes at most 500 modifications per call (anchors.md §8.5).</summary>
-        public const int MaxSnapshotPermissionChangesPerCall = 500;
-
-        /// <summary>
-        /// EC2 takes at most 200 values per filter in one call ("FilterLimitExceeded: The maximum number of filter values
-        /// specified on a single call is 200", as seen by gjbae1212/gossm#47 and apache/druid#1954): the size of a batched
-        /// DescribeImages.
-        /// </summary>
-        public const int MaxFilterValuesPerCall = 200;
-    }
-
-    /// <summary>STS: who the caller is.</summary>
-    public interface IStsGateway : IDisposable
-    {
-        /// <summary>GetCallerIdentity → the 12-digit account id.</summary>
-        Task<string> GetCallerAccountAsync(CancellationToken cancellationToken);
-    }
 }

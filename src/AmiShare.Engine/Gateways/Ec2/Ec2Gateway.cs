@@ -19,6 +19,7 @@ namespace AmiShare.Engine.Gateways
         private readonly IAmazonEC2 _client;
         private readonly SdkCall _calls;
 
+        /// <summary>An EC2 client for <paramref name="session"/> (region, endpoint, credentials, proxy) that reports each call to <paramref name="reporter"/>.</summary>
         public Ec2Gateway(AwsSession session, IShareReporter reporter)
             : this(CreateClient(session), session.Region, session.EndpointUrl, reporter, AmiShare.Engine.Pacing.RateLimitKey.AccountKeyOf(session.Credentials))
         {
@@ -44,6 +45,7 @@ namespace AmiShare.Engine.Gateways
             set => _calls.Pacing = value;
         }
 
+        /// <inheritdoc />
         public string Region { get; }
 
         /// <summary>The retry policy's knobs (from the environment unless a test sets them).</summary>
@@ -91,6 +93,7 @@ namespace AmiShare.Engine.Gateways
             }
         }
 
+        /// <inheritdoc />
         public async Task<ImageInfo> DescribeImageAsync(string imageId, CancellationToken cancellationToken)
         {
             var request = new DescribeImagesRequest { ImageIds = new List<string> { imageId } };
@@ -108,6 +111,7 @@ namespace AmiShare.Engine.Gateways
             return ToInfo(response.Images[0]);
         }
 
+        /// <inheritdoc />
         public async Task<IReadOnlyList<ImageInfo>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
         {
             if (imageIds == null || imageIds.Count == 0)
@@ -139,6 +143,7 @@ namespace AmiShare.Engine.Gateways
             return images.Select(ToInfo).ToList();
         }
 
+        /// <inheritdoc />
         public async Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
         {
             var request = new DescribeImageAttributeRequest { ImageId = imageId, Attribute = ImageAttributeName.LaunchPermission };
@@ -161,6 +166,7 @@ namespace AmiShare.Engine.Gateways
             return result;
         }
 
+        /// <inheritdoc />
         public async Task ModifyLaunchPermissionsAsync(string imageId, IReadOnlyList<Principal> add, IReadOnlyList<Principal> remove, CancellationToken cancellationToken)
         {
             var modifications = new LaunchPermissionModifications();
@@ -211,6 +217,7 @@ namespace AmiShare.Engine.Gateways
                 cancellationToken).ConfigureAwait(false);
         }
 
+        /// <inheritdoc />
         public async Task ResetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
         {
             var request = new ResetImageAttributeRequest { ImageId = imageId, Attribute = ResetImageAttributeName.LaunchPermission };
@@ -222,6 +229,7 @@ namespace AmiShare.Engine.Gateways
                 cancellationToken).ConfigureAwait(false);
         }
 
+        /// <inheritdoc />
         public async Task<string> GetImageBlockPublicAccessStateAsync(CancellationToken cancellationToken)
         {
             var request = new GetImageBlockPublicAccessStateRequest();
@@ -229,6 +237,7 @@ namespace AmiShare.Engine.Gateways
             return string.IsNullOrEmpty(response.ImageBlockPublicAccessState) ? "unblocked" : response.ImageBlockPublicAccessState;
         }
 
+        /// <inheritdoc />
         public async Task<int> CountOwnedPublicImagesAsync(CancellationToken cancellationToken)
         {
             IReadOnlyList<Image> images = await DescribeImagePagesAsync(
@@ -246,6 +255,7 @@ namespace AmiShare.Engine.Gateways
             return images.Count;
         }
 
+        /// <inheritdoc />
         public async Task<ImageBlockPublicAccessInfo> GetImageBlockPublicAccessAsync(CancellationToken cancellationToken)
         {
             var request = new GetImageBlockPublicAccessStateRequest();
@@ -257,6 +267,7 @@ namespace AmiShare.Engine.Gateways
             };
         }
 
+        /// <inheritdoc />
         public async Task<IReadOnlyList<SnapshotInfo>> DescribeSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
         {
             if (snapshotIds == null || snapshotIds.Count == 0)
@@ -270,6 +281,7 @@ namespace AmiShare.Engine.Gateways
                 cancellationToken).ConfigureAwait(false);
         }
 
+        /// <inheritdoc />
         public async Task<IReadOnlyList<string>> GetCreateVolumePermissionsAsync(string snapshotId, CancellationToken cancellationToken)
         {
             var request = new DescribeSnapshotAttributeRequest { SnapshotId = snapshotId, Attribute = SnapshotAttributeName.CreateVolumePermission };
@@ -290,6 +302,7 @@ namespace AmiShare.Engine.Gateways
             return result;
         }
 
+        /// <inheritdoc />
         public async Task ModifyCreateVolumePermissionsAsync(string snapshotId, IReadOnlyList<string> addAccounts, IReadOnlyList<string> removeAccounts, CancellationToken cancellationToken)
         {
             int adds = addAccounts?.Count ?? 0;
@@ -351,6 +364,7 @@ namespace AmiShare.Engine.Gateways
                 cancellationToken).ConfigureAwait(false);
         }
 
+        /// <inheritdoc />
         public async Task<IReadOnlyList<ImageInfo>> DescribeOwnedImagesAsync(CancellationToken cancellationToken)
         {
             IReadOnlyList<Image> images = await DescribeImagePagesAsync(
@@ -383,6 +397,7 @@ namespace AmiShare.Engine.Gateways
             return result;
         }
 
+        /// <inheritdoc />
         public Task<IReadOnlyList<SnapshotInfo>> DescribeOwnedEncryptedSnapshotsAsync(CancellationToken cancellationToken) =>
             DescribeSnapshotPagesAsync(
                 next => new DescribeSnapshotsRequest
@@ -426,10 +441,8 @@ namespace AmiShare.Engine.Gateways
             return result;
         }
 
+        /// <summary>Disposes the SDK client.</summary>
         public void Dispose() => _client.Dispose();
-
-        /// <summary>The verbose line for one call (AWS.Tools-shaped).</summary>
-        internal string DescribeCall(string operation, string target) => _calls.Describe(operation, target);
 
         private Task<T> Call<T>(string operation, string target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
             where T : AmazonWebServiceResponse
