@@ -9,12 +9,11 @@ using Amazon.EC2.Model;
 using Amazon.Runtime;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Principals;
-using PrincipalType = AmiShare.Engine.Principals.PrincipalType;
 
 namespace AmiShare.Engine.Gateways
 {
     /// <summary><see cref="IEc2Gateway"/> over the SDK's AmazonEC2Client.</summary>
-    public sealed class Ec2Gateway : IEc2Gateway
+    public sealed partial class Ec2Gateway : IEc2Gateway
     {
         private readonly IAmazonEC2 _client;
         private readonly SdkCall _calls;
@@ -268,103 +267,6 @@ namespace AmiShare.Engine.Gateways
         }
 
         /// <inheritdoc />
-        public async Task<IReadOnlyList<SnapshotInfo>> DescribeSnapshotsAsync(IReadOnlyList<string> snapshotIds, CancellationToken cancellationToken)
-        {
-            if (snapshotIds == null || snapshotIds.Count == 0)
-            {
-                return new List<SnapshotInfo>();
-            }
-
-            return await DescribeSnapshotPagesAsync(
-                next => new DescribeSnapshotsRequest { SnapshotIds = new List<string>(snapshotIds), NextToken = next },
-                string.Join(", ", snapshotIds),
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <inheritdoc />
-        public async Task<IReadOnlyList<string>> GetCreateVolumePermissionsAsync(string snapshotId, CancellationToken cancellationToken)
-        {
-            var request = new DescribeSnapshotAttributeRequest { SnapshotId = snapshotId, Attribute = SnapshotAttributeName.CreateVolumePermission };
-            DescribeSnapshotAttributeResponse response = await Call("DescribeSnapshotAttribute", snapshotId, ct => _client.DescribeSnapshotAttributeAsync(request, ct), cancellationToken).ConfigureAwait(false);
-            var result = new List<string>();
-            if (response.CreateVolumePermissions != null)
-            {
-                foreach (CreateVolumePermission item in response.CreateVolumePermissions)
-                {
-                    string value = !string.IsNullOrEmpty(item.UserId) ? item.UserId : item.Group?.Value;
-                    if (!string.IsNullOrEmpty(value) && !result.Contains(value))
-                    {
-                        result.Add(value);
-                    }
-                }
-            }
-
-            return result;
-        }
-
-        /// <inheritdoc />
-        public async Task ModifyCreateVolumePermissionsAsync(string snapshotId, IReadOnlyList<string> addAccounts, IReadOnlyList<string> removeAccounts, CancellationToken cancellationToken)
-        {
-            int adds = addAccounts?.Count ?? 0;
-            int removes = removeAccounts?.Count ?? 0;
-            if (adds > 0 && removes > 0)
-            {
-                throw new ArgumentException("EC2 cannot add and remove createVolumePermission in one ModifySnapshotAttribute call; make two calls.");
-            }
-
-            if (adds + removes == 0)
-            {
-                throw new ArgumentException("ModifyCreateVolumePermissionsAsync needs at least one account to add or remove.");
-            }
-
-            if (adds + removes > Ec2Limits.MaxSnapshotPermissionChangesPerCall)
-            {
-                throw new ArgumentException($"ModifySnapshotAttribute takes at most {Ec2Limits.MaxSnapshotPermissionChangesPerCall} changes per call; split the list.");
-            }
-
-            var modifications = new CreateVolumePermissionModifications();
-            var items = new List<CreateVolumePermission>();
-            foreach (string account in adds > 0 ? addAccounts : removeAccounts)
-            {
-                items.Add(new CreateVolumePermission { UserId = account });
-            }
-
-            if (adds > 0)
-            {
-                modifications.Add = items;
-            }
-            else
-            {
-                modifications.Remove = items;
-            }
-
-            var request = new ModifySnapshotAttributeRequest
-            {
-                SnapshotId = snapshotId,
-                Attribute = SnapshotAttributeName.CreateVolumePermission,
-                CreateVolumePermission = modifications,
-            };
-            await _calls.InvokeWriteAsync(
-                "ModifySnapshotAttribute",
-                snapshotId,
-                ct => _client.ModifySnapshotAttributeAsync(request, ct),
-                async ct =>
-                {
-                    var now = new HashSet<string>(await GetCreateVolumePermissionsAsync(snapshotId, ct).ConfigureAwait(false));
-                    foreach (CreateVolumePermission item in items)
-                    {
-                        if (now.Contains(item.UserId) != (adds > 0))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
-                },
-                cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <inheritdoc />
         public async Task<IReadOnlyList<ImageInfo>> DescribeOwnedImagesAsync(CancellationToken cancellationToken)
         {
             IReadOnlyList<Image> images = await DescribeImagePagesAsync(
@@ -397,151 +299,11 @@ namespace AmiShare.Engine.Gateways
             return result;
         }
 
-        /// <inheritdoc />
-        public Task<IReadOnlyList<SnapshotInfo>> DescribeOwnedEncryptedSnapshotsAsync(CancellationToken cancellationToken) =>
-            DescribeSnapshotPagesAsync(
-                next => new DescribeSnapshotsRequest
-                {
-                    OwnerIds = new List<string> { "self" },
-                    Filters = new List<Filter> { new Filter("encrypted", new List<string> { "true" }) },
-                    MaxResults = 1000,
-                    NextToken = next,
-                },
-                "Owner=self encrypted=true",
-                cancellationToken);
-
-        /// <summary>Every page of a DescribeSnapshots request (built for each page's token), as SnapshotInfo.</summary>
-        private async Task<IReadOnlyList<SnapshotInfo>> DescribeSnapshotPagesAsync(Func<string, DescribeSnapshotsRequest> page, string target, CancellationToken cancellationToken)
-        {
-            var result = new List<SnapshotInfo>();
-            string next = null;
-            do
-            {
-                DescribeSnapshotsRequest request = page(next);
-                DescribeSnapshotsResponse response = await Call("DescribeSnapshots", target, ct => _client.DescribeSnapshotsAsync(request, ct), cancellationToken).ConfigureAwait(false);
-                if (response.Snapshots != null)
-                {
-                    foreach (Snapshot snapshot in response.Snapshots)
-                    {
-                        result.Add(new SnapshotInfo
-                        {
-                            SnapshotId = snapshot.SnapshotId,
-                            OwnerId = snapshot.OwnerId,
-                            State = snapshot.State?.Value,
-                            Encrypted = snapshot.Encrypted ?? false,
-                            KmsKeyId = string.IsNullOrEmpty(snapshot.KmsKeyId) ? null : snapshot.KmsKeyId,
-                        });
-                    }
-                }
-
-                next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
-            }
-            while (next != null);
-
-            return result;
-        }
-
         /// <summary>Disposes the SDK client.</summary>
         public void Dispose() => _client.Dispose();
 
         private Task<T> Call<T>(string operation, string target, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
             where T : AmazonWebServiceResponse
             => _calls.InvokeAsync(operation, target, call, cancellationToken);
-
-        internal static Principal FromWire(LaunchPermission item)
-        {
-            if (!string.IsNullOrEmpty(item.UserId))
-            {
-                return Principal.FromWire(PrincipalType.Account, item.UserId);
-            }
-
-            if (item.Group != null && string.Equals(item.Group.Value, "all", StringComparison.OrdinalIgnoreCase))
-            {
-                return Principal.Everyone;
-            }
-
-            if (!string.IsNullOrEmpty(item.OrganizationArn))
-            {
-                return Principal.FromWire(PrincipalType.Organization, item.OrganizationArn);
-            }
-
-            if (!string.IsNullOrEmpty(item.OrganizationalUnitArn))
-            {
-                return Principal.FromWire(PrincipalType.OrganizationalUnit, item.OrganizationalUnitArn);
-            }
-
-            return null;
-        }
-
-        internal static List<LaunchPermission> ToWire(IReadOnlyList<Principal> principals)
-        {
-            var list = new List<LaunchPermission>(principals.Count);
-            foreach (Principal p in principals)
-            {
-                switch (p.Type)
-                {
-                    case PrincipalType.Account:
-                        list.Add(new LaunchPermission { UserId = p.Value });
-                        break;
-                    case PrincipalType.Public:
-                        list.Add(new LaunchPermission { Group = PermissionGroup.All });
-                        break;
-                    case PrincipalType.Organization:
-                        list.Add(new LaunchPermission { OrganizationArn = p.Value });
-                        break;
-                    case PrincipalType.OrganizationalUnit:
-                        list.Add(new LaunchPermission { OrganizationalUnitArn = p.Value });
-                        break;
-                }
-            }
-
-            return list;
-        }
-
-        internal static ImageInfo ToInfo(Image image)
-        {
-            var productCodes = new List<string>();
-            if (image.ProductCodes != null)
-            {
-                foreach (ProductCode code in image.ProductCodes)
-                {
-                    if (!string.IsNullOrEmpty(code.ProductCodeId))
-                    {
-                        productCodes.Add(code.ProductCodeId);
-                    }
-                }
-            }
-
-            var snapshots = new List<SnapshotRef>();
-            if (image.BlockDeviceMappings != null)
-            {
-                foreach (BlockDeviceMapping mapping in image.BlockDeviceMappings)
-                {
-                    if (mapping.Ebs != null && !string.IsNullOrEmpty(mapping.Ebs.SnapshotId))
-                    {
-                        snapshots.Add(new SnapshotRef
-                        {
-                            DeviceName = mapping.DeviceName,
-                            SnapshotId = mapping.Ebs.SnapshotId,
-                            Encrypted = mapping.Ebs.Encrypted ?? false,
-                            KmsKeyId = mapping.Ebs.KmsKeyId,
-                        });
-                    }
-                }
-            }
-
-            return new ImageInfo
-            {
-                ImageId = image.ImageId,
-                Name = image.Name,
-                OwnerId = image.OwnerId,
-                State = image.State?.Value,
-                IsPublic = image.Public ?? false,
-                CreationDate = image.CreationDate,
-                DeprecationTime = image.DeprecationTime,
-                ProductCodes = productCodes,
-                Snapshots = snapshots,
-            };
-        }
     }
 }
