@@ -377,9 +377,10 @@ public sealed class EmulatorHost : IAsyncDisposable
             var key = (ctx.AccountId, ctx.RegionName, ctx.Action);
             lock (_state)
             {
-                var now = _options.UtcNow.Ticks;
+                // A monotonic clock, as a token bucket is: a wall-clock adjustment must not refill or drain it.
+                var now = _options.Clock.GetTimestamp();
                 var (tokens, last) = _state.TryGetValue(key, out var s) ? s : (burst, now);
-                tokens = Math.Min(burst, tokens + (now - last) / (double)TimeSpan.TicksPerSecond * refill);
+                tokens = Math.Min(burst, tokens + (now - last) / (double)_options.Clock.TimestampFrequency * refill);
                 if (tokens < 1) { _state[key] = (tokens, now); return false; }
                 _state[key] = (tokens - 1, now);
                 return true;
