@@ -44,6 +44,9 @@ namespace AmiShare.Engine
         /// <summary>AMISHARE_RATE_LIMITS is not ec2, off or a speed factor (Pacing/RateLimitSettings.cs).</summary>
         public const string InvalidRateLimitSetting = nameof(InvalidRateLimitSetting);
 
+        /// <summary>AMISHARE_CONCURRENCY is not a whole number from 1 to 100 (nothing was called).</summary>
+        public const string InvalidConcurrency = nameof(InvalidConcurrency);
+
         // Session (terminating: every item would fail).
 
         /// <summary>No source in the credential order gave credentials.</summary>

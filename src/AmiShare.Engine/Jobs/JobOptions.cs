@@ -10,7 +10,7 @@ namespace AmiShare.Engine.Jobs
         public const string ConcurrencyVariable = "AMISHARE_CONCURRENCY";
 
         /// <summary>The error id of a bad <see cref="ConcurrencyVariable"/> value.</summary>
-        public const string InvalidConcurrencyErrorId = "InvalidConcurrency";
+        public const string InvalidConcurrencyErrorId = ErrorIds.InvalidConcurrency;
 
         /// <summary>Items in flight per lane (account and region) when nothing else is said.</summary>
         public const int DefaultMaxInFlightPerLane = 10;
