@@ -211,18 +211,29 @@ public sealed class ScaleAcceptanceTests
         const int n = 100;
         const string Other = "999999999999";
         await using var t = await StartAsync();
-        string[] ids = AddImages(t, n, image => image.LaunchPermissions.Add(new LaunchPermissionSpec { UserId = Other }));
+        // Half the AMIs are shared with another account, half with an OU (whose members would be an Organizations read away).
+        int next = 0;
+        string[] ids = AddImages(t, n, image => image.LaunchPermissions.Add(next++ % 2 == 0
+            ? new LaunchPermissionSpec { UserId = Other }
+            : new LaunchPermissionSpec { OrganizationalUnitArn = EngineeringOu }));
         t.Ps.SetVariable("ids", ids);
         t.Log.Clear();
 
-        t.Run($"$ids | Revoke-AmiLaunchPermission -AccountId {Accounts}").ThrowIfErrors();
+        var r = t.Run($"$ids | Revoke-AmiLaunchPermission -AccountId {Accounts}").ThrowIfErrors();
 
         var log = t.Log.Entries;
         Print($"Revoke (nothing to remove), {n} AMIs x 5 accounts", log);
         Assert.Equal(0, log.Count(e => e.Service == "organizations"));
         Assert.Equal(0, t.Log.MutatingCount);
         Assert.Equal(n, Count(log, "DescribeImageAttribute"));
-        Assert.All(ids, id => Assert.Equal(new[] { "UserId:" + Other }, t.PermissionsOf(id)));
+        Assert.InRange(log.Count, n, n + 2); // nothing else per AMI
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(new[] { i % 2 == 0 ? "UserId:" + Other : "OrganizationalUnitArn:" + EngineeringOu }, t.PermissionsOf(ids[i]));
+        }
+
+        // The OU-shared ones say the accounts may keep access through the OU, without asking Organizations who is in it.
+        Assert.All(ids.Where((_, i) => i % 2 == 1), id => Assert.Contains(r.Warnings, w => w.Contains(id) && w.Contains("has no launch permission of its own")));
     }
 
     // ------------------------------------------------------------------ 5. EC2's buckets on
