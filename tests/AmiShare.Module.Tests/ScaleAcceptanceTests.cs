@@ -251,6 +251,7 @@ public sealed class ScaleAcceptanceTests
         t.Emulator.Options.Throttling = true;
         t.Log.Clear();
 
+        // Read when the cmdlet builds its gateways (RateLimitSettings.FromEnvironment); the other test classes run with "off".
         string? before = Environment.GetEnvironmentVariable("AMISHARE_RATE_LIMITS");
         Environment.SetEnvironmentVariable("AMISHARE_RATE_LIMITS", clientSetting);
         var watch = Stopwatch.StartNew();
@@ -258,6 +259,11 @@ public sealed class ScaleAcceptanceTests
         try
         {
             r = t.Run($"$ids | Grant-AmiLaunchPermission -AccountId {Accounts}");
+        }
+        catch
+        {
+            await t.DisposeAsync();
+            throw;
         }
         finally
         {
