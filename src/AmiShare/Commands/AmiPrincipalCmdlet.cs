@@ -51,12 +51,7 @@ namespace AmiShare.Commands
 
             if (principals.Count == 0)
             {
-                var missing = new AmiShareException(
-                    ErrorIds.MissingPrincipal,
-                    AmiShareErrorKind.InvalidArgument,
-                    $"No principal was given for {string.Join(", ", ImageId ?? new string[0])}.",
-                    ImageId,
-                    "Name who gets launch permission with -AccountId, -OrganizationArn, -OrganizationalUnitArn or -Principal.");
+                AmiShareException missing = PrincipalSet.MissingFor(ImageId);
                 if (_commandLinePrincipals == null && !AnyPrincipalBound)
                 {
                     ThrowTerminating(missing, ImageId);

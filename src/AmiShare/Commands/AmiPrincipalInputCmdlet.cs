@@ -46,7 +46,7 @@ namespace AmiShare.Commands
             all.AddRange(PrincipalParser.ParseMany(OrganizationArn, PrincipalType.Organization, allowPublic, true));
             all.AddRange(PrincipalParser.ParseMany(OrganizationalUnitArn, PrincipalType.OrganizationalUnit, allowPublic, true));
             all.AddRange(PrincipalParser.ParseMany(Principal, null, allowPublic, true));
-            return all.Distinct().ToList();
+            return PrincipalSet.Distinct(all);
         }
 
         /// <summary>
