@@ -17,6 +17,7 @@ public sealed class BenchOptions
           --concurrency C      in-flight calls assumed by the 'ideal' column (default 10)
           --throttled-amis N   AMIs of the throttled run (default 1000)
           --skip-cli           no AWS CLI jobs
+          --skip-loop          no naive PowerShell loop jobs
           --skip-throttled     no throttled run (it takes ~3 min)
           --skip-pwsh          no real-pwsh Import-Module timing
           --pwsh-starts N      process starts per real-pwsh figure; the median is shown (default 3)
@@ -35,6 +36,9 @@ public sealed class BenchOptions
     public int Concurrency { get; private set; } = 10;
     public int ThrottledAmis { get; private set; } = 1000;
     public bool SkipCli { get; private set; }
+
+    /// <summary>No naive PowerShell loop jobs (each takes minutes at 50 ms).</summary>
+    public bool SkipLoop { get; private set; }
     public bool SkipThrottled { get; private set; }
     public bool SkipPwsh { get; private set; }
     public int PwshStarts { get; private set; } = 3;
@@ -75,6 +79,7 @@ public sealed class BenchOptions
                 case "--concurrency": o.Concurrency = Int(args, ref i, 1); break;
                 case "--throttled-amis": o.ThrottledAmis = Int(args, ref i, 1); break;
                 case "--skip-cli": o.SkipCli = true; break;
+                case "--skip-loop": o.SkipLoop = true; break;
                 case "--skip-throttled": o.SkipThrottled = true; break;
                 case "--skip-pwsh": o.SkipPwsh = true; break;
                 case "--pwsh-starts": o.PwshStarts = Int(args, ref i, 1); break;

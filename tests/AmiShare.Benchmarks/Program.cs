@@ -91,11 +91,19 @@ if (!o.SkipCli)
     }
 }
 
-rows.Add(InProcess("PowerShell loop, Grant per AMI per account", 1,
-    "foreach ($id in $IdsA) { foreach ($a in $Accounts) { Grant-AmiLaunchPermission $id -AccountId $a } }"));
+if (!o.SkipLoop)
+{
+    rows.Add(InProcess("PowerShell loop, Grant per AMI per account", 1,
+        "foreach ($id in $IdsA) { foreach ($a in $Accounts) { Grant-AmiLaunchPermission $id -AccountId $a } }"));
+}
+
 rows.Add(amiShareOne);
-rows.Add(InProcess("PowerShell loop, 3 regions", 3,
-    "foreach ($i in $ItemsB) { foreach ($a in $Accounts) { Grant-AmiLaunchPermission $i.ImageId -Region $i.Region -AccountId $a } }"));
+if (!o.SkipLoop)
+{
+    rows.Add(InProcess("PowerShell loop, 3 regions", 3,
+        "foreach ($i in $ItemsB) { foreach ($a in $Accounts) { Grant-AmiLaunchPermission $i.ImageId -Region $i.Region -AccountId $a } }"));
+}
+
 rows.Add(amiShareThree);
 PrintSideBySide(rows);
 
