@@ -49,7 +49,7 @@ namespace AmiShare.Engine.Completion
                 },
                 null,
                 cancellationToken).ConfigureAwait(false);
-            return images.Select(Ec2Gateway.ToInfo).ToList();
+            return images.Select(Ec2Wire.ToInfo).ToList();
         }
 
         public void Dispose() => _client.Dispose();

@@ -107,7 +107,7 @@ namespace AmiShare.Engine.Gateways
                     "Check the image id and the region (-Region): an AMI exists in one region only, and a private AMI of another account is invisible to you.");
             }
 
-            return ToInfo(response.Images[0]);
+            return Ec2Wire.ToInfo(response.Images[0]);
         }
 
         /// <inheritdoc />
@@ -139,7 +139,7 @@ namespace AmiShare.Engine.Gateways
                 },
                 ids.Count <= 3 ? string.Join(", ", ids) : string.Join(", ", ids.Take(3)) + $" and {ids.Count - 3} more AMIs",
                 cancellationToken).ConfigureAwait(false);
-            return images.Select(ToInfo).ToList();
+            return images.Select(Ec2Wire.ToInfo).ToList();
         }
 
         /// <inheritdoc />
@@ -154,7 +154,7 @@ namespace AmiShare.Engine.Gateways
             {
                 foreach (LaunchPermission item in items)
                 {
-                    Principal p = FromWire(item);
+                    Principal p = Ec2Wire.FromWire(item);
                     if (p != null && seen.Add(p))
                     {
                         result.Add(p);
@@ -171,12 +171,12 @@ namespace AmiShare.Engine.Gateways
             var modifications = new LaunchPermissionModifications();
             if (add != null && add.Count > 0)
             {
-                modifications.Add = ToWire(add);
+                modifications.Add = Ec2Wire.ToWire(add);
             }
 
             if (remove != null && remove.Count > 0)
             {
-                modifications.Remove = ToWire(remove);
+                modifications.Remove = Ec2Wire.ToWire(remove);
             }
 
             if (modifications.Add == null && modifications.Remove == null)
@@ -275,7 +275,7 @@ namespace AmiShare.Engine.Gateways
                 next => new DescribeImagesRequest { Owners = new List<string> { "self" }, MaxResults = 1000, NextToken = next },
                 "Owner=self",
                 cancellationToken).ConfigureAwait(false);
-            return images.Select(ToInfo).ToList();
+            return images.Select(Ec2Wire.ToInfo).ToList();
         }
 
         /// <summary>Every page of a DescribeImages request (built for each page's token); also used by -ImageId completion.</summary>

@@ -7,8 +7,8 @@ using PrincipalType = AmiShare.Engine.Principals.PrincipalType;
 
 namespace AmiShare.Engine.Gateways
 {
-    /// <summary>Ec2Gateway: conversions between EC2's wire types and the engine's.</summary>
-    public sealed partial class Ec2Gateway
+    /// <summary>Conversions between EC2's wire types (LaunchPermission, Image) and the engine's (Principal, ImageInfo).</summary>
+    internal static class Ec2Wire
     {
         internal static Principal FromWire(LaunchPermission item)
         {
