@@ -351,5 +351,5 @@ public sealed class LaunchAccessTests
     }
 
     private static AmiShareException OrganizationsGatewayThrottle() =>
-        AmiShare.Engine.Gateways.OrganizationsGateway.MapError("ListParents", Consumer, 400, "TooManyRequestsException", "slow down");
+        AmiShare.Engine.Gateways.OrganizationsErrorCatalog.Map("ListParents", Consumer, 400, "TooManyRequestsException", "slow down");
 }

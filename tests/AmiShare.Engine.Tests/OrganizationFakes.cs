@@ -43,10 +43,10 @@ internal sealed class FakeOrganizationsGateway : IOrganizationsGateway
     public bool Disposed { get; private set; }
 
     public static AmiShareException NotInUse(string? subject = null) =>
-        OrganizationsGateway.MapError("DescribeOrganization", subject!, 400, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization.");
+        OrganizationsErrorCatalog.Map("DescribeOrganization", subject!, 400, "AWSOrganizationsNotInUseException", "Your account is not a member of an organization.");
 
     public static AmiShareException AccessDenied(string operation = "ListParents", string? subject = null) =>
-        OrganizationsGateway.MapError(operation, subject!, 400, "AccessDeniedException", "You don't have permissions to access this resource.");
+        OrganizationsErrorCatalog.Map(operation, subject!, 400, "AccessDeniedException", "You don't have permissions to access this resource.");
 
     public Task<OrganizationInfo> DescribeOrganizationAsync(CancellationToken cancellationToken)
     {
@@ -65,7 +65,7 @@ internal sealed class FakeOrganizationsGateway : IOrganizationsGateway
         Check();
         if (!OuNames.TryGetValue(ouId, out string? name))
         {
-            throw OrganizationsGateway.MapError("DescribeOrganizationalUnit", ouId, 400, "OrganizationalUnitNotFoundException", "You specified an organizational unit that doesn't exist.");
+            throw OrganizationsErrorCatalog.Map("DescribeOrganizationalUnit", ouId, 400, "OrganizationalUnitNotFoundException", "You specified an organizational unit that doesn't exist.");
         }
 
         return Task.FromResult(new OrganizationalUnitInfo { Id = ouId, Arn = OuArn(ouId), Name = name });
@@ -78,7 +78,7 @@ internal sealed class FakeOrganizationsGateway : IOrganizationsGateway
         Check();
         if (!Parents.TryGetValue(childId, out string? parent))
         {
-            throw OrganizationsGateway.MapError("ListParents", childId, 400, "ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.");
+            throw OrganizationsErrorCatalog.Map("ListParents", childId, 400, "ChildNotFoundException", "We can't find an organizational unit (OU) or AWS account with the ChildId that you specified.");
         }
 
         IReadOnlyList<OrganizationParent> list = new[] { new OrganizationParent { Id = parent, Type = parent.StartsWith("r-") ? "ROOT" : "ORGANIZATIONAL_UNIT" } };

@@ -167,7 +167,7 @@ public sealed class OrganizationsGatewayTests
     [InlineData("cn-north-1", "cn-northwest-1")]
     [InlineData("us-gov-east-1", "us-gov-west-1")]
     public void SigningRegionFor_SessionRegion_PartitionOrganizationsRegion(string region, string expected) =>
-        Assert.Equal(expected, OrganizationsGateway.SigningRegionFor(region));
+        Assert.Equal(expected, OrganizationsJsonClient.SigningRegionFor(region));
 
     [Fact]
     public async Task DescribeOrganizationAsync_RealEndpoint_SendsSignedJson11RequestAndParsesAnswer()
@@ -232,7 +232,7 @@ public sealed class OrganizationsGatewayTests
     [Fact]
     public async Task ListParentsAsync_AlwaysThrottled_ThrottledAfterMaxAttempts()
     {
-        for (int i = 0; i < OrganizationsGateway.MaxAttempts; i++)
+        for (int i = 0; i < OrganizationsJsonClient.MaxAttempts; i++)
         {
             _handler.Answer(HttpStatusCode.BadRequest, "{\"__type\":\"TooManyRequestsException\",\"Message\":\"slow down\"}");
         }
@@ -242,7 +242,7 @@ public sealed class OrganizationsGatewayTests
 
         Assert.Equal(ErrorIds.Throttled, e.ErrorId);
         Assert.Equal("TooManyRequestsException", e.AwsErrorCode);
-        Assert.Equal(OrganizationsGateway.MaxAttempts, _handler.Requests.Count);
+        Assert.Equal(OrganizationsJsonClient.MaxAttempts, _handler.Requests.Count);
     }
 
     [Fact]
@@ -266,7 +266,7 @@ public sealed class OrganizationsGatewayTests
     [Fact]
     public async Task ListParentsAsync_EndpointDown_EndpointUnreachableAfterRetries()
     {
-        for (int i = 0; i < OrganizationsGateway.MaxAttempts; i++)
+        for (int i = 0; i < OrganizationsJsonClient.MaxAttempts; i++)
         {
             _handler.Fail(new HttpRequestException("Connection refused"));
         }
@@ -301,7 +301,7 @@ public sealed class OrganizationsGatewayTests
     [InlineData("ServiceException", ErrorIds.AwsServiceError, AmiShareErrorKind.NotSpecified)]
     public void MapError_Code_ErrorIdAndKind(string code, string errorId, AmiShareErrorKind kind)
     {
-        var e = OrganizationsGateway.MapError("ListParents", "ou-ab12-11111111", 400, code, "The text.");
+        var e = OrganizationsErrorCatalog.Map("ListParents", "ou-ab12-11111111", 400, code, "The text.");
         Assert.Equal(errorId, e.ErrorId);
         Assert.Equal(kind, e.Kind);
         Assert.Contains(code, e.Message);
@@ -313,7 +313,7 @@ public sealed class OrganizationsGatewayTests
     [InlineData("ServiceException")]
     public void MapError_OtherCodes_AdviseVerboseAndDebugPreference_NotDebugWhichPrompts(string code)
     {
-        var e = OrganizationsGateway.MapError("ListParents", "ou-ab12-11111111", 400, code, "The text.");
+        var e = OrganizationsErrorCatalog.Map("ListParents", "ou-ab12-11111111", 400, code, "The text.");
         Assert.DoesNotContain("-Debug", e.Remedy);
         Assert.Contains("-Verbose", e.Remedy);
         Assert.Contains("$DebugPreference = 'Continue'", e.Remedy);
@@ -322,7 +322,7 @@ public sealed class OrganizationsGatewayTests
     [Fact]
     public void MapError_AccessDenied_RemedyNamesCredentialsAndArnFormat()
     {
-        var e = OrganizationsGateway.MapError("DescribeOrganizationalUnit", "ou-ab12-11111111", 400, "AccessDeniedException", "You don't have permissions to access this resource.");
+        var e = OrganizationsErrorCatalog.Map("DescribeOrganizationalUnit", "ou-ab12-11111111", 400, "AccessDeniedException", "You don't have permissions to access this resource.");
         Assert.Contains("management account or a delegated administrator", e.Message);
         Assert.Contains("arn:aws:organizations::<management-account-id>:ou/o-…/ou-…", e.Remedy);
         Assert.Equal("ou-ab12-11111111", e.Target);
@@ -331,7 +331,7 @@ public sealed class OrganizationsGatewayTests
     [Fact]
     public void MapError_OuNotFound_NamesTheId()
     {
-        var e = OrganizationsGateway.MapError("DescribeOrganizationalUnit", "ou-ab12-99999999", 400, "OrganizationalUnitNotFoundException", "You specified an organizational unit that doesn't exist.");
+        var e = OrganizationsErrorCatalog.Map("DescribeOrganizationalUnit", "ou-ab12-99999999", 400, "OrganizationalUnitNotFoundException", "You specified an organizational unit that doesn't exist.");
         Assert.Contains("'ou-ab12-99999999'", e.Message);
         Assert.Contains("organizational unit", e.Message);
     }
@@ -343,7 +343,7 @@ public sealed class OrganizationsGatewayTests
     [InlineData("not json", null, null, "not json")]
     public void ParseError_Body_CodeAndMessage(string body, string? header, string? code, string? message)
     {
-        var (c, m) = OrganizationsGateway.ParseError(body, header!);
+        var (c, m) = OrganizationsJsonClient.ParseError(body, header!);
         Assert.Equal(code, c);
         Assert.Equal(message, m);
     }
@@ -355,7 +355,7 @@ public sealed class OrganizationsGatewayTests
     [InlineData("AccessDeniedException", 400, false)]
     [InlineData("AWSOrganizationsNotInUseException", 400, false)]
     public void IsRetryable_CodeAndStatus_Expected(string? code, int status, bool expected) =>
-        Assert.Equal(expected, OrganizationsGateway.IsRetryable(code!, status));
+        Assert.Equal(expected, OrganizationsJsonClient.IsRetryable(code!, status));
 
     [Fact]
     public async Task DescribeOrganizationAsync_EndpointNotHttp_InvalidEndpointUrlOnFirstCall()

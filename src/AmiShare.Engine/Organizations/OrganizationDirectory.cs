@@ -319,7 +319,7 @@ namespace AmiShare.Engine.Organizations
                     AmiShareErrorKind.InvalidOperation,
                     "AWS Organizations is not available to this command (the service was created without an Organizations client).",
                     null,
-                    OrganizationsGateway.OrganizationRemedy);
+                    OrganizationsErrorCatalog.OrganizationRemedy);
             }
 
             return _gateway;

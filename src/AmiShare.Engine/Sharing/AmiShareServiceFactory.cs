@@ -70,7 +70,7 @@ namespace AmiShare.Engine.Sharing
         private SharedOrganizationsFacts OrganizationsFor(AwsSession session)
         {
             string key = AmiShare.Engine.Pacing.RateLimitKey.AccountKeyOf(session.Credentials) + "|"
-                + (session.EndpointUrl ?? OrganizationsGateway.SigningRegionFor(session.Region)) + "|" + session.Proxy?.Key;
+                + (session.EndpointUrl ?? OrganizationsJsonClient.SigningRegionFor(session.Region)) + "|" + session.Proxy?.Key;
             if (!_organizations.TryGetValue(key, out SharedOrganizationsFacts shared))
             {
                 shared = new SharedOrganizationsFacts(new OrganizationsGateway(session, _reporter));

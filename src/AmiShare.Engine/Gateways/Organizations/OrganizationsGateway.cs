@@ -17,12 +17,6 @@ namespace AmiShare.Engine.Gateways
     /// </summary>
     public sealed class OrganizationsGateway : IOrganizationsGateway
     {
-        /// <summary>Attempts per call for throttling and 5xx answers (the first try included).</summary>
-        internal const int MaxAttempts = OrganizationsJsonClient.MaxAttempts;
-
-        /// <summary>What to do when Organizations can't be read: other credentials, or the full ARN.</summary>
-        internal const string OrganizationRemedy = OrganizationsErrorCatalog.OrganizationRemedy;
-
         private readonly OrganizationsJsonClient _client;
 
         /// <summary>Creates a gateway calling Organizations with the session's credentials, partition, endpoint and proxy.</summary>
@@ -119,18 +113,9 @@ namespace AmiShare.Engine.Gateways
         /// <summary>Disposes the HTTP client.</summary>
         public void Dispose() => _client.Dispose();
 
-        /// <summary>The Organizations region of the session region's partition (<see cref="OrganizationsJsonClient.SigningRegionFor"/>).</summary>
-        internal static string SigningRegionFor(string region) => OrganizationsJsonClient.SigningRegionFor(region);
 
-        /// <summary>Whether an error answer is retried (<see cref="OrganizationsJsonClient.IsRetryable"/>).</summary>
-        internal static bool IsRetryable(string code, int status) => OrganizationsJsonClient.IsRetryable(code, status);
 
-        /// <summary>The code and message of a JSON 1.1 error answer (<see cref="OrganizationsJsonClient.ParseError"/>).</summary>
-        internal static (string Code, string Message) ParseError(string body, string errorTypeHeader) => OrganizationsJsonClient.ParseError(body, errorTypeHeader);
 
-        /// <summary>Maps one Organizations error answer to the engine's exception (<see cref="OrganizationsErrorCatalog.Map"/>).</summary>
-        internal static AmiShareException MapError(string operation, string subject, int status, string code, string message) =>
-            OrganizationsErrorCatalog.Map(operation, subject, status, code, message);
 
         private static JsonElement Member(JsonElement element, string name) => OrganizationsJsonClient.Member(element, name);
 
