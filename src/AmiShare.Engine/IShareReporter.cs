@@ -16,19 +16,4 @@ namespace AmiShare.Engine
         void Warning(string message);
     }
 
-    /// <summary>A reporter that drops everything.</summary>
-    public sealed class NullShareReporter : IShareReporter
-    {
-        /// <summary>The one instance.</summary>
-        public static readonly NullShareReporter Instance = new NullShareReporter();
-
-        /// <inheritdoc />
-        public void Verbose(string message) { }
-
-        /// <inheritdoc />
-        public void Debug(string message) { }
-
-        /// <inheritdoc />
-        public void Warning(string message) { }
-    }
 }

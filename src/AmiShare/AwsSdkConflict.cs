@@ -7,63 +7,6 @@ using System.Reflection;
 
 namespace AmiShare
 {
-    /// <summary>What <see cref="AwsSdkConflict.Check"/> found.</summary>
-    public enum AwsSdkDecision
-    {
-        /// <summary>No AWSSDK.Core of our assembly version is loaded: ours can be.</summary>
-        NoneLoaded,
-
-        /// <summary>Ours (from dependencies/) is loaded.</summary>
-        Ours,
-
-        /// <summary>Another copy of the very build we ship (same file version) is loaded: the engine works with it.</summary>
-        SameBuild,
-
-        /// <summary>Another build is loaded; the engine would bind to it and fail (MissingMethod/TypeLoad).</summary>
-        Conflict,
-    }
-
-    /// <summary>An AWSSDK.Core assembly: its identity version, file version and where it was loaded from.</summary>
-    public sealed class AwsSdkAssembly
-    {
-        public AwsSdkAssembly(Version version, string fileVersion, string location)
-        {
-            Version = version;
-            FileVersion = fileVersion ?? string.Empty;
-            Location = location ?? string.Empty;
-        }
-
-        /// <summary>The AssemblyVersion (4.0.0.0 for every AWS SDK for .NET v4 release, 3.3.0.0 for v3).</summary>
-        public Version Version { get; }
-
-        /// <summary>The file version, which tells builds apart (e.g. 4.1.0.0, 4.0.3.3).</summary>
-        public string FileVersion { get; }
-
-        /// <summary>The file it was loaded from; empty when it was loaded from bytes.</summary>
-        public string Location { get; }
-    }
-
-    /// <summary>The result of a check: the decision and, for a conflict, the AWSSDK.Core that is in the way.</summary>
-    public sealed class AwsSdkCheck
-    {
-        internal AwsSdkCheck(AwsSdkDecision decision, AwsSdkAssembly ours, AwsSdkAssembly loaded)
-        {
-            Decision = decision;
-            Ours = ours;
-            Loaded = loaded;
-        }
-
-        public AwsSdkDecision Decision { get; }
-
-        public AwsSdkAssembly Ours { get; }
-
-        /// <summary>The foreign AWSSDK.Core (Conflict, SameBuild), else null.</summary>
-        public AwsSdkAssembly Loaded { get; }
-
-        /// <summary>The AwsSdkConflict message (reason and fix) for a conflict, else null.</summary>
-        public string Message => Decision != AwsSdkDecision.Conflict ? null : AwsSdkConflict.Reason(Ours, Loaded) + " " + AwsSdkConflict.Remedy;
-    }
-
     /// <summary>
     /// Windows PowerShell 5.1 only (.NET Framework has no AssemblyLoadContext): a process holds one
     /// AWSSDK.Core per assembly version, and every v4 release is 4.0.0.0. When another module (AWS.Tools)

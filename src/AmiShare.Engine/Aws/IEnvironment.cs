@@ -1,5 +1,3 @@
-using System;
-
 namespace AmiShare.Engine.Aws
 {
     /// <summary>Where environment variables and the home folder come from; tests substitute their own.</summary>
@@ -12,16 +10,4 @@ namespace AmiShare.Engine.Aws
         string HomeDirectory { get; }
     }
 
-    /// <summary>The real process environment.</summary>
-    public sealed class ProcessEnvironment : IEnvironment
-    {
-        /// <summary>The one instance (the process has one environment).</summary>
-        public static readonly ProcessEnvironment Instance = new ProcessEnvironment();
-
-        /// <inheritdoc/>
-        public string GetVariable(string name) => Environment.GetEnvironmentVariable(name);
-
-        /// <inheritdoc/>
-        public string HomeDirectory => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-    }
 }

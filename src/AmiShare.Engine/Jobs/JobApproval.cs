@@ -3,19 +3,6 @@ using AmiShare.Engine.Plans;
 
 namespace AmiShare.Engine.Jobs
 {
-    /// <summary>The caller's answer to a <see cref="JobApproval"/>.</summary>
-    public enum ApprovalAnswer
-    {
-        /// <summary>Apply the plan.</summary>
-        Approved,
-
-        /// <summary>Don't apply it (the user said no).</summary>
-        Declined,
-
-        /// <summary>Don't apply it, but let the rest of the run decide as if it had been (-WhatIf).</summary>
-        WhatIf,
-    }
-
     /// <summary>
     /// A planned change waiting for the caller's decision (ShouldProcess). Requests come out in input order, each
     /// after all events of the items before it; the item waits until <see cref="Answer"/> is called, unless it was
