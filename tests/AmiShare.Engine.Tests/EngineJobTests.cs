@@ -333,7 +333,6 @@ public class EngineJobTests
     [InlineData("0")]
     [InlineData("101")]
     [InlineData("ten")]
-    [InlineData("")]
     [InlineData("-3")]
     public void FromEnvironment_BadConcurrency_NamesTheValueAndTheFix(string value)
     {
@@ -349,6 +348,15 @@ public class EngineJobTests
     {
         Assert.Equal(25, JobOptions.FromEnvironment(new FakeEnvironment(Path.GetTempPath()).Set(JobOptions.ConcurrencyVariable, " 25 ")).MaxInFlightPerLane);
         Assert.Equal(10, JobOptions.FromEnvironment(new FakeEnvironment(Path.GetTempPath())).MaxInFlightPerLane);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void FromEnvironment_BlankConcurrency_CountsAsUnset(string value)
+    {
+        // CI systems often set an unset variable to '': the default, as for AMISHARE_RETRY_* and AMISHARE_RATE_LIMITS.
+        Assert.Equal(JobOptions.DefaultMaxInFlightPerLane, JobOptions.FromEnvironment(new FakeEnvironment(Path.GetTempPath()).Set(JobOptions.ConcurrencyVariable, value)).MaxInFlightPerLane);
     }
 
     private static void InterlockedMax(ref int target, int value)

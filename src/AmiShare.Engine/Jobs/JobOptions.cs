@@ -29,15 +29,16 @@ namespace AmiShare.Engine.Jobs
         public bool ApproveWithoutWaiting { get; set; }
 
         /// <summary>
-        /// The options from the environment: <see cref="ConcurrencyVariable"/> when set. A value that is not a whole number
+        /// The options from the environment: <see cref="ConcurrencyVariable"/> when set (blank counts as unset). A value that is not a whole number
         /// from 1 to <see cref="MaxAccepted"/> throws <see cref="AmiShareException"/> InvalidConcurrency (before any call).
         /// </summary>
         public static JobOptions FromEnvironment(IEnvironment environment)
         {
             var options = new JobOptions();
             string text = environment?.GetVariable(ConcurrencyVariable);
-            if (text == null)
+            if (string.IsNullOrWhiteSpace(text))
             {
+                // Unset, or blank as CI systems set unset variables: the default, as for the AMISHARE_RETRY_* knobs.
                 return options;
             }
 

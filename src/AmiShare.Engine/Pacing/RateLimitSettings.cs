@@ -74,7 +74,7 @@ namespace AmiShare.Engine.Pacing
             throw new AmiShareException(
                 ErrorIds.InvalidRateLimitSetting,
                 AmiShareErrorKind.InvalidArgument,
-                $"The environment variable {Variable} is '{value}', which is not {Choices}.",
+                $"The environment variable {Variable} is '{value}', which is not ec2, off or a speed factor.",
                 value,
                 $"Set {Variable} to {Choices}, or remove it ($env:{Variable} = $null) to use EC2's buckets.");
         }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Management.Automation;
 using System.Threading;
 
@@ -19,6 +20,10 @@ namespace AmiShare.Commands
         private int _activityId;
         private int _parentActivityId = -1;
         private bool _written;
+        private long _lastWrite;
+
+        /// <summary>The shortest time between two progress records of one command (200 ms).</summary>
+        private static readonly long Interval = Stopwatch.Frequency / 5;
 
         /// <summary>
         /// Opens the bar's identity now (the command's start), so a command started from another AmiShare command's output
@@ -36,6 +41,16 @@ namespace AmiShare.Commands
         /// <summary>"&lt;ami&gt; (n done)" or, when the number of AMIs is known, "n of total" with PercentComplete.</summary>
         public void Write(string activity, string imageId, int done, int total)
         {
+            // At most one record per interval (the first and the last item's always): with many AMIs in flight a record per
+            // AMI would keep the host redrawing (pwsh's console asks the terminal for the cursor position on every redraw).
+            long now = Stopwatch.GetTimestamp();
+            bool last = total > 0 && done >= total - 1;
+            if (_written && !last && now - _lastWrite < Interval)
+            {
+                return;
+            }
+
+            _lastWrite = now;
             _written = true;
             string status = total > 0 ? $"{imageId} ({done} of {total} done)" : $"{imageId} ({done} done)";
             var record = new ProgressRecord(_activityId, activity, status) { ParentActivityId = _parentActivityId };

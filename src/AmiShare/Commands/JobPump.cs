@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -24,6 +25,7 @@ namespace AmiShare.Commands
         private readonly Func<int> _total;
         private int _lastItem = -1;
         private int _done;
+        private bool _stopReported;
 
         public JobPump(PSCmdlet cmdlet, EngineJob job, Func<ChangeApproval> approval, string activity, Func<int> total)
         {
@@ -92,6 +94,22 @@ namespace AmiShare.Commands
 
         private void Handle(JobEvent e)
         {
+            try
+            {
+                HandleCore(e);
+            }
+            catch (PipelineStoppedException)
+            {
+                // Ctrl+C while a row, a message or progress was being written (a slow command further down the pipeline):
+                // the job stops here too, and the AMIs it changed whose rows were not written are counted.
+                _job.Cancel();
+                ReportStop();
+                throw;
+            }
+        }
+
+        private void HandleCore(JobEvent e)
+        {
             if (e.Item != null && e.Item.Sequence != _lastItem && !e.Item.Rejected && _activity != null)
             {
                 _lastItem = e.Item.Sequence;
@@ -144,6 +162,12 @@ namespace AmiShare.Commands
         /// <summary>After Ctrl+C the pipeline takes no more output; the host still shows a warning line.</summary>
         private void ReportStop()
         {
+            if (_stopReported)
+            {
+                return;
+            }
+
+            _stopReported = true;
             var changed = _job.WrittenUnreported;
             if (changed.Count == 0)
             {
@@ -152,8 +176,10 @@ namespace AmiShare.Commands
 
             try
             {
+                const int named = 10;
+                string ids = string.Join(", ", changed.Take(named)) + (changed.Count > named ? $" and {changed.Count - named} more" : string.Empty);
                 _cmdlet.Host?.UI?.WriteWarningLine(
-                    $"Stopped: {changed.Count} AMI(s) had already been changed when the command stopped, and their results were not written: {string.Join(", ", changed)}. Run Get-AmiLaunchPermission on them to see their permissions now.");
+                    $"Stopped: {changed.Count} AMI(s) had already been changed when the command stopped, and their results were not written: {ids}. Run Get-AmiLaunchPermission on them to see their permissions now.");
             }
             catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is NotImplementedException)
             {
