@@ -310,6 +310,50 @@ public class EngineJobTests
     }
 
     [Fact]
+    public void FirstItemsPlan_OpensTheLane_BeforeItsWriteEnds()
+    {
+        // The first item's plan means AWS answered its reads with these credentials: the others start while it writes.
+        using var job = new EngineJob(new JobOptions { ApproveWithoutWaiting = true });
+        AmiShareService service = Service();
+        var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int secondStarted = 0;
+        job.Submit(service, Ami(1), async (s, ctx, ct) =>
+        {
+            await ctx.RequestApprovalAsync(new AmiShare.Engine.Plans.SharePlan { ImageId = Ami(1), Operation = AmiShare.Engine.Plans.ShareOperation.Grant }, ct);
+            await writing.Task.WaitAsync(ct); // the first item's write, still going
+        });
+        job.Submit(service, Ami(2), (s, ctx, ct) =>
+        {
+            Interlocked.Exchange(ref secondStarted, 1);
+            return Task.CompletedTask;
+        });
+        job.CompleteInput();
+        Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref secondStarted) == 1, Long), "the second item waited for the first one's write");
+        writing.SetResult();
+        Drain(job);
+    }
+
+    [Fact]
+    public void FirstItemFailingBeforeItsPlan_KeepsTheLaneClosed()
+    {
+        using var job = new EngineJob(new JobOptions { ApproveWithoutWaiting = true });
+        AmiShareService service = Service();
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int secondStarted = 0;
+        job.Submit(service, Ami(1), async (s, ctx, ct) => await reading.Task.WaitAsync(ct)); // still reading: no plan yet
+        job.Submit(service, Ami(2), (s, ctx, ct) =>
+        {
+            Interlocked.Exchange(ref secondStarted, 1);
+            return Task.CompletedTask;
+        });
+        job.CompleteInput();
+        Assert.False(SpinWait.SpinUntil(() => Volatile.Read(ref secondStarted) == 1, TimeSpan.FromMilliseconds(300)), "the second item started before the first one's reads were answered");
+        reading.SetResult();
+        Drain(job);
+        Assert.Equal(1, Volatile.Read(ref secondStarted));
+    }
+
+    [Fact]
     public void Submit_TellsTheServiceWhichAmisAreComing()
     {
         var gateway = new PrefetchRecordingGateway();

@@ -289,6 +289,28 @@ namespace AmiShare.Engine.Jobs
             StartAll(start);
         }
 
+        /// <summary>
+        /// The item's plan is made, so AWS answered its reads with these credentials: the rest of its lane may start now
+        /// instead of after the item's write (rejected credentials still cost one call).
+        /// </summary>
+        internal void PlanMade(JobItem item)
+        {
+            List<JobItem> start = null;
+            lock (_gate)
+            {
+                if (item.Service != null && _lanes.TryGetValue(item.Service, out JobLane lane) && lane.MarkProbed())
+                {
+                    start = lane.TakeStartable();
+                    SweepIfStopped();
+                }
+            }
+
+            if (start != null)
+            {
+                StartAll(start);
+            }
+        }
+
         private void ThrowIfClosed()
         {
             if (_inputComplete)

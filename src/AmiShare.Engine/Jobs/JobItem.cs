@@ -94,6 +94,17 @@ namespace AmiShare.Engine.Jobs
             return all;
         }
 
+        /// <summary>
+        /// Marks the lane's credentials as proven (its first item's reads were answered); true the first time. The other
+        /// items may then start while the first one writes.
+        /// </summary>
+        public bool MarkProbed()
+        {
+            bool first = !_probed;
+            _probed = true;
+            return first;
+        }
+
         public void Finished(JobItem item)
         {
             _probed = true;

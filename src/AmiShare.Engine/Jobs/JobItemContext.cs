@@ -48,6 +48,7 @@ namespace AmiShare.Engine.Jobs
         /// </summary>
         public async Task<ApprovalAnswer> RequestApprovalAsync(SharePlan plan, CancellationToken cancellationToken)
         {
+            _job.PlanMade(_item);
             var approval = new JobApproval(plan, _job.Options.ApproveWithoutWaiting);
             _job.Emit(_item, new JobEvent(JobEventKind.Approval, _item.Info) { Approval = approval });
             using (cancellationToken.Register(approval.Cancel))
