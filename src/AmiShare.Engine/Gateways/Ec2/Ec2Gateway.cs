@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Amazon;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
@@ -63,33 +62,9 @@ namespace AmiShare.Engine.Gateways
             }
 
             var config = new AmazonEC2Config();
-            ApplyEndpoint(config, session);
+            ClientSettings.Apply(config, session);
             SdkCall.UseOwnRetries(config);
             return new AmazonEC2Client(session.Credentials, config);
-        }
-
-        internal static void ApplyEndpoint(ClientConfig config, AwsSession session)
-        {
-            if (!string.IsNullOrEmpty(session.EndpointUrl))
-            {
-                config.ServiceURL = session.EndpointUrl;
-                config.AuthenticationRegion = session.Region;
-            }
-            else
-            {
-                config.RegionEndpoint = RegionEndpoint.GetBySystemName(session.Region);
-            }
-
-            // Retries: EC2 and KMS clients make one SDK attempt per call (SdkCall.UseOwnRetries); AmiShare's own policy
-            // (SdkCall, RetrySettings) retries throttling within a time budget and re-reads a write whose answer was lost.
-            // STS keeps the SDK's standard retries.
-
-            // $AWSProxy, as AWS.Tools applies it (Utils.Common.PopulateConfig).
-            System.Net.IWebProxy proxy = session.Proxy?.ToWebProxy();
-            if (proxy != null)
-            {
-                config.SetWebProxy(proxy);
-            }
         }
 
         /// <inheritdoc />

@@ -42,7 +42,7 @@ namespace AmiShare.Engine.Gateways
             }
 
             var config = new AmazonKeyManagementServiceConfig();
-            Ec2Gateway.ApplyEndpoint(config, session);
+            ClientSettings.Apply(config, session);
             SdkCall.UseOwnRetries(config);
             return new AmazonKeyManagementServiceClient(session.Credentials, config);
         }

@@ -26,7 +26,7 @@ namespace AmiShare.Engine.Gateways
             }
 
             var config = new AmazonSecurityTokenServiceConfig();
-            Ec2Gateway.ApplyEndpoint(config, session);
+            ClientSettings.Apply(config, session);
             _client = new AmazonSecurityTokenServiceClient(session.Credentials, config);
             _region = session.Region;
             _endpoint = session.EndpointUrl;
