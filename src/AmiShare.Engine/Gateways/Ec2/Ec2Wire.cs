@@ -103,7 +103,25 @@ namespace AmiShare.Engine.Gateways
                 DeprecationTime = image.DeprecationTime,
                 ProductCodes = productCodes,
                 Snapshots = snapshots,
+                Tags = ToTagMap(image.Tags),
             };
+        }
+
+        internal static Dictionary<string, string> ToTagMap(List<Tag> tags)
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (tags != null)
+            {
+                foreach (Tag tag in tags)
+                {
+                    if (tag?.Key != null)
+                    {
+                        map[tag.Key] = tag.Value ?? string.Empty;
+                    }
+                }
+            }
+
+            return map;
         }
     }
 }
