@@ -18,6 +18,7 @@
         'Reset-AmiLaunchPermission'
         'Test-AmiShareable'
         'Test-AmiLaunchAccess'
+        'Publish-Ami'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
