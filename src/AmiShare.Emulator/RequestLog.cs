@@ -31,6 +31,7 @@ public sealed class RequestLog
         "CreateTags", "DeleteTags", "CopyImage", "DeregisterImage", "EnableImageBlockPublicAccess", "DisableImageBlockPublicAccess",
         "EnableImageDeprecation", "DisableImageDeprecation",
         "PutKeyPolicy", "CreateGrant", "RetireGrant", "RevokeGrant",
+        "EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "ModifyEbsDefaultKmsKeyId", "ResetEbsDefaultKmsKeyId",
     };
 
     /// <summary>Raised after each entry is added (on the request thread).</summary>

@@ -15,6 +15,32 @@ public sealed class WorldDocument
     public List<KeySpec> Keys { get; set; } = new();
     public List<SnapshotSpec> Snapshots { get; set; } = new();
     public List<ImageSpec> Images { get; set; } = new();
+    /// <summary>EBS encryption by default and the default KMS key per account × region; a pair not listed is off with alias/aws/ebs.</summary>
+    public List<EbsEncryptionSpec> EbsEncryption { get; set; } = new();
+    /// <summary>CopyImage client tokens already used (ClientToken idempotency), per account × region.</summary>
+    public List<ClientTokenSpec> ClientTokens { get; set; } = new();
+}
+
+public sealed class EbsEncryptionSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    /// <summary>GetEbsEncryptionByDefault; default false.</summary>
+    public bool EncryptionByDefault { get; set; }
+    /// <summary>The ModifyEbsDefaultKmsKeyId key (a key ARN, or the identifier as given when it did not resolve); null = alias/aws/ebs.</summary>
+    public string? KmsKeyId { get; set; }
+}
+
+public sealed class ClientTokenSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string Action { get; set; } = "CopyImage";
+    public string ClientToken { get; set; } = "";
+    /// <summary>The request's parameters (without ClientToken and DryRun) in a canonical form, to tell a retry from a different request.</summary>
+    public string Request { get; set; } = "";
+    /// <summary>What the first request answered (the imageId).</summary>
+    public string Result { get; set; } = "";
 }
 
 public sealed class AccountSpec
