@@ -12,7 +12,15 @@ public sealed record EmulatorState(
     IReadOnlyList<EmulatorSnapshot> Snapshots,
     IReadOnlyList<EmulatorKey> Keys,
     IReadOnlyList<EmulatorBlockPublicAccess> BlockPublicAccess,
-    IReadOnlyList<EmulatorEbsEncryption> EbsEncryption);
+    IReadOnlyList<EmulatorEbsEncryption> EbsEncryption,
+    IReadOnlyList<EmulatorParameter> Parameters,
+    IReadOnlyList<EmulatorParameterValidationFailure> ParameterValidationFailures);
+
+/// <summary>An SSM parameter; DataType is text or aws:ec2:image.</summary>
+public sealed record EmulatorParameter(string AccountId, string Region, string Name, string Type, string Value, string DataType, long Version);
+
+/// <summary>An aws:ec2:image write whose asynchronous validation failed: the parameter was not created or updated.</summary>
+public sealed record EmulatorParameterValidationFailure(string AccountId, string Region, string Name, string Value, string Reason);
 
 /// <summary>EBS encryption by default of one account in one region; KmsKeyId is the configured default key (null = alias/aws/ebs).</summary>
 public sealed record EmulatorEbsEncryption(string AccountId, string Region, bool EncryptionByDefault, string? KmsKeyId);
@@ -268,7 +276,9 @@ internal static class ControlApi
                 d.Keys.Where(k => !filtered || region == null || k.Region == region).Select(k => new EmulatorKey(k.KeyId, k.Arn, k.Region, k.Account, k.Policy ?? "",
                     k.Grants.Select(g => new EmulatorGrant(g.GrantId, g.GranteePrincipal, g.Operations.ToList())).ToList())).ToList(),
                 d.BlockPublicAccess.Where(b => region == null || b.Region == region).Select(b => new EmulatorBlockPublicAccess(b.Account, b.Region, b.State)).ToList(),
-                d.EbsEncryption.Where(e => region == null || e.Region == region).Select(e => new EmulatorEbsEncryption(e.Account, e.Region, e.EncryptionByDefault, e.KmsKeyId)).ToList());
+                d.EbsEncryption.Where(e => region == null || e.Region == region).Select(e => new EmulatorEbsEncryption(e.Account, e.Region, e.EncryptionByDefault, e.KmsKeyId)).ToList(),
+                d.Parameters.Where(p => region == null || p.Region == region).Select(p => new EmulatorParameter(p.Account, p.Region, p.Name, p.Type, p.Value, p.DataType, p.Version)).ToList(),
+                d.ParameterValidationFailures.Where(f => region == null || f.Region == region).Select(f => new EmulatorParameterValidationFailure(f.Account, f.Region, f.Name, f.Value, f.Reason)).ToList());
         }
     }
 

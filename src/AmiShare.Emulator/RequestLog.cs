@@ -32,6 +32,7 @@ public sealed class RequestLog
         "EnableImageDeprecation", "DisableImageDeprecation",
         "PutKeyPolicy", "CreateGrant", "RetireGrant", "RevokeGrant",
         "EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "ModifyEbsDefaultKmsKeyId", "ResetEbsDefaultKmsKeyId",
+        "PutParameter", "DeleteParameter",
     };
 
     /// <summary>Raised after each entry is added (on the request thread).</summary>

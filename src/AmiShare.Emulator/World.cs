@@ -343,6 +343,22 @@ public sealed class World
         }
     }
 
+    /// <summary>(value, version, data type) of an SSM parameter, or null when it does not exist.</summary>
+    public (string Value, long Version, string DataType)? ParameterOf(string account, string region, string name)
+    {
+        lock (Sync)
+        {
+            var p = Doc.Parameters.FirstOrDefault(x => x.Account == account && x.Region == region && x.Name == name);
+            return p == null ? null : (p.Value, p.Version, p.DataType);
+        }
+    }
+
+    /// <summary>Names (with the reason) of aws:ec2:image writes whose validation failed, in order.</summary>
+    public IReadOnlyList<(string Name, string Value, string Reason)> ParameterValidationFailuresOf(string account, string region)
+    {
+        lock (Sync) return Doc.ParameterValidationFailures.Where(f => f.Account == account && f.Region == region).Select(f => (f.Name, f.Value, f.Reason)).ToList();
+    }
+
     public bool ImageExists(string region, string imageId) { lock (Sync) return FindImage(region, imageId) is { State: not "deregistered" }; }
 
     public bool SnapshotExists(string region, string snapshotId) { lock (Sync) return FindSnapshot(region, snapshotId) != null; }

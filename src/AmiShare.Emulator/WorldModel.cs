@@ -19,6 +19,36 @@ public sealed class WorldDocument
     public List<EbsEncryptionSpec> EbsEncryption { get; set; } = new();
     /// <summary>CopyImage client tokens already used (ClientToken idempotency), per account × region.</summary>
     public List<ClientTokenSpec> ClientTokens { get; set; } = new();
+    /// <summary>SSM Parameter Store parameters, per account × region.</summary>
+    public List<ParameterSpec> Parameters { get; set; } = new();
+    /// <summary>aws:ec2:image writes whose asynchronous validation failed (the parameter was not created or updated).</summary>
+    public List<ParameterValidationFailureSpec> ParameterValidationFailures { get; set; } = new();
+}
+
+public sealed class ParameterSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string Name { get; set; } = "";
+    /// <summary>String | StringList | SecureString.</summary>
+    public string Type { get; set; } = "String";
+    public string Value { get; set; } = "";
+    /// <summary>text | aws:ec2:image.</summary>
+    public string DataType { get; set; } = "text";
+    public string? Description { get; set; }
+    public long Version { get; set; } = 1;
+    public DateTime? LastModifiedDate { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class ParameterValidationFailureSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Value { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public DateTime Time { get; set; }
 }
 
 public sealed class EbsEncryptionSpec
