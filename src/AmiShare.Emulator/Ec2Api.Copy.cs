@@ -31,7 +31,7 @@ internal static partial class Ec2Api
         foreach (var b in src.BlockDeviceMappings.Where(b => b.SnapshotId != null))
         {
             var s = w.FindSnapshot(src.Region, b.SnapshotId!);
-            if (s == null || (s.Owner != me && !s.CreateVolumePermissions.Contains(me) && !s.CreateVolumePermissions.Contains("all")))
+            if (s == null || (s.Owner != me && !s.CreateVolumePermissions.Contains(me) && !w.PubliclyAvailable(s)))
                 throw Bad("InvalidRequest", MsgNoStorageAccess);
             if (!s.Encrypted) continue;
             var key = s.KmsKeyId == null ? null : w.FindKeyByArn(s.KmsKeyId);
@@ -137,6 +137,7 @@ internal static partial class Ec2Api
             SourceImageId = src.ImageId, SourceImageRegion = src.Region,
             ProductCodes = src.ProductCodes.Select(p => new ProductCodeSpec { Id = p.Id, Type = p.Type }).ToList(),
         };
+        CopyWatermarks(src, image);
         // [DOC] CopyImageTags (SDK doc): the caller's own user-defined tags; aws: system tags never.
         if (c.Bool("CopyImageTags") && src.Owner == me)
             foreach (var t in src.Tags.Where(t => !t.Key.StartsWith("aws:", StringComparison.Ordinal))) image.Tags[t.Key] = t.Value;

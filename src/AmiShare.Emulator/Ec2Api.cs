@@ -42,6 +42,11 @@ internal static partial class Ec2Api
         ["GetEbsDefaultKmsKeyId"] = GetEbsDefaultKmsKeyId,
         ["ModifyEbsDefaultKmsKeyId"] = ModifyEbsDefaultKmsKeyId,
         ["ResetEbsDefaultKmsKeyId"] = ResetEbsDefaultKmsKeyId,
+        ["AttachImageWatermark"] = AttachImageWatermark,
+        ["DetachImageWatermark"] = DetachImageWatermark,
+        ["GetSnapshotBlockPublicAccessState"] = GetSnapshotBlockPublicAccessState,
+        ["EnableSnapshotBlockPublicAccess"] = EnableSnapshotBlockPublicAccess,
+        ["DisableSnapshotBlockPublicAccess"] = DisableSnapshotBlockPublicAccess,
     };
 
     public static string Handle(World w, EmulatorOptions o, CallContext c)
@@ -62,6 +67,7 @@ internal static partial class Ec2Api
         "DescribeImages", "DescribeImageAttribute", "ModifyImageAttribute", "ResetImageAttribute", "DescribeSnapshots",
         "DescribeSnapshotAttribute", "ModifySnapshotAttribute", "ResetSnapshotAttribute", "CreateTags", "DeleteTags",
         "CopyImage", "DeregisterImage", "EnableImageDeprecation", "DisableImageDeprecation",
+        "AttachImageWatermark", "DetachImageWatermark",
     };
 
     /// <summary>Throws DryRunOperation when the request is a dry run (call once the resource checks have passed).</summary>
@@ -100,15 +106,15 @@ internal static partial class Ec2Api
         var s = w.FindSnapshot(c.RegionName, snapshotId) ?? throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{snapshotId}' does not exist.");
         if (s.Owner != c.AccountId)
         {
-            if (!SnapshotVisible(s, c.AccountId)) throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{snapshotId}' does not exist.");
+            if (!SnapshotVisible(w, s, c.AccountId)) throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{snapshotId}' does not exist.");
             throw Bad("AuthFailure", $"Not authorized for snapshot:{snapshotId}");
         }
         if (gate) Gate(c);
         return s;
     }
 
-    private static bool SnapshotVisible(SnapshotSpec s, string account) =>
-        s.Owner == account || s.CreateVolumePermissions.Contains(account) || s.CreateVolumePermissions.Contains("all");
+    private static bool SnapshotVisible(World w, SnapshotSpec s, string account) =>
+        s.Owner == account || s.CreateVolumePermissions.Contains(account) || w.PubliclyAvailable(s);
 
     private static IEnumerable<SnapshotSpec> SnapshotsOf(World w, ImageSpec i) =>
         i.BlockDeviceMappings.Where(b => b.SnapshotId != null).Select(b => w.FindSnapshot(i.Region, b.SnapshotId!)).Where(s => s != null)!;
@@ -260,6 +266,11 @@ internal static partial class Ec2Api
             "creation-date" => new[] { Ec2Ids.Iso(i.CreationDate!.Value) },
             "source-image-id" => i.SourceImageId is { } s ? new[] { s } : Array.Empty<string>(),
             "source-image-region" => i.SourceImageRegion is { } sr ? new[] { sr } : Array.Empty<string>(),
+            "image-watermark.watermark-key" => i.Watermarks.Select(m => m.WatermarkKey),
+            "image-watermark.source-image-id" => i.Watermarks.Select(m => m.SourceImageId),
+            "image-watermark.source-image-region" => i.Watermarks.Select(m => m.SourceImageRegion),
+            "image-watermark.source-image-creation-time" => i.Watermarks.Select(m => Ec2Ids.Iso(m.SourceImageCreationTime)),
+            "image-watermark.watermark-creation-time" => i.Watermarks.Select(m => Ec2Ids.Iso(m.WatermarkCreationTime)),
             "product-code" => i.ProductCodes.Select(pc => pc.Id),
             "product-code.type" => i.ProductCodes.Select(pc => pc.Type),
             "block-device-mapping.snapshot-id" => i.BlockDeviceMappings.Where(b => b.SnapshotId != null).Select(b => b.SnapshotId!),
@@ -308,6 +319,7 @@ internal static partial class Ec2Api
          })
          .El("virtualizationType", i.VirtualizationType)
          .List("tagSet", isOwner ? i.Tags.ToList() : new List<KeyValuePair<string, string>>(), (x2, t) => x2.El("key", t.Key).El("value", t.Value))
+         .List("imageWatermarkSet", i.Watermarks, WriteWatermark)
          .El("hypervisor", i.Hypervisor)
          .El("enaSupport", i.EnaSupport)
          .El("sriovNetSupport", i.SriovNetSupport)
@@ -441,6 +453,7 @@ internal static partial class Ec2Api
         {
             if (w.BpaOn(c.AccountId, c.RegionName)) throw Bad("OperationNotPermitted", MsgBpa);
             if (i.ProductCodes.Count > 0) throw Bad("OperationNotPermitted", MsgProductCodes);
+            if (i.Watermarks.Count > 0) throw Bad("OperationNotPermitted", MsgWatermarkedPublic);
             if (snaps.Any(s => s.Encrypted)) throw Bad("UnsupportedOperation", MsgEncryptedPublic);
             var publicCount = w.Doc.Images.Count(x => x.Region == c.RegionName && x.Owner == c.AccountId && x.State != "deregistered" && x.IsPublic);
             if (publicCount >= w.Doc.PublicImageQuota)
@@ -484,12 +497,12 @@ internal static partial class Ec2Api
         foreach (var id in ids)
             if (!inRegion.Any(s => s.SnapshotId == id)) throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{id}' does not exist.");
         Gate(c);
-        IEnumerable<SnapshotSpec> result = inRegion.Where(s => SnapshotVisible(s, me));
+        IEnumerable<SnapshotSpec> result = inRegion.Where(s => SnapshotVisible(w, s, me));
         if (ids.Count > 0) result = result.Where(s => ids.Contains(s.SnapshotId));
         if (owners.Count > 0) result = result.Where(s => owners.Any(ow => OwnerMatches(w, s.Owner, ow)));
         if (restorable.Count > 0)
             result = result.Where(s => restorable.Any(r =>
-                r == "all" ? s.CreateVolumePermissions.Contains("all")
+                r == "all" ? w.PubliclyAvailable(s)
                 : s.Owner == (r == "self" ? me : r) || s.CreateVolumePermissions.Contains(r == "self" ? me : r)));
         foreach (var f in filters)
         {
@@ -590,6 +603,7 @@ internal static partial class Ec2Api
         }
         if (adds.Contains("g:all") && !s.CreateVolumePermissions.Contains("all"))
         {
+            if (SnapshotBpaState(w, c) != "unblocked") throw Bad("OperationNotPermitted", MsgSnapshotBpa);
             if (s.Encrypted) throw Bad("UnsupportedOperation", MsgEncryptedPublic);
             if (s.ProductCodes.Count > 0) throw Bad("OperationNotPermitted", "Snapshots with marketplace product codes may not be made public.");
         }

@@ -33,6 +33,7 @@ public sealed class RequestLog
         "PutKeyPolicy", "CreateGrant", "RetireGrant", "RevokeGrant",
         "EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "ModifyEbsDefaultKmsKeyId", "ResetEbsDefaultKmsKeyId",
         "PutParameter", "DeleteParameter",
+        "AttachImageWatermark", "DetachImageWatermark", "EnableSnapshotBlockPublicAccess", "DisableSnapshotBlockPublicAccess",
     };
 
     /// <summary>Raised after each entry is added (on the request thread).</summary>

@@ -168,6 +168,18 @@ public sealed class World
         return KmsApi.ResolveKey(this, region, account, configured)?.Arn;
     }
 
+    internal SnapshotBlockPublicAccessSpec? SnapshotBpa(string account, string region) =>
+        Doc.SnapshotBlockPublicAccess.FirstOrDefault(b => b.Account == account && b.Region == region);
+
+    internal string SnapshotBpaState(string account, string region) => SnapshotBpa(account, region)?.State ?? "unblocked";
+
+    /// <summary>
+    /// A snapshot shared with group all that anyone can see and use: [DOC] block-all-sharing "snapshots that are already publicly
+    /// shared are treated as private and they are no longer publicly available" (their attribute still says all).
+    /// </summary>
+    internal bool PubliclyAvailable(SnapshotSpec s) =>
+        s.CreateVolumePermissions.Contains("all") && SnapshotBpaState(s.Owner, s.Region) != "block-all-sharing";
+
     internal string OrganizationArn(OrganizationSpec o) => $"arn:aws:organizations::{o.ManagementAccountId}:organization/{o.Id}";
 
     internal bool InOrganization(string account)
@@ -357,6 +369,15 @@ public sealed class World
     public IReadOnlyList<(string Name, string Value, string Reason)> ParameterValidationFailuresOf(string account, string region)
     {
         lock (Sync) return Doc.ParameterValidationFailures.Where(f => f.Account == account && f.Region == region).Select(f => (f.Name, f.Value, f.Reason)).ToList();
+    }
+
+    /// <summary>Block public access for snapshots: block-all-sharing, block-new-sharing or unblocked.</summary>
+    public string SnapshotBlockPublicAccessStateOf(string account, string region) { lock (Sync) return SnapshotBpaState(account, region); }
+
+    /// <summary>Watermark keys of an image, in the order they were attached.</summary>
+    public IReadOnlyList<string> WatermarkKeysOf(string region, string imageId)
+    {
+        lock (Sync) return (FindImage(region, imageId) ?? throw new KeyNotFoundException(imageId)).Watermarks.Select(m => m.WatermarkKey).ToList();
     }
 
     public bool ImageExists(string region, string imageId) { lock (Sync) return FindImage(region, imageId) is { State: not "deregistered" }; }

@@ -23,6 +23,28 @@ public sealed class WorldDocument
     public List<ParameterSpec> Parameters { get; set; } = new();
     /// <summary>aws:ec2:image writes whose asynchronous validation failed (the parameter was not created or updated).</summary>
     public List<ParameterValidationFailureSpec> ParameterValidationFailures { get; set; } = new();
+    /// <summary>Block public access for snapshots per account × region; a pair not listed is unblocked.</summary>
+    public List<SnapshotBlockPublicAccessSpec> SnapshotBlockPublicAccess { get; set; } = new();
+}
+
+public sealed class SnapshotBlockPublicAccessSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    /// <summary>"block-all-sharing", "block-new-sharing" or "unblocked".</summary>
+    public string State { get; set; } = "unblocked";
+    /// <summary>"account" or "declarative-policy".</summary>
+    public string ManagedBy { get; set; } = "account";
+}
+
+public sealed class WatermarkSpec
+{
+    /// <summary>accountId:watermarkName.</summary>
+    public string WatermarkKey { get; set; } = "";
+    public string SourceImageId { get; set; } = "";
+    public string SourceImageRegion { get; set; } = "";
+    public DateTime SourceImageCreationTime { get; set; }
+    public DateTime WatermarkCreationTime { get; set; }
 }
 
 public sealed class ParameterSpec
@@ -242,6 +264,8 @@ public sealed class ImageSpec
     public List<BlockDeviceSpec> BlockDeviceMappings { get; set; } = new();
     public List<LaunchPermissionSpec> LaunchPermissions { get; set; } = new();
     public Dictionary<string, string> Tags { get; set; } = new();
+    /// <summary>Image watermarks (at most 5), carried to copies.</summary>
+    public List<WatermarkSpec> Watermarks { get; set; } = new();
 
     /// <summary>For copies: the moment the image turns from pending to available.</summary>
     [JsonIgnore] internal DateTime? AvailableAtUtc { get; set; }
