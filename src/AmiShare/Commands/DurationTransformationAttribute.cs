@@ -13,19 +13,21 @@ namespace AmiShare.Commands
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             object value = inputData is PSObject p ? p.BaseObject : inputData;
-            if (value is string text)
+            if (value == null || value is TimeSpan)
             {
-                try
-                {
-                    return DurationText.Parse(text, "-DeprecateAfter");
-                }
-                catch (AmiShareException e)
-                {
-                    throw new ArgumentTransformationMetadataException(e.Message, e);
-                }
+                return inputData;
             }
 
-            return inputData;
+            // 365d arrives as the decimal literal 365 (PowerShell's d suffix); its PSObject keeps the text as typed.
+            string text = value as string ?? inputData.ToString();
+            try
+            {
+                return DurationText.Parse(text, "-DeprecateAfter");
+            }
+            catch (AmiShareException e)
+            {
+                throw new ArgumentTransformationMetadataException(e.Message, e);
+            }
         }
     }
 }
