@@ -142,11 +142,24 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            IReadOnlyList<Principal> principals;
+            try
+            {
+                // Principals may come by property name with each record (Import-Csv); the command line's otherwise.
+                principals = ParsePrincipals(false);
+            }
+            catch (AmiShareException e)
+            {
+                SubmitError(e, e.Target);
+                return;
+            }
+
             foreach (KeyValuePair<string, AmiShareService> image in ValidImages())
             {
                 AmiShareService service = image.Value;
                 Publisher publisher = PublisherFor(service);
                 PublishRequest request = Copy(_template, image.Key, service.Region);
+                request.Principals = principals;
                 Submit(image.Key, service, (s, item, ct) => publisher.PublishAsync(request, new JobPublishCallbacks(item, AmiPublishResult.From), ct));
             }
         }
