@@ -237,4 +237,39 @@ public sealed class PublishTests
         Assert.Contains("again", error.ErrorDetails.RecommendedAction);
         Assert.Equal(1, t.Log.Count("CopyImage"));
     }
+
+    [Fact]
+    public async Task Publish_CtrlCWhileWaiting_StopsAtOnce_LeavesTheCopyRunning_AndNamesIt_ThenRerunFinishesIt()
+    {
+        await using var t = await StartAsync(GoldenWorld());
+        t.Emulator.Options.CopyImagePendingTime = TimeSpan.FromMinutes(10);
+
+        using var ps = PowerShell.Create();
+        ps.Runspace = t.Ps.Runspace;
+        ps.AddScript("Publish-Ami $args[0] -Region us-west-2 -KmsKeyId alias/golden -AccountId 111122223333").AddArgument(Web);
+        IAsyncResult running = ps.BeginInvoke();
+        Assert.True(SpinWait.SpinUntil(() => t.Log.Count("CopyImage") == 1 && t.Log.Count("DescribeImages") >= 3, TimeSpan.FromSeconds(60)), "the copy was never started and polled");
+
+        ps.Stop();
+        Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(running));
+
+        string copy = t.Log.Entries.Where(e => e.Action == "DescribeImages" && e.Region == "us-west-2").Select(e => e.Parameters.Values.FirstOrDefault(v => v.StartsWith("ami-", StringComparison.Ordinal))).Last(v => v != null)!;
+        string host = t.Ps.HostOutput.ToString()!;
+        Assert.Contains($"left running: {copy} (us-west-2)", host);
+        Assert.Contains("Run the same Publish-Ami again", host);
+        Assert.Equal(0, t.Log.Count("ModifyImageAttribute"));
+
+        // The copy goes on; the rerun finds it (no new CopyImage) and finishes once it is available.
+        t.Emulator.Options.Clock = new LaterClock(TimeSpan.FromMinutes(11));
+        var again = t.Run("Publish-Ami $args[0] -Region us-west-2 -KmsKeyId alias/golden -AccountId 111122223333", Web).ThrowIfErrors();
+        Assert.Equal((copy, "Reused"), ((string)again.Output[0].Properties["ImageId"].Value, (string)again.Output[0].Properties["Action"].Value));
+        Assert.Equal(1, t.Log.Count("CopyImage"));
+        Assert.Equal(new[] { "UserId:111122223333" }, t.PermissionsOf(copy, "us-west-2"));
+    }
+
+    /// <summary>The system clock moved forward, so a pending copy's time has come.</summary>
+    private sealed class LaterClock(TimeSpan ahead) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + ahead;
+    }
 }
