@@ -238,7 +238,7 @@ internal static partial class Ec2Api
         if (name.StartsWith("tag:", StringComparison.Ordinal))
         {
             var key = name[4..];
-            return isOwner && i.Tags.TryGetValue(key, out var v) ? new[] { v } : Array.Empty<string>();
+            return TagVisible(key, isOwner) && i.Tags.TryGetValue(key, out var v) ? new[] { v } : Array.Empty<string>();
         }
         var snaps = SnapshotsOf(w, i).ToList();
         return name switch
@@ -249,7 +249,7 @@ internal static partial class Ec2Api
             "owner-id" => new[] { i.Owner },
             "owner-alias" => AliasOf(w, i.Owner) is { } a ? new[] { a } : Array.Empty<string>(),
             "state" => new[] { i.State },
-            "tag-key" => isOwner ? i.Tags.Keys.ToArray() : Array.Empty<string>(),
+            "tag-key" => i.Tags.Keys.Where(k => TagVisible(k, isOwner)).ToArray(),
             "description" => i.Description is { } d ? new[] { d } : Array.Empty<string>(),
             "architecture" => new[] { i.Architecture },
             "image-type" => new[] { i.ImageType },
@@ -318,7 +318,7 @@ internal static partial class Ec2Api
              x2.Close("ebs");
          })
          .El("virtualizationType", i.VirtualizationType)
-         .List("tagSet", isOwner ? i.Tags.ToList() : new List<KeyValuePair<string, string>>(), (x2, t) => x2.El("key", t.Key).El("value", t.Value))
+         .List("tagSet", i.Tags.Where(t => TagVisible(t.Key, isOwner)).ToList(), (x2, t) => x2.El("key", t.Key).El("value", t.Value))
          .List("imageWatermarkSet", i.Watermarks, WriteWatermark)
          .El("hypervisor", i.Hypervisor)
          .El("enaSupport", i.EnaSupport)
