@@ -138,9 +138,12 @@ internal static partial class Ec2Api
             ProductCodes = src.ProductCodes.Select(p => new ProductCodeSpec { Id = p.Id, Type = p.Type }).ToList(),
         };
         CopyWatermarks(src, image);
-        // [DOC] CopyImageTags (SDK doc): the caller's own user-defined tags; aws: system tags never.
-        if (c.Bool("CopyImageTags") && src.Owner == me)
-            foreach (var t in src.Tags.Where(t => !t.Key.StartsWith("aws:", StringComparison.Ordinal))) image.Tags[t.Key] = t.Value;
+        // [DOC] CopyImageTags (SDK doc): the caller's own user-defined tags; aws: system tags never; "for public and shared AMIs,
+        // user-defined tags that are attached by other Amazon Web Services accounts" are not copied "except tags with the
+        // ec2:SharedTag/ prefix".
+        if (c.Bool("CopyImageTags"))
+            foreach (var t in src.Tags.Where(t => !t.Key.StartsWith("aws:", StringComparison.Ordinal) && TagVisible(t.Key, src.Owner == me)))
+                image.Tags[t.Key] = t.Value;
         foreach (var (_, tags) in tagSpecs.Where(t => t.Type == "image"))
             foreach (var (k, v) in tags) image.Tags[k] = v ?? "";
 

@@ -238,7 +238,7 @@ internal static partial class Ec2Api
         if (name.StartsWith("tag:", StringComparison.Ordinal))
         {
             var key = name[4..];
-            return isOwner && i.Tags.TryGetValue(key, out var v) ? new[] { v } : Array.Empty<string>();
+            return TagVisible(key, isOwner) && i.Tags.TryGetValue(key, out var v) ? new[] { v } : Array.Empty<string>();
         }
         var snaps = SnapshotsOf(w, i).ToList();
         return name switch
@@ -249,7 +249,7 @@ internal static partial class Ec2Api
             "owner-id" => new[] { i.Owner },
             "owner-alias" => AliasOf(w, i.Owner) is { } a ? new[] { a } : Array.Empty<string>(),
             "state" => new[] { i.State },
-            "tag-key" => isOwner ? i.Tags.Keys.ToArray() : Array.Empty<string>(),
+            "tag-key" => i.Tags.Keys.Where(k => TagVisible(k, isOwner)).ToArray(),
             "description" => i.Description is { } d ? new[] { d } : Array.Empty<string>(),
             "architecture" => new[] { i.Architecture },
             "image-type" => new[] { i.ImageType },
@@ -318,7 +318,7 @@ internal static partial class Ec2Api
              x2.Close("ebs");
          })
          .El("virtualizationType", i.VirtualizationType)
-         .List("tagSet", isOwner ? i.Tags.ToList() : new List<KeyValuePair<string, string>>(), (x2, t) => x2.El("key", t.Key).El("value", t.Value))
+         .List("tagSet", i.Tags.Where(t => TagVisible(t.Key, isOwner)).ToList(), (x2, t) => x2.El("key", t.Key).El("value", t.Value))
          .List("imageWatermarkSet", i.Watermarks, WriteWatermark)
          .El("hypervisor", i.Hypervisor)
          .El("enaSupport", i.EnaSupport)
@@ -744,25 +744,5 @@ internal static partial class Ec2Api
     {
         OwnedImage(w, c, c.Require("ImageId")).DeprecationTime = null;
         return ReturnTrue;
-    }
-
-    private static string DescribeRegions(World w, EmulatorOptions o, CallContext c)
-    {
-        var names = c.List("RegionName");
-        foreach (var n in names)
-            if (!w.Doc.Regions.Contains(n)) throw Bad("InvalidParameterValue", $"Invalid region: {n}");
-        var regions = w.Doc.Regions.Where(r => names.Count == 0 || names.Contains(r)).ToList();
-        foreach (var f in Filters(c))
-        {
-            var ff = f;
-            regions = regions.Where(r => Matches(ff, ff.Name switch
-            {
-                "region-name" => new[] { r },
-                "endpoint" => new[] { $"ec2.{r}.amazonaws.com" },
-                "opt-in-status" => new[] { "opt-in-not-required" },
-                _ => throw Bad("InvalidParameterValue", $"The filter '{ff.Name}' is invalid"),
-            })).ToList();
-        }
-        return new Xml().List("regionInfo", regions, (x, r) => x.El("regionName", r).El("regionEndpoint", $"ec2.{r}.amazonaws.com").El("optInStatus", "opt-in-not-required")).ToString();
     }
 }
