@@ -128,6 +128,14 @@ namespace AmiShare.Commands
                 };
                 ReadKeys(_template);
                 PublishInput.Validate(_template, _settings.UtcNow());
+                foreach (string region in _template.Regions)
+                {
+                    string unknown = AwsRegions.UnknownRegionWarning(region, "-Region");
+                    if (unknown != null)
+                    {
+                        WriteWarning(unknown);
+                    }
+                }
                 if (principals.Count == 0 && (IncludeKmsKey.IsPresent || IncludeSnapshot.IsPresent || SharedTag != null))
                 {
                     WriteWarning("No principals given (-AccountId, -OrganizationArn, -OrganizationalUnitArn, -Principal): the AMIs are copied, tagged and deprecated but not shared, so -IncludeKmsKey, -IncludeSnapshot and -SharedTag have no one to serve.");
