@@ -74,8 +74,11 @@ Describe 'Publish-Ami' -Tag CI {
         Get-Write | Should -BeNullOrEmpty
     }
 
-    It 'changes nothing with -WhatIf' {
-        Publish-Ami $Demo.Unencrypted -Region us-west-2 -AccountId $Demo.ConsumerAccount -SsmParameterName /golden/web/latest -EndpointUrl $Endpoint -WhatIf
+    It 'prints the plan and changes nothing with -WhatIf' {
+        $r = Invoke-CapturingHost Publish-Ami @{ ImageId = $Demo.Unencrypted; Region = 'us-west-2'; AccountId = $Demo.ConsumerAccount; SsmParameterName = '/golden/web/latest'; WhatIf = $true; EndpointUrl = $Endpoint }
+        $shown = $r.HostLines -join "`n"
+        $shown | Should -BeLike "What if: Performing the operation `"Publish AMI*`" on target `"$($Demo.Unencrypted) (us-east-1) to us-west-2`".*"
+        $shown | Should -BeLike "*CopyImage us-east-1/$($Demo.Unencrypted) to us-west-2*share with $($Demo.ConsumerAccount)*SSM parameter /golden/web/latest*"
         Get-Write | Should -BeNullOrEmpty
         @((Get-AmiShareEmulatorState).images | Where-Object region -EQ 'us-west-2') | Should -BeNullOrEmpty
     }
