@@ -126,6 +126,13 @@ namespace AmiShare.Engine.Gateways
             c => $"{c.Service} {c.Operation}{c.For} failed with {c.Code} (HTTP {c.Status}): {c.Text}",
             "This is a service-side error: retry the command later.");
 
+        /// <summary>A watermarked AMI (AttachImageWatermark) cannot be public (EC2 User Guide, "Use AMI watermarks").</summary>
+        internal static readonly AwsErrorTemplate WatermarkedCannotBePublic = new AwsErrorTemplate(
+            ErrorIds.WatermarkedCannotBePublic,
+            AmiShareErrorKind.InvalidOperation,
+            c => $"AMI {c.SubjectName} cannot be made public because it carries AMI watermarks{c.Ec2Detail}.",
+            c => WatermarkRemedy(c.SubjectName, null));
+
         /// <summary>The catalogue: code → error, in order (for one code, the conditional rows first).</summary>
         internal static readonly IReadOnlyList<AwsErrorRow> Rows = new[]
         {
@@ -182,6 +189,19 @@ namespace AmiShare.Engine.Gateways
             AwsErrorRow row = AwsErrorRow.Find(Rows, context);
             AwsErrorTemplate template = row?.Template ?? (context.IsServerError ? UnlistedServerError : Unlisted);
             return template.Create(context, inner);
+        }
+
+        /// <summary>
+        /// What to do about a watermarked AMI that should be public: detach each watermark (DetachImageWatermark; the commands
+        /// name <paramref name="keys"/> when known), or share it with accounts, organizations or OUs, which keeps the watermarks.
+        /// </summary>
+        internal static string WatermarkRemedy(string image, IReadOnlyList<string> keys)
+        {
+            string id = string.IsNullOrEmpty(image) ? "<ami-id>" : image;
+            string key = keys != null && keys.Count == 1 ? keys[0] : "<accountId:name>";
+            string each = keys != null && keys.Count > 1 ? " for each of " + string.Join(", ", keys) : string.Empty;
+            return $"To publish it, detach its watermarks first{each} (API DetachImageWatermark: Remove-EC2ImageWatermark -ImageId {id} -ImageWatermarkKey {key}, or aws ec2 detach-image-watermark --image-id {id} --watermark-key {key}; copies already made keep theirs), then run the command again. "
+                + "To keep the watermarks, share it with accounts, organizations or OUs instead (Grant-AmiLaunchPermission): watermarks stay visible to them.";
         }
 
         private static bool SaysAwsManagedKey(AwsErrorContext c) =>
