@@ -47,6 +47,15 @@ namespace AmiShare.Engine.Preflight
 
             string snaps = (snapshots.Count == 1 ? "snapshot " : "snapshots ") + string.Join(", ", snapshots);
             AmiShareException error = facts.SnapshotBlockPublicAccessError;
+            if (error != null && error.ErrorId != ErrorIds.AccessDenied)
+            {
+                findings.Add(Warn(
+                    CheckNames.SnapshotBlockPublicAccess,
+                    $"Could not check block public access for EBS snapshots in region '{facts.Region}': {error.Reason.TrimEnd()} If it is on, other accounts can launch {facts.ImageId} once public but cannot copy it, because its {snaps} cannot be public.",
+                    "Check it with Get-EC2SnapshotBlockPublicAccessState -Region " + facts.Region + "."));
+                return;
+            }
+
             if (error != null)
             {
                 findings.Add(Warn(

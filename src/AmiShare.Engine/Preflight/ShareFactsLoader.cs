@@ -200,8 +200,9 @@ namespace AmiShare.Engine.Preflight
             {
                 facts.SnapshotBlockPublicAccess = await _ec2.GetSnapshotBlockPublicAccessAsync(ct).ConfigureAwait(false);
             }
-            catch (AmiShareException e) when (e.ErrorId == ErrorIds.AccessDenied)
+            catch (AmiShareException e) when (e.ErrorId == ErrorIds.AccessDenied || (e.ErrorId == ErrorIds.AwsServiceError && e.Kind != AmiShareErrorKind.NotSpecified))
             {
+                // Only a Warn depends on it: denied, or an endpoint that does not know the action, is a fact, not a failure.
                 facts.SnapshotBlockPublicAccessError = e;
             }
         }
