@@ -79,7 +79,7 @@ namespace AmiShare.Engine.Preflight
 
             string mode = bpa.BlocksAllSharing
                 ? "block-all-sharing: no snapshot of this account is publicly available there, not even one already shared publicly"
-                : "block-new-sharing: no snapshot can newly be made public there (one already public stays public)";
+                : "block-new-sharing: no snapshot can newly be made public there; one already public stays public";
             string consequence = includeSnapshot
                 ? $"-IncludeSnapshot cannot make {snaps} public, so the AMI is made public with its snapshots left as they are: other accounts can launch it but not copy it (CopyImage needs read access to the snapshots)."
                 : $"Other accounts can launch the public AMI but not copy it: CopyImage needs read access to its {snaps}, which cannot be public.";
