@@ -133,6 +133,13 @@ namespace AmiShare.Engine.Gateways
             c => $"AMI {c.SubjectName} cannot be made public because it carries AMI watermarks{c.Ec2Detail}.",
             c => WatermarkRemedy(c.SubjectName, null));
 
+        /// <summary>Block public access for EBS snapshots refused group all on a snapshot (Set-AmiPublic -IncludeSnapshot).</summary>
+        internal static readonly AwsErrorTemplate PublicSnapshotSharingBlocked = new AwsErrorTemplate(
+            ErrorIds.PublicSnapshotSharingBlocked,
+            AmiShareErrorKind.PermissionDenied,
+            c => $"Snapshot {c.SubjectName} cannot be made public because block public access for snapshots is enabled for this account in region '{c.Region}'{c.Ec2Detail}.",
+            c => $"Turn the block off with Disable-EC2SnapshotBlockPublicAccess -Region {c.Region} (API DisableSnapshotBlockPublicAccess) and run the command again, or make the AMI public without -IncludeSnapshot and share the snapshots with the accounts that must copy it (Grant-AmiLaunchPermission -AccountId <ids> -IncludeSnapshot).");
+
         /// <summary>The catalogue: code → error, in order (for one code, the conditional rows first).</summary>
         internal static readonly IReadOnlyList<AwsErrorRow> Rows = new[]
         {
@@ -166,6 +173,8 @@ namespace AmiShare.Engine.Gateways
             new AwsErrorRow("InvalidOrganizationalUnitArn.Malformed", InvalidPrincipal),
 
             new AwsErrorRow("UnsupportedOperation", EncryptedCannotBePublic, c => c.Says("Encrypted snapshots")),
+            new AwsErrorRow("OperationNotPermitted", WatermarkedCannotBePublic, c => c.Says("watermark")),
+            new AwsErrorRow("OperationNotPermitted", PublicSnapshotSharingBlocked, c => c.Says("block public access for snapshots")),
             new AwsErrorRow("OperationNotPermitted", ProductCodesCannotBePublic, c => c.Says("product code")),
             new AwsErrorRow("OperationNotPermitted", PublicSharingBlocked, c => c.Says("block public access")),
             new AwsErrorRow("InvalidParameter", EncryptedWithAwsManagedKey, SaysAwsManagedKey),
