@@ -146,6 +146,46 @@ public class PublicCopyTests
     }
 
     [Fact]
+    public void CheckSnapshotBlock_NewSharingBlocked_SnapshotsAlreadyPublic_PassOrWarnForTheOthersOnly()
+    {
+        var newSharing = new SnapshotBlockPublicAccessInfo { State = "block-new-sharing" };
+        ShareFinding allPublic = Snapshots(Facts(f =>
+        {
+            f.SnapshotBlockPublicAccess = newSharing;
+            f.PublicSnapshotIds = new[] { Snap };
+        }));
+        ShareFinding onePublic = Snapshots(Facts(f =>
+        {
+            f.Image.Snapshots = new[] { new SnapshotRef { SnapshotId = Snap }, new SnapshotRef { SnapshotId = Snap2 } };
+            f.SnapshotBlockPublicAccess = newSharing;
+            f.PublicSnapshotIds = new[] { Snap };
+        }));
+
+        Assert.Equal(FindingStatus.Pass, allPublic.Status);
+        Assert.Contains($"but snapshot {Snap} is already public and stays public: other accounts can copy the public AMI.", allPublic.Detail);
+        Assert.Equal(FindingStatus.Warn, onePublic.Status);
+        Assert.Contains($"its snapshot {Snap2}, which cannot be public", onePublic.Detail);
+        Assert.DoesNotContain(Snap + ",", onePublic.Detail);
+    }
+
+    [Fact]
+    public async Task Loader_PublicSnapshotsReadOnlyUnderBlockNewSharing()
+    {
+        WithImage(Ami, Snap).SnapshotBlockPublicAccessState = "block-new-sharing";
+        _ec2.VolumePermissions[Snap] = new List<string> { "all" };
+        ShareFinding newSharing = (await Service().TestShareableAsync(Ami, null, true, ShareOptions.None, default)).Findings.Single(f => f.Check == CheckNames.SnapshotBlockPublicAccess);
+        Assert.Equal(FindingStatus.Pass, newSharing.Status);
+        Assert.Contains("DescribeSnapshotAttribute " + Snap, _ec2.Calls);
+
+        // block-all-sharing: an already public snapshot is not available to others either, so it is not read.
+        _ec2.Calls.Clear();
+        _ec2.SnapshotBlockPublicAccessState = "block-all-sharing";
+        ShareFinding allSharing = (await Service().TestShareableAsync(Ami, null, true, ShareOptions.None, default)).Findings.Single(f => f.Check == CheckNames.SnapshotBlockPublicAccess);
+        Assert.Equal(FindingStatus.Warn, allSharing.Status);
+        Assert.DoesNotContain("DescribeSnapshotAttribute " + Snap, _ec2.Calls);
+    }
+
+    [Fact]
     public void CheckSnapshotBlock_BlockedWithIncludeSnapshot_SaysTheSnapshotsAreLeft()
     {
         ShareFinding finding = Snapshots(Facts(f => f.SnapshotBlockPublicAccess = new SnapshotBlockPublicAccessInfo { State = "block-all-sharing" }), includeSnapshot: true);

@@ -77,6 +77,20 @@ namespace AmiShare.Engine.Preflight
                 return;
             }
 
+            if (!bpa.BlocksAllSharing && facts.PublicSnapshotIds != null)
+            {
+                List<string> notPublic = snapshots.Where(s => !facts.PublicSnapshotIds.Contains(s)).ToList();
+                if (notPublic.Count == 0)
+                {
+                    findings.Add(Pass(
+                        CheckNames.SnapshotBlockPublicAccess,
+                        $"Block public access for EBS snapshots is on in region '{facts.Region}' (block-new-sharing), but {snaps} {(snapshots.Count == 1 ? "is already public and stays" : "are already public and stay")} public: other accounts can copy the public AMI."));
+                    return;
+                }
+
+                snaps = (notPublic.Count == 1 ? "snapshot " : "snapshots ") + string.Join(", ", notPublic);
+            }
+
             string mode = bpa.BlocksAllSharing
                 ? "block-all-sharing: no snapshot of this account is publicly available there, not even one already shared publicly"
                 : "block-new-sharing: no snapshot can newly be made public there; one already public stays public";

@@ -91,5 +91,8 @@ namespace AmiShare.Engine.Preflight
 
         /// <summary>AccessDenied of the snapshot block-public-access read, when it was denied.</summary>
         public AmiShareException SnapshotBlockPublicAccessError { get; set; }
+
+        /// <summary>Under block-new-sharing: the AMI's snapshots that are already public (they stay public), or null when not read.</summary>
+        public IReadOnlyList<string> PublicSnapshotIds { get; set; }
     }
 }

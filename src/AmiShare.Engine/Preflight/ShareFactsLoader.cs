@@ -170,6 +170,31 @@ namespace AmiShare.Engine.Preflight
             }
         }
 
+        /// <summary>
+        /// Under block-new-sharing a snapshot already public stays public: which of the AMI's are (DescribeSnapshotAttribute each;
+        /// one the caller may not read counts as not public).
+        /// </summary>
+        private async Task<IReadOnlyList<string>> PublicSnapshotsAsync(ShareFacts facts, CancellationToken ct)
+        {
+            var result = new List<string>();
+            foreach (string snapshotId in facts.Image.Snapshots.Select(s => s.SnapshotId).Distinct())
+            {
+                try
+                {
+                    if ((await _ec2.GetCreateVolumePermissionsAsync(snapshotId, ct).ConfigureAwait(false)).Contains(Principal.Everyone.Value))
+                    {
+                        result.Add(snapshotId);
+                    }
+                }
+                catch (AmiShareException e) when (e.ErrorId == ErrorIds.AccessDenied)
+                {
+                    _reporter.Debug($"{facts.ImageId}: DescribeSnapshotAttribute {snapshotId} denied; counted as not public");
+                }
+            }
+
+            return result;
+        }
+
         /// <summary>Block public access (for AMIs, and for snapshots when the AMI has EBS snapshots) and the public-AMI count: reads the caller may not be allowed to make (AccessDenied is a fact).</summary>
         private async Task LoadPublicAsync(ShareFacts facts, CancellationToken ct)
         {
@@ -204,6 +229,11 @@ namespace AmiShare.Engine.Preflight
             {
                 // Only a Warn depends on it: denied, or an endpoint that does not know the action, is a fact, not a failure.
                 facts.SnapshotBlockPublicAccessError = e;
+            }
+
+            if (facts.SnapshotBlockPublicAccess != null && facts.SnapshotBlockPublicAccess.BlocksNewSharing && !facts.SnapshotBlockPublicAccess.BlocksAllSharing)
+            {
+                facts.PublicSnapshotIds = await PublicSnapshotsAsync(facts, ct).ConfigureAwait(false);
             }
         }
     }
