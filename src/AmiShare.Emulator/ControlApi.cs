@@ -11,13 +11,30 @@ public sealed record EmulatorState(
     IReadOnlyList<EmulatorImage> Images,
     IReadOnlyList<EmulatorSnapshot> Snapshots,
     IReadOnlyList<EmulatorKey> Keys,
-    IReadOnlyList<EmulatorBlockPublicAccess> BlockPublicAccess);
+    IReadOnlyList<EmulatorBlockPublicAccess> BlockPublicAccess,
+    IReadOnlyList<EmulatorEbsEncryption> EbsEncryption,
+    IReadOnlyList<EmulatorParameter> Parameters,
+    IReadOnlyList<EmulatorParameterValidationFailure> ParameterValidationFailures,
+    IReadOnlyList<EmulatorSnapshotBlockPublicAccess> SnapshotBlockPublicAccess);
+
+/// <summary>Block public access for snapshots of one account in one region: block-all-sharing, block-new-sharing or unblocked.</summary>
+public sealed record EmulatorSnapshotBlockPublicAccess(string AccountId, string Region, string State);
+
+/// <summary>An SSM parameter; DataType is text or aws:ec2:image.</summary>
+public sealed record EmulatorParameter(string AccountId, string Region, string Name, string Type, string Value, string DataType, long Version);
+
+/// <summary>An aws:ec2:image write whose asynchronous validation failed: the parameter was not created or updated.</summary>
+public sealed record EmulatorParameterValidationFailure(string AccountId, string Region, string Name, string Value, string Reason);
+
+/// <summary>EBS encryption by default of one account in one region; KmsKeyId is the configured default key (null = alias/aws/ebs).</summary>
+public sealed record EmulatorEbsEncryption(string AccountId, string Region, bool EncryptionByDefault, string? KmsKeyId);
 
 /// <summary>One share. Type is Account | Public | Organization | OrganizationalUnit; Principal is a 12-digit id, "all", an org ARN or an OU ARN.</summary>
 public sealed record EmulatorPermission(string Type, string Principal);
 
 public sealed record EmulatorImage(string ImageId, string Region, string OwnerId, string Name, string State, bool Public,
-    IReadOnlyList<EmulatorPermission> LaunchPermissions, IReadOnlyList<string> SnapshotIds);
+    IReadOnlyList<EmulatorPermission> LaunchPermissions, IReadOnlyList<string> SnapshotIds,
+    string? SourceImageId = null, string? SourceImageRegion = null, IReadOnlyList<string>? WatermarkKeys = null);
 
 public sealed record EmulatorSnapshot(string SnapshotId, string Region, string OwnerId, bool Encrypted, string? KmsKeyId,
     IReadOnlyList<EmulatorPermission> CreateVolumePermissions);
@@ -256,12 +273,17 @@ internal static class ControlApi
             return new EmulatorState(
                 images.Select(i => new EmulatorImage(i.ImageId, i.Region, i.Owner, i.Name, i.State, i.IsPublic,
                     i.LaunchPermissions.Select(Permission).ToList(),
-                    i.BlockDeviceMappings.Where(b => b.SnapshotId != null).Select(b => b.SnapshotId!).ToList())).ToList(),
+                    i.BlockDeviceMappings.Where(b => b.SnapshotId != null).Select(b => b.SnapshotId!).ToList(),
+                    i.SourceImageId, i.SourceImageRegion, i.Watermarks.Select(m => m.WatermarkKey).ToList())).ToList(),
                 snaps.Select(s => new EmulatorSnapshot(s.SnapshotId, s.Region, s.Owner, s.Encrypted, s.KmsKeyId,
                     s.CreateVolumePermissions.Select(p => p == "all" ? new EmulatorPermission("Public", "all") : new EmulatorPermission("Account", p)).ToList())).ToList(),
                 d.Keys.Where(k => !filtered || region == null || k.Region == region).Select(k => new EmulatorKey(k.KeyId, k.Arn, k.Region, k.Account, k.Policy ?? "",
                     k.Grants.Select(g => new EmulatorGrant(g.GrantId, g.GranteePrincipal, g.Operations.ToList())).ToList())).ToList(),
-                d.BlockPublicAccess.Where(b => region == null || b.Region == region).Select(b => new EmulatorBlockPublicAccess(b.Account, b.Region, b.State)).ToList());
+                d.BlockPublicAccess.Where(b => region == null || b.Region == region).Select(b => new EmulatorBlockPublicAccess(b.Account, b.Region, b.State)).ToList(),
+                d.EbsEncryption.Where(e => region == null || e.Region == region).Select(e => new EmulatorEbsEncryption(e.Account, e.Region, e.EncryptionByDefault, e.KmsKeyId)).ToList(),
+                d.Parameters.Where(p => region == null || p.Region == region).Select(p => new EmulatorParameter(p.Account, p.Region, p.Name, p.Type, p.Value, p.DataType, p.Version)).ToList(),
+                d.ParameterValidationFailures.Where(f => region == null || f.Region == region).Select(f => new EmulatorParameterValidationFailure(f.Account, f.Region, f.Name, f.Value, f.Reason)).ToList(),
+                d.SnapshotBlockPublicAccess.Where(b => region == null || b.Region == region).Select(b => new EmulatorSnapshotBlockPublicAccess(b.Account, b.Region, b.State)).ToList());
         }
     }
 

@@ -4,7 +4,7 @@ using System.Text;
 namespace AmiShare.Emulator;
 
 /// <summary>EC2 Query protocol operations (wire-spec §1–§3).</summary>
-internal static class Ec2Api
+internal static partial class Ec2Api
 {
     public const string Namespace = "http://ec2.amazonaws.com/doc/2016-11-15/";
     private const string DryRunMessage = "Request would have succeeded, but DryRun flag is set.";
@@ -36,6 +36,17 @@ internal static class Ec2Api
         ["EnableImageDeprecation"] = EnableImageDeprecation,
         ["DisableImageDeprecation"] = DisableImageDeprecation,
         ["DescribeRegions"] = DescribeRegions,
+        ["GetEbsEncryptionByDefault"] = GetEbsEncryptionByDefault,
+        ["EnableEbsEncryptionByDefault"] = EnableEbsEncryptionByDefault,
+        ["DisableEbsEncryptionByDefault"] = DisableEbsEncryptionByDefault,
+        ["GetEbsDefaultKmsKeyId"] = GetEbsDefaultKmsKeyId,
+        ["ModifyEbsDefaultKmsKeyId"] = ModifyEbsDefaultKmsKeyId,
+        ["ResetEbsDefaultKmsKeyId"] = ResetEbsDefaultKmsKeyId,
+        ["AttachImageWatermark"] = AttachImageWatermark,
+        ["DetachImageWatermark"] = DetachImageWatermark,
+        ["GetSnapshotBlockPublicAccessState"] = GetSnapshotBlockPublicAccessState,
+        ["EnableSnapshotBlockPublicAccess"] = EnableSnapshotBlockPublicAccess,
+        ["DisableSnapshotBlockPublicAccess"] = DisableSnapshotBlockPublicAccess,
     };
 
     public static string Handle(World w, EmulatorOptions o, CallContext c)
@@ -56,6 +67,7 @@ internal static class Ec2Api
         "DescribeImages", "DescribeImageAttribute", "ModifyImageAttribute", "ResetImageAttribute", "DescribeSnapshots",
         "DescribeSnapshotAttribute", "ModifySnapshotAttribute", "ResetSnapshotAttribute", "CreateTags", "DeleteTags",
         "CopyImage", "DeregisterImage", "EnableImageDeprecation", "DisableImageDeprecation",
+        "AttachImageWatermark", "DetachImageWatermark",
     };
 
     /// <summary>Throws DryRunOperation when the request is a dry run (call once the resource checks have passed).</summary>
@@ -94,15 +106,15 @@ internal static class Ec2Api
         var s = w.FindSnapshot(c.RegionName, snapshotId) ?? throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{snapshotId}' does not exist.");
         if (s.Owner != c.AccountId)
         {
-            if (!SnapshotVisible(s, c.AccountId)) throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{snapshotId}' does not exist.");
+            if (!SnapshotVisible(w, s, c.AccountId)) throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{snapshotId}' does not exist.");
             throw Bad("AuthFailure", $"Not authorized for snapshot:{snapshotId}");
         }
         if (gate) Gate(c);
         return s;
     }
 
-    private static bool SnapshotVisible(SnapshotSpec s, string account) =>
-        s.Owner == account || s.CreateVolumePermissions.Contains(account) || s.CreateVolumePermissions.Contains("all");
+    private static bool SnapshotVisible(World w, SnapshotSpec s, string account) =>
+        s.Owner == account || s.CreateVolumePermissions.Contains(account) || w.PubliclyAvailable(s);
 
     private static IEnumerable<SnapshotSpec> SnapshotsOf(World w, ImageSpec i) =>
         i.BlockDeviceMappings.Where(b => b.SnapshotId != null).Select(b => w.FindSnapshot(i.Region, b.SnapshotId!)).Where(s => s != null)!;
@@ -226,7 +238,7 @@ internal static class Ec2Api
         if (name.StartsWith("tag:", StringComparison.Ordinal))
         {
             var key = name[4..];
-            return isOwner && i.Tags.TryGetValue(key, out var v) ? new[] { v } : Array.Empty<string>();
+            return TagVisible(key, isOwner) && i.Tags.TryGetValue(key, out var v) ? new[] { v } : Array.Empty<string>();
         }
         var snaps = SnapshotsOf(w, i).ToList();
         return name switch
@@ -237,7 +249,7 @@ internal static class Ec2Api
             "owner-id" => new[] { i.Owner },
             "owner-alias" => AliasOf(w, i.Owner) is { } a ? new[] { a } : Array.Empty<string>(),
             "state" => new[] { i.State },
-            "tag-key" => isOwner ? i.Tags.Keys.ToArray() : Array.Empty<string>(),
+            "tag-key" => i.Tags.Keys.Where(k => TagVisible(k, isOwner)).ToArray(),
             "description" => i.Description is { } d ? new[] { d } : Array.Empty<string>(),
             "architecture" => new[] { i.Architecture },
             "image-type" => new[] { i.ImageType },
@@ -254,6 +266,11 @@ internal static class Ec2Api
             "creation-date" => new[] { Ec2Ids.Iso(i.CreationDate!.Value) },
             "source-image-id" => i.SourceImageId is { } s ? new[] { s } : Array.Empty<string>(),
             "source-image-region" => i.SourceImageRegion is { } sr ? new[] { sr } : Array.Empty<string>(),
+            "image-watermark.watermark-key" => i.Watermarks.Select(m => m.WatermarkKey),
+            "image-watermark.source-image-id" => i.Watermarks.Select(m => m.SourceImageId),
+            "image-watermark.source-image-region" => i.Watermarks.Select(m => m.SourceImageRegion),
+            "image-watermark.source-image-creation-time" => i.Watermarks.Select(m => Ec2Ids.Iso(m.SourceImageCreationTime)),
+            "image-watermark.watermark-creation-time" => i.Watermarks.Select(m => Ec2Ids.Iso(m.WatermarkCreationTime)),
             "product-code" => i.ProductCodes.Select(pc => pc.Id),
             "product-code.type" => i.ProductCodes.Select(pc => pc.Type),
             "block-device-mapping.snapshot-id" => i.BlockDeviceMappings.Where(b => b.SnapshotId != null).Select(b => b.SnapshotId!),
@@ -301,7 +318,8 @@ internal static class Ec2Api
              x2.Close("ebs");
          })
          .El("virtualizationType", i.VirtualizationType)
-         .List("tagSet", isOwner ? i.Tags.ToList() : new List<KeyValuePair<string, string>>(), (x2, t) => x2.El("key", t.Key).El("value", t.Value))
+         .List("tagSet", i.Tags.Where(t => TagVisible(t.Key, isOwner)).ToList(), (x2, t) => x2.El("key", t.Key).El("value", t.Value))
+         .List("imageWatermarkSet", i.Watermarks, WriteWatermark)
          .El("hypervisor", i.Hypervisor)
          .El("enaSupport", i.EnaSupport)
          .El("sriovNetSupport", i.SriovNetSupport)
@@ -435,6 +453,7 @@ internal static class Ec2Api
         {
             if (w.BpaOn(c.AccountId, c.RegionName)) throw Bad("OperationNotPermitted", MsgBpa);
             if (i.ProductCodes.Count > 0) throw Bad("OperationNotPermitted", MsgProductCodes);
+            if (i.Watermarks.Count > 0) throw Bad("OperationNotPermitted", MsgWatermarkedPublic);
             if (snaps.Any(s => s.Encrypted)) throw Bad("UnsupportedOperation", MsgEncryptedPublic);
             var publicCount = w.Doc.Images.Count(x => x.Region == c.RegionName && x.Owner == c.AccountId && x.State != "deregistered" && x.IsPublic);
             if (publicCount >= w.Doc.PublicImageQuota)
@@ -478,12 +497,12 @@ internal static class Ec2Api
         foreach (var id in ids)
             if (!inRegion.Any(s => s.SnapshotId == id)) throw Bad("InvalidSnapshot.NotFound", $"The snapshot '{id}' does not exist.");
         Gate(c);
-        IEnumerable<SnapshotSpec> result = inRegion.Where(s => SnapshotVisible(s, me));
+        IEnumerable<SnapshotSpec> result = inRegion.Where(s => SnapshotVisible(w, s, me));
         if (ids.Count > 0) result = result.Where(s => ids.Contains(s.SnapshotId));
         if (owners.Count > 0) result = result.Where(s => owners.Any(ow => OwnerMatches(w, s.Owner, ow)));
         if (restorable.Count > 0)
             result = result.Where(s => restorable.Any(r =>
-                r == "all" ? s.CreateVolumePermissions.Contains("all")
+                r == "all" ? w.PubliclyAvailable(s)
                 : s.Owner == (r == "self" ? me : r) || s.CreateVolumePermissions.Contains(r == "self" ? me : r)));
         foreach (var f in filters)
         {
@@ -584,6 +603,7 @@ internal static class Ec2Api
         }
         if (adds.Contains("g:all") && !s.CreateVolumePermissions.Contains("all"))
         {
+            if (SnapshotBpaState(w, c) != "unblocked") throw Bad("OperationNotPermitted", MsgSnapshotBpa);
             if (s.Encrypted) throw Bad("UnsupportedOperation", MsgEncryptedPublic);
             if (s.ProductCodes.Count > 0) throw Bad("OperationNotPermitted", "Snapshots with marketplace product codes may not be made public.");
         }
@@ -692,122 +712,6 @@ internal static class Ec2Api
     }
 
     // ------------------------------------------------------------------------------------------ copy / deregister / deprecation
-
-    /// <summary>
-    /// Real EC2 answers 400 InvalidRequest with this text when a consumer copies an AMI shared with it (or public) without
-    /// read access to its storage: [REAL] AWS CLI "An error occurred (InvalidRequest) when calling the CopyImage operation:
-    /// You do not have permission to access the storage of this ami"; cloudigrade/cloudigrade matches Code == "InvalidRequest"
-    /// with this message; awslabs/amazon-eks-ami#52 and clong/DetectionLab#422 were fixed by adding createVolumePermission.
-    /// </summary>
-    internal const string MsgNoStorageAccess = "You do not have permission to access the storage of this ami";
-
-    /// <summary>KMS actions a consumer needs on the source snapshot's key to copy it: the use actions of anchors.md §8.6 that reading a
-    /// snapshot involves ("To copy an encrypted snapshot that has been shared from another account, you must have permissions for
-    /// the KMS key used to encrypt the snapshot": CopySnapshot API reference).</summary>
-    private static readonly string[] CopySourceKeyActions = { "kms:DescribeKey", "kms:CreateGrant", "kms:Decrypt", "kms:ReEncryptFrom" };
-
-    /// <summary>
-    /// A copy by someone other than the owner needs read access to every backing snapshot: createVolumePermission for the
-    /// caller or the group all and, for an encrypted snapshot, use of its key through EC2 (key policy with
-    /// kms:ViaService = ec2, or a grant). The EC2 User Guide ("Copy an AMI", cross-account) says the owner must grant read
-    /// permissions for the storage and share the keys of encrypted snapshots. A missing key share answers with the same
-    /// storage text [INFERRED: anchors.md §1.5 names that text for both; no published capture of a key-only failure].
-    /// </summary>
-    private static void RequireStorageAccess(World w, ImageSpec src, string me)
-    {
-        foreach (var b in src.BlockDeviceMappings.Where(b => b.SnapshotId != null))
-        {
-            var s = w.FindSnapshot(src.Region, b.SnapshotId!);
-            if (s == null || (s.Owner != me && !s.CreateVolumePermissions.Contains(me) && !s.CreateVolumePermissions.Contains("all")))
-                throw Bad("InvalidRequest", MsgNoStorageAccess);
-            if (!s.Encrypted) continue;
-            var key = s.KmsKeyId == null ? null : w.FindKeyByArn(s.KmsKeyId);
-            if (key == null || !CopySourceKeyActions.All(a => KmsApi.MayUseViaEc2(w, key, me, a)))
-                throw Bad("InvalidRequest", MsgNoStorageAccess);
-        }
-    }
-
-    private static string CopyImage(World w, EmulatorOptions o, CallContext c)
-    {
-        var me = c.AccountId;
-        var srcRegion = c.Require("SourceRegion");
-        var srcId = c.Require("SourceImageId");
-        var name = c.Require("Name");
-        if (!Ec2Ids.IsAmi(srcId)) throw Bad("InvalidAMIID.Malformed", $"Invalid id: \"{srcId}\" (expecting \"ami-...\")");
-        var src = w.FindImage(srcRegion, srcId);
-        if (src == null || src.State == "deregistered" || !w.CanLaunch(src, me)) throw Bad("InvalidAMIID.NotFound", NotFoundMessage(new[] { srcId }));
-        if (src.Owner != me) RequireStorageAccess(w, src, me);
-        Gate(c);
-        if (!System.Text.RegularExpressions.Regex.IsMatch(name, @"^[A-Za-z0-9()\[\] ./\-'@_]{3,128}$"))
-            throw Bad("InvalidAMIName.Malformed", "AMI names must be between 3 and 128 characters long, and may contain letters, numbers, '(', ')', '.', '-', '/' and '_'");
-        var encrypted = c.Bool("Encrypted");
-        var kmsKeyId = c.Get("KmsKeyId");
-        if (kmsKeyId != null && !encrypted) throw Bad("InvalidParameterDependency", "The parameter KmsKeyId requires the parameter Encrypted to be set.");
-        var dup = w.Doc.Images.FirstOrDefault(x => x.Region == c.RegionName && x.Owner == me && x.Name == name && x.State != "deregistered");
-        if (dup != null) throw Bad("InvalidAMIName.Duplicate", $"AMI name {name} is already in use by AMI {dup.ImageId}");
-
-        var tagSpecs = new List<(string Type, List<(string Key, string? Value)> Tags)>();
-        foreach (var n in c.Indices("TagSpecification"))
-        {
-            var type = c.Get($"TagSpecification.{n}.ResourceType") ?? "";
-            if (type is not ("image" or "snapshot")) throw Bad("InvalidParameterValue", $"'{type}' is not a valid taggable resource type for this operation.");
-            var tags = TagItems(c, $"TagSpecification.{n}.Tag");
-            ValidateTags(tags);
-            tagSpecs.Add((type, tags));
-        }
-
-        string? targetKeyArn = null;
-        var failed = false;
-        if (kmsKeyId != null)
-        {
-            var k = KmsApi.ResolveKey(w, c.RegionName, me, kmsKeyId);
-            if (k == null) failed = true; else targetKeyArn = k.Arn;
-        }
-        var image = new ImageSpec
-        {
-            ImageId = "ami-" + Ec2Ids.NewHex17(), Region = c.RegionName, Owner = me, Name = name, Description = c.Get("Description"),
-            Architecture = src.Architecture, ImageType = src.ImageType, Platform = src.Platform, PlatformDetails = src.PlatformDetails,
-            UsageOperation = src.UsageOperation, RootDeviceType = src.RootDeviceType, RootDeviceName = src.RootDeviceName,
-            VirtualizationType = src.VirtualizationType, Hypervisor = src.Hypervisor, EnaSupport = src.EnaSupport, BootMode = src.BootMode,
-            ImdsSupport = src.ImdsSupport, SriovNetSupport = src.SriovNetSupport, CreationDate = DateTime.UtcNow,
-            SourceImageId = src.ImageId, SourceImageRegion = src.Region,
-            ProductCodes = src.ProductCodes.Select(p => new ProductCodeSpec { Id = p.Id, Type = p.Type }).ToList(),
-        };
-        var pending = o.CopyImagePendingTime > TimeSpan.Zero;
-        image.State = failed ? "failed" : pending ? "pending" : "available";
-        if (pending && !failed) image.AvailableAtUtc = o.UtcNow + TimeSpan.FromTicks((long)(o.CopyImagePendingTime.Ticks / Math.Max(o.TimeScale, 0.000001)));
-        if (c.Bool("CopyImageTags") && src.Owner == me)
-            foreach (var t in src.Tags.Where(t => !t.Key.StartsWith("aws:", StringComparison.Ordinal))) image.Tags[t.Key] = t.Value;
-        foreach (var (_, tags) in tagSpecs.Where(t => t.Type == "image"))
-            foreach (var (k, v) in tags) image.Tags[k] = v ?? "";
-
-        foreach (var b in src.BlockDeviceMappings)
-        {
-            var nb = new BlockDeviceSpec { DeviceName = b.DeviceName, VolumeSize = b.VolumeSize, VolumeType = b.VolumeType, DeleteOnTermination = b.DeleteOnTermination };
-            if (b.SnapshotId != null && w.FindSnapshot(src.Region, b.SnapshotId) is { } s)
-            {
-                var enc = s.Encrypted || encrypted;
-                string? key = null;
-                if (enc)
-                    key = targetKeyArn ?? (s.Encrypted && s.Region == c.RegionName && s.Owner == me ? s.KmsKeyId : w.EnsureAwsManagedKey(me, c.RegionName).Arn);
-                var ns = new SnapshotSpec
-                {
-                    SnapshotId = "snap-" + Ec2Ids.NewHex17(), Region = c.RegionName, Owner = me, VolumeSize = s.VolumeSize, Encrypted = enc, KmsKeyId = key,
-                    Description = $"Copied for DestinationAmi {image.ImageId} from SourceAmi {src.ImageId} for SourceSnapshot {s.SnapshotId}. Task created on {DateTime.UtcNow:yyyy-MM-dd'T'HH:mm:ss.fff'Z'}.",
-                    StartTime = DateTime.UtcNow, ProductCodes = s.ProductCodes.ToList(),
-                };
-                ns.VolumeId = "vol-ffffffff";
-                foreach (var (_, tags) in tagSpecs.Where(t => t.Type == "snapshot"))
-                    foreach (var (k, v) in tags) ns.Tags[k] = v ?? "";
-                w.Doc.Snapshots.Add(ns);
-                nb.SnapshotId = ns.SnapshotId;
-            }
-            image.BlockDeviceMappings.Add(nb);
-        }
-        if (!w.Doc.Regions.Contains(c.RegionName)) w.Doc.Regions.Add(c.RegionName);
-        w.Doc.Images.Add(image);
-        return new Xml().El("imageId", image.ImageId).ToString();
-    }
 
     private static string DeregisterImage(World w, EmulatorOptions o, CallContext c)
     {

@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AmiShare.Emulator;
 
-/// <summary>The emulator web server (Kestrel on 127.0.0.1). One port serves EC2, STS, KMS and Organizations.</summary>
+/// <summary>The emulator web server (Kestrel on 127.0.0.1). One port serves EC2, STS, KMS, Organizations and SSM.</summary>
 public sealed class EmulatorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -145,6 +145,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             {
                 "TrentService" => "kms",
                 "AWSOrganizationsV20161128" => "organizations",
+                "AmazonSSM" => "ssm",
                 _ => scopeService ?? "unknown",
             };
             ctx.JsonBody = string.IsNullOrWhiteSpace(body) ? "{}" : body;
@@ -201,8 +202,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
 
             Authenticate(ctx, m.Success);
-            if (ctx.Service == "ec2" && Options.Throttling && !_buckets.TryTake(ctx))
-                throw new ApiException(503, "RequestLimitExceeded", "Request limit exceeded.");
+            if (ctx.Service is "ec2" or "ssm" && Options.Throttling && !_buckets.TryTake(ctx))
+                throw ThrottlingError(ctx.Service);
 
             if (json && ctx.Params.ContainsKey("__invalidJson"))
                 throw new ApiException(400, "SerializationException", "Start of structure or map found where not expected.");
@@ -212,6 +213,7 @@ public sealed class EmulatorHost : IAsyncDisposable
                 "sts" => StsApi.Handle(World, ctx),
                 "kms" => KmsApi.Handle(World, ctx),
                 "organizations" => OrganizationsApi.Handle(World, ctx),
+                "ssm" => SsmApi.Handle(World, ctx),
                 _ => throw new ApiException(400, "UnknownOperationException", ""),
             };
         }
@@ -224,7 +226,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         catch (Exception e)
         {
             status = 500;
-            errorCode = ctx.Service is "kms" ? "KMSInternalException" : ctx.Service == "organizations" ? "ServiceException" : "InternalError";
+            errorCode = ctx.Service switch { "kms" => "KMSInternalException", "organizations" => "ServiceException", "ssm" => "InternalServerError", _ => "InternalError" };
             responseBody = RenderError(ctx, new ApiException(500, errorCode, "An internal error has occurred: " + e.Message));
         }
 
@@ -266,12 +268,14 @@ public sealed class EmulatorHost : IAsyncDisposable
         Log.Add(new RequestLogEntry(DateTime.UtcNow, ctx.Service, ctx.Action, ctx.AccessKeyId, ctx.Account?.Id, ctx.Region, status, error,
             new Dictionary<string, string>(ctx.Params), ctx.RequestId));
 
-    /// <summary>Each service's own throttling error, as AWS documents it (EC2 RequestLimitExceeded 503, KMS ThrottlingException, Organizations TooManyRequestsException, STS Throttling).</summary>
+    /// <summary>Each service's own throttling error, as AWS documents it (EC2 RequestLimitExceeded 503, KMS ThrottlingException, Organizations TooManyRequestsException, STS Throttling, SSM ThrottlingException "Rate exceeded").</summary>
     internal static ApiException ThrottlingError(string service) => service switch
     {
         "ec2" => new ApiException(503, "RequestLimitExceeded", DefaultFaultMessage("RequestLimitExceeded")),
         "kms" => new ApiException(400, "ThrottlingException", DefaultFaultMessage("ThrottlingException")),
         "organizations" => new ApiException(400, "TooManyRequestsException", DefaultFaultMessage("TooManyRequestsException")),
+        // [REAL] AWS Knowledge Center "ssm-parameter-store-rate-exceeded": "An error occurred (ThrottlingException) when calling the GetParameter operation (reached max retries: 4): Rate exceeded".
+        "ssm" => new ApiException(400, "ThrottlingException", "Rate exceeded"),
         _ => new ApiException(400, "Throttling", DefaultFaultMessage("Throttling")),
     };
 
@@ -360,7 +364,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
     }
 
-    /// <summary>EC2 token buckets per account × region × action.</summary>
+    /// <summary>EC2 and SSM token buckets per account × region × action (SSM reads share one).</summary>
     private sealed class TokenBuckets
     {
         private readonly EmulatorOptions _options;
@@ -372,9 +376,12 @@ public sealed class EmulatorHost : IAsyncDisposable
         public bool TryTake(CallContext ctx)
         {
             var unfiltered = ctx.Action == "DescribeSnapshots" && !ctx.HasPrefix("Filter.") && ctx.Get("MaxResults") == null && !ctx.HasPrefix("SnapshotId.");
-            var (burst, refill) = _options.BucketFor(ctx.Action, unfiltered);
+            // SSM's GetParameter and GetParameters share one bucket ([DOC] Parameter Store quotas: "Default throughput: 40 (Shared by
+            // the following API actions: GetParameter, GetParameters, GetParametersByPath)").
+            var bucket = ctx.Service == "ssm" ? (ctx.Action is "GetParameter" or "GetParameters" ? "ssm:GetParameters" : "ssm:" + ctx.Action) : ctx.Action;
+            var (burst, refill) = _options.BucketFor(bucket, unfiltered);
             refill *= Math.Max(_options.TimeScale, 0.000001);
-            var key = (ctx.AccountId, ctx.RegionName, ctx.Action);
+            var key = (ctx.AccountId, ctx.RegionName, bucket);
             lock (_state)
             {
                 // A monotonic clock, as a token bucket is: a wall-clock adjustment must not refill or drain it.

@@ -11,7 +11,7 @@ public sealed class EmulatorOptions
     /// <summary>Speed-up factor for time-based behaviour: throttle bucket refill and CopyImage pending time.</summary>
     public double TimeScale { get; set; } = 1.0;
 
-    /// <summary>Model EC2's per account/region/API token buckets (anchors.md §8). Default off.</summary>
+    /// <summary>Model EC2's (and SSM Parameter Store's) per account/region/API token buckets (anchors.md §8). Default off.</summary>
     public bool Throttling { get; set; }
 
     /// <summary>How long a CopyImage result stays "pending" (divided by TimeScale). Zero = available at once.</summary>
@@ -93,7 +93,7 @@ public sealed class EmulatorOptions
     /// <summary>The pending fault rules in the order they apply (copies; count rules show what remains).</summary>
     public IReadOnlyList<InjectedFault> Faults { get { lock (_faultLock) return _faults.Select(f => f with { }).ToList(); } }
 
-    /// <summary>Overrides the token bucket of one EC2 action (burst size and refill per second, before TimeScale).</summary>
+    /// <summary>Overrides the token bucket of one EC2 action, or of an SSM bucket ("ssm:GetParameters" for GetParameter and GetParameters, "ssm:PutParameter", …) (burst size and refill per second, before TimeScale).</summary>
     public void SetThrottleBucket(string action, double burst, double refillPerSecond) => _bucketOverrides[action] = (burst, refillPerSecond);
 
     /// <summary>The fault that applies to this request, if any (count rules are consumed; rate rules draw from <see cref="Random"/>).</summary>
@@ -126,6 +126,10 @@ public sealed class EmulatorOptions
             "CopyImage" => (100, 1),
             "CreateTags" or "DeleteTags" => (100, 10),
             "EnableImageBlockPublicAccess" or "DisableImageBlockPublicAccess" => (1, 0.1),
+            // [DOC] Parameter Store default throughput 40 TPS, shared by GetParameter and GetParameters (burst = one second's worth [INFERRED]).
+            "ssm:GetParameters" => (40, 40),
+            // [INFERRED] SSM writes: no published per-second figure here; the generic write bucket.
+            _ when action.StartsWith("ssm:", StringComparison.Ordinal) => (50, 5),
             _ when unfilteredDescribe => (50, 10),
             _ when action.StartsWith("Describe", StringComparison.Ordinal) || action.StartsWith("Get", StringComparison.Ordinal) => (100, 20),
             _ => (50, 5),

@@ -31,6 +31,9 @@ public sealed class RequestLog
         "CreateTags", "DeleteTags", "CopyImage", "DeregisterImage", "EnableImageBlockPublicAccess", "DisableImageBlockPublicAccess",
         "EnableImageDeprecation", "DisableImageDeprecation",
         "PutKeyPolicy", "CreateGrant", "RetireGrant", "RevokeGrant",
+        "EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "ModifyEbsDefaultKmsKeyId", "ResetEbsDefaultKmsKeyId",
+        "PutParameter", "DeleteParameter",
+        "AttachImageWatermark", "DetachImageWatermark", "EnableSnapshotBlockPublicAccess", "DisableSnapshotBlockPublicAccess",
     };
 
     /// <summary>Raised after each entry is added (on the request thread).</summary>

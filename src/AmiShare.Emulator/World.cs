@@ -142,6 +142,44 @@ public sealed class World
         Doc.BlockPublicAccess.Add(new BlockPublicAccessSpec { Account = account, Region = region, State = on ? "block-new-sharing" : "unblocked" });
     }
 
+    internal EbsEncryptionSpec? EbsSettings(string account, string region) =>
+        Doc.EbsEncryption.FirstOrDefault(e => e.Account == account && e.Region == region);
+
+    internal EbsEncryptionSpec EnsureEbsSettings(string account, string region)
+    {
+        var e = EbsSettings(account, region);
+        if (e != null) return e;
+        e = new EbsEncryptionSpec { Account = account, Region = region };
+        Doc.EbsEncryption.Add(e);
+        return e;
+    }
+
+    internal bool EncryptionByDefault(string account, string region) => EbsSettings(account, region)?.EncryptionByDefault ?? false;
+
+    /// <summary>
+    /// The key ARN a new encrypted volume or snapshot copy gets when no key is named: the ModifyEbsDefaultKmsKeyId key, else the
+    /// account's aws/ebs key in the region (created on first use, as AWS does). Null when the configured identifier does not resolve
+    /// (AWS checks it asynchronously, so the copy fails later rather than the call).
+    /// </summary>
+    internal string? DefaultEbsKeyArn(string account, string region)
+    {
+        var configured = EbsSettings(account, region)?.KmsKeyId;
+        if (configured == null) return EnsureAwsManagedKey(account, region).Arn;
+        return KmsApi.ResolveKey(this, region, account, configured)?.Arn;
+    }
+
+    internal SnapshotBlockPublicAccessSpec? SnapshotBpa(string account, string region) =>
+        Doc.SnapshotBlockPublicAccess.FirstOrDefault(b => b.Account == account && b.Region == region);
+
+    internal string SnapshotBpaState(string account, string region) => SnapshotBpa(account, region)?.State ?? "unblocked";
+
+    /// <summary>
+    /// A snapshot shared with group all that anyone can see and use: [DOC] block-all-sharing "snapshots that are already publicly
+    /// shared are treated as private and they are no longer publicly available" (their attribute still says all).
+    /// </summary>
+    internal bool PubliclyAvailable(SnapshotSpec s) =>
+        s.CreateVolumePermissions.Contains("all") && SnapshotBpaState(s.Owner, s.Region) != "block-all-sharing";
+
     internal string OrganizationArn(OrganizationSpec o) => $"arn:aws:organizations::{o.ManagementAccountId}:organization/{o.Id}";
 
     internal bool InOrganization(string account)
@@ -297,6 +335,50 @@ public sealed class World
     public bool IsImageBlockPublicAccessEnabled(string account, string region) { lock (Sync) return BpaOn(account, region); }
 
     public void SetImageBlockPublicAccess(string account, string region, bool enabled) { lock (Sync) SetBpa(account, region, enabled); }
+
+    /// <summary>EBS encryption by default for the account in the region (GetEbsEncryptionByDefault).</summary>
+    public bool IsEbsEncryptionByDefault(string account, string region) { lock (Sync) return EncryptionByDefault(account, region); }
+
+    /// <summary>Sets EBS encryption by default, as Enable/DisableEbsEncryptionByDefault do.</summary>
+    public void SetEbsEncryptionByDefault(string account, string region, bool enabled) { lock (Sync) EnsureEbsSettings(account, region).EncryptionByDefault = enabled; }
+
+    /// <summary>The configured default EBS key (ModifyEbsDefaultKmsKeyId), or null for alias/aws/ebs.</summary>
+    public string? EbsDefaultKmsKeyIdOf(string account, string region) { lock (Sync) return EbsSettings(account, region)?.KmsKeyId; }
+
+    /// <summary>(encrypted, key ARN) of a snapshot.</summary>
+    public (bool Encrypted, string? KmsKeyId) SnapshotEncryptionOf(string region, string snapshotId)
+    {
+        lock (Sync)
+        {
+            var s = FindSnapshot(region, snapshotId) ?? throw new KeyNotFoundException($"No snapshot {snapshotId} in {region}.");
+            return (s.Encrypted, s.KmsKeyId);
+        }
+    }
+
+    /// <summary>(value, version, data type) of an SSM parameter, or null when it does not exist.</summary>
+    public (string Value, long Version, string DataType)? ParameterOf(string account, string region, string name)
+    {
+        lock (Sync)
+        {
+            var p = Doc.Parameters.FirstOrDefault(x => x.Account == account && x.Region == region && x.Name == name);
+            return p == null ? null : (p.Value, p.Version, p.DataType);
+        }
+    }
+
+    /// <summary>Names (with the reason) of aws:ec2:image writes whose validation failed, in order.</summary>
+    public IReadOnlyList<(string Name, string Value, string Reason)> ParameterValidationFailuresOf(string account, string region)
+    {
+        lock (Sync) return Doc.ParameterValidationFailures.Where(f => f.Account == account && f.Region == region).Select(f => (f.Name, f.Value, f.Reason)).ToList();
+    }
+
+    /// <summary>Block public access for snapshots: block-all-sharing, block-new-sharing or unblocked.</summary>
+    public string SnapshotBlockPublicAccessStateOf(string account, string region) { lock (Sync) return SnapshotBpaState(account, region); }
+
+    /// <summary>Watermark keys of an image, in the order they were attached.</summary>
+    public IReadOnlyList<string> WatermarkKeysOf(string region, string imageId)
+    {
+        lock (Sync) return (FindImage(region, imageId) ?? throw new KeyNotFoundException(imageId)).Watermarks.Select(m => m.WatermarkKey).ToList();
+    }
 
     public bool ImageExists(string region, string imageId) { lock (Sync) return FindImage(region, imageId) is { State: not "deregistered" }; }
 

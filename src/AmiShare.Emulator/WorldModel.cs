@@ -15,6 +15,84 @@ public sealed class WorldDocument
     public List<KeySpec> Keys { get; set; } = new();
     public List<SnapshotSpec> Snapshots { get; set; } = new();
     public List<ImageSpec> Images { get; set; } = new();
+    /// <summary>EBS encryption by default and the default KMS key per account × region; a pair not listed is off with alias/aws/ebs.</summary>
+    public List<EbsEncryptionSpec> EbsEncryption { get; set; } = new();
+    /// <summary>CopyImage client tokens already used (ClientToken idempotency), per account × region.</summary>
+    public List<ClientTokenSpec> ClientTokens { get; set; } = new();
+    /// <summary>SSM Parameter Store parameters, per account × region.</summary>
+    public List<ParameterSpec> Parameters { get; set; } = new();
+    /// <summary>aws:ec2:image writes whose asynchronous validation failed (the parameter was not created or updated).</summary>
+    public List<ParameterValidationFailureSpec> ParameterValidationFailures { get; set; } = new();
+    /// <summary>Block public access for snapshots per account × region; a pair not listed is unblocked.</summary>
+    public List<SnapshotBlockPublicAccessSpec> SnapshotBlockPublicAccess { get; set; } = new();
+}
+
+public sealed class SnapshotBlockPublicAccessSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    /// <summary>"block-all-sharing", "block-new-sharing" or "unblocked".</summary>
+    public string State { get; set; } = "unblocked";
+    /// <summary>"account" or "declarative-policy".</summary>
+    public string ManagedBy { get; set; } = "account";
+}
+
+public sealed class WatermarkSpec
+{
+    /// <summary>accountId:watermarkName.</summary>
+    public string WatermarkKey { get; set; } = "";
+    public string SourceImageId { get; set; } = "";
+    public string SourceImageRegion { get; set; } = "";
+    public DateTime SourceImageCreationTime { get; set; }
+    public DateTime WatermarkCreationTime { get; set; }
+}
+
+public sealed class ParameterSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string Name { get; set; } = "";
+    /// <summary>String | StringList | SecureString.</summary>
+    public string Type { get; set; } = "String";
+    public string Value { get; set; } = "";
+    /// <summary>text | aws:ec2:image.</summary>
+    public string DataType { get; set; } = "text";
+    public string? Description { get; set; }
+    public long Version { get; set; } = 1;
+    public DateTime? LastModifiedDate { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+}
+
+public sealed class ParameterValidationFailureSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string Name { get; set; } = "";
+    public string Value { get; set; } = "";
+    public string Reason { get; set; } = "";
+    public DateTime Time { get; set; }
+}
+
+public sealed class EbsEncryptionSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    /// <summary>GetEbsEncryptionByDefault; default false.</summary>
+    public bool EncryptionByDefault { get; set; }
+    /// <summary>The ModifyEbsDefaultKmsKeyId key (a key ARN, or the identifier as given when it did not resolve); null = alias/aws/ebs.</summary>
+    public string? KmsKeyId { get; set; }
+}
+
+public sealed class ClientTokenSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string Action { get; set; } = "CopyImage";
+    public string ClientToken { get; set; } = "";
+    /// <summary>The request's parameters (without ClientToken and DryRun) in a canonical form, to tell a retry from a different request.</summary>
+    public string Request { get; set; } = "";
+    /// <summary>What the first request answered (the imageId).</summary>
+    public string Result { get; set; } = "";
 }
 
 public sealed class AccountSpec
@@ -186,6 +264,8 @@ public sealed class ImageSpec
     public List<BlockDeviceSpec> BlockDeviceMappings { get; set; } = new();
     public List<LaunchPermissionSpec> LaunchPermissions { get; set; } = new();
     public Dictionary<string, string> Tags { get; set; } = new();
+    /// <summary>Image watermarks (at most 5), carried to copies.</summary>
+    public List<WatermarkSpec> Watermarks { get; set; } = new();
 
     /// <summary>For copies: the moment the image turns from pending to available.</summary>
     [JsonIgnore] internal DateTime? AvailableAtUtc { get; set; }

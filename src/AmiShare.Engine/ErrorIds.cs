@@ -112,5 +112,11 @@ namespace AmiShare.Engine
 
         /// <summary>A bare o-/ou- id or an account's organization membership could not be read.</summary>
         public const string OrganizationUnresolved = nameof(OrganizationUnresolved);
+
+        /// <summary>The AMI carries watermarks (AttachImageWatermark), and a watermarked AMI cannot be public.</summary>
+        public const string WatermarkedCannotBePublic = nameof(WatermarkedCannotBePublic);
+
+        /// <summary>Block public access for EBS snapshots is on, so EC2 refused to make a snapshot public (-IncludeSnapshot).</summary>
+        public const string PublicSnapshotSharingBlocked = nameof(PublicSnapshotSharingBlocked);
     }
 }

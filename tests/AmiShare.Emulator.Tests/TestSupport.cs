@@ -150,15 +150,18 @@ public abstract class FreshEmulatorTest : IAsyncLifetime
     protected AmazonEC2Client Third { get; private set; } = null!;
     protected virtual EmulatorOptions? Options => null;
 
+    /// <summary>The world the emulator starts with (the demo world unless a test class needs more).</summary>
+    protected virtual World CreateWorld() => World.Demo();
+
     public async Task InitializeAsync()
     {
-        Host = await EmulatorHost.StartAsync(World.Demo(), Options);
+        Host = await EmulatorHost.StartAsync(CreateWorld(), Options);
         Owner = Clients.Ec2(Host, Demo.OwnerKey);
         Consumer = Clients.Ec2(Host, Demo.ConsumerKey);
         Third = Clients.Ec2(Host, Demo.ThirdKey);
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         Owner.Dispose(); Consumer.Dispose(); Third.Dispose();
         await Host.DisposeAsync();

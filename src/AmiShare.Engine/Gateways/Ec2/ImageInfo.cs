@@ -32,5 +32,8 @@ namespace AmiShare.Engine.Gateways
 
         /// <summary>EBS snapshots behind the AMI, from its block device mappings.</summary>
         public IReadOnlyList<SnapshotRef> Snapshots { get; set; } = Array.Empty<SnapshotRef>();
+
+        /// <summary>Watermark keys (accountId:name, DescribeImages ImageWatermarks); a watermarked AMI can never be public.</summary>
+        public IReadOnlyList<string> Watermarks { get; set; } = Array.Empty<string>();
     }
 }
