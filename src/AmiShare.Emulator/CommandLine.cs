@@ -17,13 +17,13 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
         "  --port N         TCP port on 127.0.0.1 (default 4566; 0 = any free port)\n" +
         "  --world PATH     world JSON (alias --seed); default: the built-in demo world\n" +
         "  --log            print one line per request\n" +
-        "  --throttling     model EC2 request token buckets (RequestLimitExceeded)\n" +
+        "  --throttling     model EC2 and SSM request token buckets (RequestLimitExceeded, ThrottlingException)\n" +
         "  --latency-ms N   delay every response by N milliseconds\n" +
         "  --time-scale X   speed up throttle refill and CopyImage pending time by X\n" +
         "  --fault SPEC     inject a fault (repeatable); SPEC is " + FaultSyntax + "\n" +
         "                   ACTION: an AWS action such as ModifyImageAttribute, or * for any action\n" +
         "                   throttle: the service's own throttling error (EC2 RequestLimitExceeded 503, KMS ThrottlingException,\n" +
-        "                             Organizations TooManyRequestsException, STS Throttling)\n" +
+        "                             Organizations TooManyRequestsException, STS Throttling, SSM ThrottlingException)\n" +
         "                   error:    CODE (default InternalError) with HTTP STATUS 400-599 (default 500)\n" +
         "                   drop:     abort the connection without a response\n" +
         "                   drop-after: handle the request (apply a write), then abort mid-answer\n" +

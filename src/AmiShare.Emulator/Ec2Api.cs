@@ -745,24 +745,4 @@ internal static partial class Ec2Api
         OwnedImage(w, c, c.Require("ImageId")).DeprecationTime = null;
         return ReturnTrue;
     }
-
-    private static string DescribeRegions(World w, EmulatorOptions o, CallContext c)
-    {
-        var names = c.List("RegionName");
-        foreach (var n in names)
-            if (!w.Doc.Regions.Contains(n)) throw Bad("InvalidParameterValue", $"Invalid region: {n}");
-        var regions = w.Doc.Regions.Where(r => names.Count == 0 || names.Contains(r)).ToList();
-        foreach (var f in Filters(c))
-        {
-            var ff = f;
-            regions = regions.Where(r => Matches(ff, ff.Name switch
-            {
-                "region-name" => new[] { r },
-                "endpoint" => new[] { $"ec2.{r}.amazonaws.com" },
-                "opt-in-status" => new[] { "opt-in-not-required" },
-                _ => throw Bad("InvalidParameterValue", $"The filter '{ff.Name}' is invalid"),
-            })).ToList();
-        }
-        return new Xml().List("regionInfo", regions, (x, r) => x.El("regionName", r).El("regionEndpoint", $"ec2.{r}.amazonaws.com").El("optInStatus", "opt-in-not-required")).ToString();
-    }
 }

@@ -149,7 +149,7 @@ internal static class SsmApi
         if (c.Account!.DeniedActions.Any(a => a is "ec2:DescribeImages" or "DescribeImages" or "ec2:*" or "*"))
             return "The caller is not allowed ec2:DescribeImages.";
         var i = w.FindImage(c.RegionName, value);
-        if (i == null || i.State == "deregistered" || !w.CanLaunch(i, c.AccountId))
+        if (i == null || i.State is "deregistered" or "failed" || !w.CanLaunch(i, c.AccountId))
             return $"The image {value} is not available to account {c.AccountId} in {c.RegionName}.";
         return null;
     }

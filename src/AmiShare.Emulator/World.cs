@@ -73,6 +73,8 @@ public sealed class World
         foreach (var r in d.Images.Select(i => i.Region).Concat(d.Snapshots.Select(s => s.Region)).Concat(d.Keys.Select(k => k.Region)))
             if (!string.IsNullOrEmpty(r) && !d.Regions.Contains(r)) d.Regions.Add(r);
         if (d.Regions.Count == 0) d.Regions.AddRange(new[] { "us-east-1", "us-west-2", "eu-west-1" });
+        foreach (var o in d.OptInRegions)
+            if (!d.Regions.Contains(o.Region)) d.Regions.Add(o.Region);
         foreach (var k in d.Keys)
         {
             k.CreationDate ??= new DateTime(2024, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -179,6 +181,12 @@ public sealed class World
     /// </summary>
     internal bool PubliclyAvailable(SnapshotSpec s) =>
         s.CreateVolumePermissions.Contains("all") && SnapshotBpaState(s.Owner, s.Region) != "block-all-sharing";
+
+    /// <summary>opt-in-not-required, opted-in or not-opted-in for the account.</summary>
+    internal string OptInStatus(string account, string region) =>
+        Doc.OptInRegions.FirstOrDefault(o => o.Region == region) is { } r
+            ? (r.OptedInAccounts.Contains(account) ? "opted-in" : "not-opted-in")
+            : "opt-in-not-required";
 
     internal string OrganizationArn(OrganizationSpec o) => $"arn:aws:organizations::{o.ManagementAccountId}:organization/{o.Id}";
 

@@ -25,6 +25,15 @@ public sealed class WorldDocument
     public List<ParameterValidationFailureSpec> ParameterValidationFailures { get; set; } = new();
     /// <summary>Block public access for snapshots per account × region; a pair not listed is unblocked.</summary>
     public List<SnapshotBlockPublicAccessSpec> SnapshotBlockPublicAccess { get; set; } = new();
+    /// <summary>Regions that need opting in (DescribeRegions optInStatus); a region not listed is opt-in-not-required.</summary>
+    public List<OptInRegionSpec> OptInRegions { get; set; } = new();
+}
+
+public sealed class OptInRegionSpec
+{
+    public string Region { get; set; } = "";
+    /// <summary>Accounts that opted in (opted-in); every other account sees not-opted-in.</summary>
+    public List<string> OptedInAccounts { get; set; } = new();
 }
 
 public sealed class SnapshotBlockPublicAccessSpec

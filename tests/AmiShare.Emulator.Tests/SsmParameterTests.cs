@@ -104,6 +104,18 @@ public sealed class SsmParameterTests : FreshEmulatorTest
     }
 
     [Fact]
+    public async Task Ec2ImageDataType_FailedImage_IsNotStored()
+    {
+        var failed = await Owner.CopyImageAsync(new Amazon.EC2.Model.CopyImageRequest
+        {
+            SourceImageId = Demo.Web, SourceRegion = "us-east-1", Name = "bad-key-copy", Encrypted = true, KmsKeyId = "alias/no-such-key",
+        });
+        Assert.Equal("failed", Host.World.ImageStateOf("us-east-1", failed.ImageId));
+        await Put(Ssm(), "/golden/failed", failed.ImageId, "aws:ec2:image");
+        Assert.Null(Host.World.ParameterOf(Demo.Owner, "us-east-1", "/golden/failed"));
+    }
+
+    [Fact]
     public async Task Ec2ImageDataType_NeedsEc2DescribeImages()
     {
         Host.World.DenyAction(Demo.Owner, "ec2:DescribeImages");
