@@ -113,6 +113,12 @@ namespace AmiShare.Engine
         /// <summary>A bare o-/ou- id or an account's organization membership could not be read.</summary>
         public const string OrganizationUnresolved = nameof(OrganizationUnresolved);
 
+        /// <summary>The AMI carries watermarks (AttachImageWatermark), and a watermarked AMI cannot be public.</summary>
+        public const string WatermarkedCannotBePublic = nameof(WatermarkedCannotBePublic);
+
+        /// <summary>Block public access for EBS snapshots is on, so EC2 refused to make a snapshot public (-IncludeSnapshot).</summary>
+        public const string PublicSnapshotSharingBlocked = nameof(PublicSnapshotSharingBlocked);
+
         // Publish-Ami (distribution). The refusals come before any CopyImage.
 
         /// <summary>A target region's copy would be encrypted with aws/ebs (source encrypted or EBS encryption by default on, no -KmsKeyId for it, default key aws/ebs) while principals are given.</summary>

@@ -36,6 +36,8 @@ public class AwsErrorMapperTests
     [InlineData("ResourceLimitExceeded", "You have reached your quota of 5 for the number of public images allowed in this Region. Deregister unused public images or make them private, or request an increase in your public AMIs quota.", "PublicImageQuotaExceeded", AmiShareErrorKind.LimitsExceeded)]
     [InlineData("UnauthorizedOperation", "You are not authorized to perform this operation.", "AccessDenied", AmiShareErrorKind.PermissionDenied)]
     [InlineData("InvalidParameterCombination", "No attributes specified.", "AwsServiceError", AmiShareErrorKind.InvalidOperation)]
+    [InlineData("OperationNotPermitted", "Images with watermarks may not be made public.", "WatermarkedCannotBePublic", AmiShareErrorKind.InvalidOperation)]
+    [InlineData("OperationNotPermitted", "You can\u2019t publicly share this snapshot because block public access for snapshots is enabled for this account. To publicly share the snapshot, you must call the DisableSnapshotBlockPublicAccess API.", "PublicSnapshotSharingBlocked", AmiShareErrorKind.PermissionDenied)]
     public void Map_Ec2ErrorCodes_MapToStableIds(string code, string message, string errorId, AmiShareErrorKind kind)
     {
         var mapped = Map(Ec2(code, message));

@@ -433,6 +433,7 @@ public class EngineJobTests
         public Task ModifyCreateVolumePermissionsAsync(string snapshotId, IReadOnlyList<string> add, IReadOnlyList<string> remove, CancellationToken ct) => _inner.ModifyCreateVolumePermissionsAsync(snapshotId, add, remove, ct);
         public Task<IReadOnlyList<AmiShare.Engine.Gateways.ImageInfo>> DescribeOwnedImagesAsync(CancellationToken ct) => _inner.DescribeOwnedImagesAsync(ct);
         public Task<IReadOnlyList<AmiShare.Engine.Gateways.SnapshotInfo>> DescribeOwnedEncryptedSnapshotsAsync(CancellationToken ct) => _inner.DescribeOwnedEncryptedSnapshotsAsync(ct);
+        public Task<AmiShare.Engine.Gateways.SnapshotBlockPublicAccessInfo> GetSnapshotBlockPublicAccessAsync(CancellationToken ct) => _inner.GetSnapshotBlockPublicAccessAsync(ct);
         public void Dispose() => _inner.Dispose();
     }
 }

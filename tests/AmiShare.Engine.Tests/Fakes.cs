@@ -282,6 +282,23 @@ internal sealed class FakeEc2Gateway : IEc2Gateway
         return Task.CompletedTask;
     }
 
+    /// <summary>Block public access for snapshots: "unblocked", "block-new-sharing" or "block-all-sharing".</summary>
+    public string SnapshotBlockPublicAccessState { get; set; } = "unblocked";
+
+    /// <summary>When set, GetSnapshotBlockPublicAccessState throws it (e.g. a mapped AccessDenied).</summary>
+    public AmiShareException? SnapshotBlockPublicAccessError { get; set; }
+
+    public Task<SnapshotBlockPublicAccessInfo> GetSnapshotBlockPublicAccessAsync(CancellationToken cancellationToken)
+    {
+        Calls.Add("GetSnapshotBlockPublicAccessState");
+        if (SnapshotBlockPublicAccessError != null)
+        {
+            throw SnapshotBlockPublicAccessError;
+        }
+
+        return Task.FromResult(new SnapshotBlockPublicAccessInfo { State = SnapshotBlockPublicAccessState, ManagedBy = "account" });
+    }
+
     public void Dispose() => Disposed = true;
 
     private void Check(string imageId)

@@ -222,7 +222,7 @@ public sealed class KmsEmulatorTests : IAsyncLifetime
         var enc = report.Findings.Single(f => f.Check == CheckNames.SnapshotEncryption);
         Assert.Equal(FindingStatus.Fail, enc.Status);
         Assert.Equal(ErrorIds.EncryptedSnapshotsCannotBePublic, enc.ErrorId);
-        Assert.Equal(new[] { CheckNames.Ownership, CheckNames.State, CheckNames.SnapshotEncryption, CheckNames.KmsKeyManager, CheckNames.ProductCodes, CheckNames.BlockPublicAccess, CheckNames.PublicImageQuota, CheckNames.Deprecation },
+        Assert.Equal(new[] { CheckNames.Ownership, CheckNames.State, CheckNames.SnapshotEncryption, CheckNames.KmsKeyManager, CheckNames.ProductCodes, CheckNames.Watermarks, CheckNames.BlockPublicAccess, CheckNames.SnapshotBlockPublicAccess, CheckNames.PublicImageQuota, CheckNames.Deprecation },
             report.Findings.Select(f => f.Check));
         Assert.Equal(0, _host.Log.MutatingCount);
     }

@@ -64,11 +64,11 @@ public class PreflightRulesTests
     {
         List<ShareFinding> findings = Public(Facts(f => f.PublicImageCount = PreflightRunner.DefaultPublicImageQuota - 1));
 
-        Assert.Equal(new[] { CheckNames.ProductCodes, CheckNames.BlockPublicAccess, CheckNames.PublicImageQuota, CheckNames.Deprecation }, findings.Select(f => f.Check));
-        Assert.Equal(FindingStatus.Warn, findings[2].Status);
-        Assert.Contains("this one would make 5", findings[2].Detail);
-        Assert.Contains("on 2028-01-15 (two years after its creation on 2026-01-15)", findings[3].Detail);
-        Assert.DoesNotContain("already past", findings[3].Detail);
+        Assert.Equal(new[] { CheckNames.ProductCodes, CheckNames.Watermarks, CheckNames.BlockPublicAccess, CheckNames.SnapshotBlockPublicAccess, CheckNames.PublicImageQuota, CheckNames.Deprecation }, findings.Select(f => f.Check));
+        Assert.Equal(FindingStatus.Warn, findings[4].Status);
+        Assert.Contains("this one would make 5", findings[4].Detail);
+        Assert.Contains("on 2028-01-15 (two years after its creation on 2026-01-15)", findings[5].Detail);
+        Assert.DoesNotContain("already past", findings[5].Detail);
     }
 
     [Fact]
@@ -89,11 +89,11 @@ public class PreflightRulesTests
     }
 
     [Fact]
-    public void CheckPublic_Blocked_Fails_NotOwned_StopsAfterProductCodes()
+    public void CheckPublic_Blocked_Fails_NotOwned_StopsAfterProductCodesAndWatermarks()
     {
         Assert.Equal(ErrorIds.PublicSharingBlocked, Public(Facts(f => f.BlockPublicAccess = new ImageBlockPublicAccessInfo { State = "block-new-sharing" }))
             .Single(f => f.Check == CheckNames.BlockPublicAccess).ErrorId);
-        Assert.Equal(new[] { CheckNames.ProductCodes }, Public(Facts(f => f.Current = null)).Select(f => f.Check));
+        Assert.Equal(new[] { CheckNames.ProductCodes, CheckNames.Watermarks }, Public(Facts(f => f.Current = null)).Select(f => f.Check));
     }
 
     [Fact]

@@ -83,7 +83,8 @@ public class SharePlanTests
     [Fact]
     public void Describe_SetPublicAndPrivate_NameGroupAll()
     {
-        Assert.Contains("group 'all'", new SharePlan { Operation = ShareOperation.SetPublic }.Describe());
-        Assert.StartsWith("Make private", new SharePlan { Operation = ShareOperation.SetPrivate }.Describe());
+        Assert.Contains("group 'all'", new SharePlan { Operation = ShareOperation.SetPublic, ToAdd = new[] { Principal.Everyone } }.Describe());
+        Assert.StartsWith("Make private", new SharePlan { Operation = ShareOperation.SetPrivate, ToRemove = new[] { Principal.Everyone } }.Describe());
+        Assert.Equal("No change", new SharePlan { Operation = ShareOperation.SetPublic }.Describe());
     }
 }

@@ -10,6 +10,15 @@ BeforeAll {
     $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
     $script:Id = 'AmiShare.Commands.SetAmiPublicCommand'
 
+    # Sets the world up as the owner would with AWS.Tools (Add-EC2ImageWatermark, Enable-EC2SnapshotBlockPublicAccess): one
+    # EC2 query to the emulator, which takes the account from the credential scope of the Authorization header.
+    function Invoke-OwnerEc2Query([string] $Action, [hashtable] $Parameters) {
+        $fields = @{ Action = $Action; Version = '2016-11-15' } + $Parameters
+        $form = ($fields.GetEnumerator() | ForEach-Object { [uri]::EscapeDataString($_.Key) + '=' + [uri]::EscapeDataString([string] $_.Value) }) -join '&'
+        $auth = 'AWS4-HMAC-SHA256 Credential=AKIAAMISHAREOWNER001/20261129/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0'
+        Invoke-WebRequest -Uri $script:Endpoint -Method Post -Body $form -ContentType 'application/x-www-form-urlencoded' -Headers @{ Authorization = $auth } -UseBasicParsing | Out-Null
+    }
+
     function Test-Public([string] $ImageId, [string] $Region = 'us-east-1') {
         @(Get-AmiLaunchPermission -ImageId $ImageId -Region $Region -EndpointUrl $script:Endpoint | Where-Object Type -EQ 'Public').Count -gt 0
     }
@@ -138,6 +147,42 @@ Describe 'Set-AmiPublic' -Tag CI {
         It 'writes InvalidImageId for a malformed AMI id' {
             Set-AmiPublic 'ami-XYZ' -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -BeExactly "InvalidImageId,$Id"
+        }
+    }
+
+    Context 'watermarks and block public access for snapshots' {
+        BeforeEach { Reset-AmiShareEmulator }
+
+        It 'refuses a watermarked AMI with WatermarkedCannotBePublic before any ModifyImageAttribute, and makes the others public' {
+            Invoke-OwnerEc2Query AttachImageWatermark @{ ImageId = $Demo.Unencrypted; WatermarkName = 'approved-base' }
+            Clear-AmiShareEmulatorLog
+            Set-AmiPublic $Demo.Unencrypted, $Demo.TwoSnapshots -Force -EndpointUrl $Endpoint -ErrorVariable err -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+            $err.Count | Should -Be 1
+            $err[0].FullyQualifiedErrorId | Should -BeExactly "WatermarkedCannotBePublic,$Id"
+            "$($err[0])" | Should -Match ([regex]::Escape("$($Demo.OwnerAccount):approved-base"))
+            $err[0].ErrorDetails.RecommendedAction | Should -Match 'DetachImageWatermark'
+            Test-Public $Demo.Unencrypted | Should -BeFalse
+            Test-Public $Demo.TwoSnapshots | Should -BeTrue
+            @(Get-AmiShareEmulatorWrite) | Should -Be @('ModifyImageAttribute')
+        }
+
+        It 'makes the snapshots public with -IncludeSnapshot, before the AMI' {
+            Set-AmiPublic $Demo.Unencrypted -IncludeSnapshot -Force -EndpointUrl $Endpoint -WarningAction SilentlyContinue
+            Test-Public $Demo.Unencrypted | Should -BeTrue
+            @(Get-AmiShareEmulatorWrite) | Should -Be @('ModifySnapshotAttribute', 'ModifyImageAttribute')
+            $snapshot = (Get-AmiShareEmulatorState).snapshots | Where-Object snapshotId -EQ 'snap-0a1b2c3d4e5f60001'
+            @($snapshot.createVolumePermissions | Where-Object type -EQ 'Public').Count | Should -Be 1
+        }
+
+        It 'makes the AMIs public but leaves their snapshots under block public access for snapshots, reading the setting once' {
+            Invoke-OwnerEc2Query EnableSnapshotBlockPublicAccess @{ State = 'block-all-sharing' }
+            Clear-AmiShareEmulatorLog
+            Set-AmiPublic $Demo.Unencrypted, $Demo.TwoSnapshots -IncludeSnapshot -Force -EndpointUrl $Endpoint -WarningVariable w -WarningAction SilentlyContinue
+            Test-Public $Demo.Unencrypted | Should -BeTrue
+            Test-Public $Demo.TwoSnapshots | Should -BeTrue
+            @(Get-AmiShareEmulatorWrite) | Should -Be @('ModifyImageAttribute', 'ModifyImageAttribute')
+            @($w | Where-Object { "$_" -match 'not copy it' -and "$_" -match 'Disable-EC2SnapshotBlockPublicAccess' }).Count | Should -Be 2
+            (Get-AmiShareEmulatorLog).Counts['GetSnapshotBlockPublicAccessState'] | Should -Be 1
         }
     }
 }

@@ -9,6 +9,15 @@ BeforeAll {
     $script:Demo = Get-AmiShareDemo
     $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
     $script:Id = 'AmiShare.Commands.TestAmiShareableCommand'
+
+    # Sets the world up as the owner would with AWS.Tools (Add-EC2ImageWatermark, Enable-EC2SnapshotBlockPublicAccess): one
+    # EC2 query to the emulator, which takes the account from the credential scope of the Authorization header.
+    function Invoke-OwnerEc2Query([string] $Action, [hashtable] $Parameters) {
+        $fields = @{ Action = $Action; Version = '2016-11-15' } + $Parameters
+        $form = ($fields.GetEnumerator() | ForEach-Object { [uri]::EscapeDataString($_.Key) + '=' + [uri]::EscapeDataString([string] $_.Value) }) -join '&'
+        $auth = 'AWS4-HMAC-SHA256 Credential=AKIAAMISHAREOWNER001/20261129/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0'
+        Invoke-WebRequest -Uri $script:Endpoint -Method Post -Body $form -ContentType 'application/x-www-form-urlencoded' -Headers @{ Authorization = $auth } -UseBasicParsing | Out-Null
+    }
 }
 
 AfterAll {
@@ -153,6 +162,35 @@ Describe 'Test-AmiShareable' -Tag CI {
             $access = Test-AmiShareable $Demo.CmkEncrypted -AccountId 111122223333 -EndpointUrl $Endpoint | Where-Object Check -EQ 'KmsKeyAccess'
             $access.Status | Should -Be 'Pass'
             $access.Detail | Should -Match 'AmiShareAccounts'
+        }
+    }
+
+    Context 'watermarks and block public access for snapshots' {
+        BeforeEach { Reset-AmiShareEmulator }
+
+        It 'fails the Watermarks check of a watermarked AMI for -Public, naming the key and DetachImageWatermark' {
+            Invoke-OwnerEc2Query AttachImageWatermark @{ ImageId = $Demo.Unencrypted; WatermarkName = 'approved-base' }
+            $f = Test-AmiShareable $Demo.Unencrypted -Public -EndpointUrl $Endpoint | Where-Object Check -EQ 'Watermarks'
+            $f.Status | Should -Be 'Fail'
+            $f.ErrorId | Should -Be 'WatermarkedCannotBePublic'
+            $f.Detail | Should -Match ([regex]::Escape("$($Demo.OwnerAccount):approved-base"))
+            $f.Remedy | Should -Match 'DetachImageWatermark'
+            Test-AmiShareable $Demo.Unencrypted -Public -Quiet -EndpointUrl $Endpoint | Should -BeFalse
+            Test-AmiShareable $Demo.Unencrypted -AccountId 111122223333 -Quiet -EndpointUrl $Endpoint | Should -BeTrue
+        }
+
+        It 'warns that consumers cannot copy a public AMI under block public access for snapshots' {
+            Invoke-OwnerEc2Query EnableSnapshotBlockPublicAccess @{ State = 'block-new-sharing' }
+            $f = Test-AmiShareable $Demo.Unencrypted -Public -IncludeSnapshot -EndpointUrl $Endpoint | Where-Object Check -EQ 'SnapshotBlockPublicAccess'
+            $f.Status | Should -Be 'Warn'
+            $f.Detail | Should -Match 'block-new-sharing'
+            $f.Detail | Should -Match 'not copy it'
+            $f.Remedy | Should -Match 'Disable-EC2SnapshotBlockPublicAccess'
+            Test-AmiShareable $Demo.Unencrypted -Public -Quiet -EndpointUrl $Endpoint | Should -BeTrue
+        }
+
+        It 'passes SnapshotBlockPublicAccess when the block is off' {
+            (Test-AmiShareable $Demo.Unencrypted -Public -EndpointUrl $Endpoint | Where-Object Check -EQ 'SnapshotBlockPublicAccess').Status | Should -Be 'Pass'
         }
     }
 }

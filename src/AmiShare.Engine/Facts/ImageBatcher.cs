@@ -261,6 +261,7 @@ namespace AmiShare.Engine.Facts
             Snapshots = (info.Snapshots ?? Array.Empty<SnapshotRef>())
                 .Select(s => new SnapshotRef { DeviceName = s.DeviceName, SnapshotId = s.SnapshotId, Encrypted = s.Encrypted, KmsKeyId = s.KmsKeyId })
                 .ToList(),
+            Watermarks = (info.Watermarks ?? Array.Empty<string>()).ToList(),
         };
 
         /// <summary>Not an error anyone sees: "this id was not in the batch's answer; read it alone".</summary>

@@ -24,6 +24,7 @@ namespace AmiShare.Engine.Facts
         private readonly RunOnceCache<string, ImageBlockPublicAccessInfo> _blockPublicAccess = new RunOnceCache<string, ImageBlockPublicAccessInfo>(StringComparer.Ordinal);
         private readonly RunOnceCache<string, IReadOnlyList<ImageInfo>> _ownedImages = new RunOnceCache<string, IReadOnlyList<ImageInfo>>(StringComparer.Ordinal);
         private readonly RunOnceCache<string, IReadOnlyList<SnapshotInfo>> _ownedSnapshots = new RunOnceCache<string, IReadOnlyList<SnapshotInfo>>(StringComparer.Ordinal);
+        private readonly RunOnceCache<string, SnapshotBlockPublicAccessInfo> _snapshotBlockPublicAccess = new RunOnceCache<string, SnapshotBlockPublicAccessInfo>(StringComparer.Ordinal);
         private readonly object _countGate = new object();
         private readonly Dictionary<string, bool> _knownPublic = new Dictionary<string, bool>(StringComparer.Ordinal);
         private Task<int> _publicCount;
@@ -165,6 +166,13 @@ namespace AmiShare.Engine.Facts
         {
             IReadOnlyList<SnapshotInfo> snapshots = await _ownedSnapshots.GetAsync(string.Empty, ct => _inner.DescribeOwnedEncryptedSnapshotsAsync(ct), cancellationToken).ConfigureAwait(false);
             return snapshots.Select(s => new SnapshotInfo { SnapshotId = s.SnapshotId, OwnerId = s.OwnerId, State = s.State, Encrypted = s.Encrypted, KmsKeyId = s.KmsKeyId }).ToList();
+        }
+
+        /// <summary>Read once per run (block public access for snapshots is an account setting of the region).</summary>
+        public async Task<SnapshotBlockPublicAccessInfo> GetSnapshotBlockPublicAccessAsync(CancellationToken cancellationToken)
+        {
+            SnapshotBlockPublicAccessInfo info = await _snapshotBlockPublicAccess.GetAsync(string.Empty, ct => _inner.GetSnapshotBlockPublicAccessAsync(ct), cancellationToken).ConfigureAwait(false);
+            return new SnapshotBlockPublicAccessInfo { State = info.State, ManagedBy = info.ManagedBy };
         }
 
         /// <summary>Disposes the gateway underneath.</summary>

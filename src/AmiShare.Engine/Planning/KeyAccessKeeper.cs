@@ -58,7 +58,7 @@ namespace AmiShare.Engine.Planning
             return await FilterStillNeededAsync(imageId, after, others, keyArn, candidates, KeepsOwnAccess, kept, ct).ConfigureAwait(false);
         }
 
-        /// <summary>The accounts that may lose createVolumePermission on <paramref name="snapshotId"/>; the others go to <paramref name="kept"/>.</summary>
+        /// <summary>The accounts (or "all", group all) that may lose createVolumePermission on <paramref name="snapshotId"/>; the others go to <paramref name="kept"/>.</summary>
         public async Task<List<string>> SnapshotAccessToRemoveAsync(string imageId, IReadOnlyList<Principal> after, string snapshotId, IReadOnlyList<string> accounts, List<AccessKept> kept, CancellationToken ct)
         {
             if (accounts.Count == 0)
@@ -68,7 +68,7 @@ namespace AmiShare.Engine.Planning
 
             IReadOnlyList<string> others = await _ledger.OtherImagesBackedByAsync(imageId, snapshotId, ct).ConfigureAwait(false);
             IReadOnlyList<Principal> remove = await FilterStillNeededAsync(
-                imageId, after, others, snapshotId, accounts.Select(a => Principal.FromWire(PrincipalType.Account, a)).ToList(), _ => false, kept, ct).ConfigureAwait(false);
+                imageId, after, others, snapshotId, accounts.Select(a => a == Principal.Everyone.Value ? Principal.Everyone : Principal.FromWire(PrincipalType.Account, a)).ToList(), _ => false, kept, ct).ConfigureAwait(false);
             return remove.Select(p => p.Value).ToList();
         }
 

@@ -113,9 +113,19 @@ namespace AmiShare.Engine.Plans
 
                     break;
                 case ShareOperation.SetPublic:
-                    return "Make public (add launch permission group 'all')";
+                    if (ToAdd.Count > 0)
+                    {
+                        parts.Add("Make public (add launch permission group 'all')");
+                    }
+
+                    break;
                 case ShareOperation.SetPrivate:
-                    return "Make private (remove launch permission group 'all')";
+                    if (ToRemove.Count > 0)
+                    {
+                        parts.Add("Make private (remove launch permission group 'all')");
+                    }
+
+                    break;
                 default:
                     if (ToAdd.Count > 0)
                     {
@@ -139,12 +149,16 @@ namespace AmiShare.Engine.Plans
             {
                 if (s.AddAccounts.Count > 0)
                 {
-                    parts.Add($"Give createVolumePermission on {s.SnapshotId} to {string.Join(", ", s.AddAccounts)}");
+                    parts.Add(s.AddAccounts.Count == 1 && s.AddAccounts[0] == Principal.Everyone.Value
+                        ? $"Make snapshot {s.SnapshotId} public (add createVolumePermission group 'all')"
+                        : $"Give createVolumePermission on {s.SnapshotId} to {string.Join(", ", s.AddAccounts)}");
                 }
 
                 if (s.RemoveAccounts.Count > 0)
                 {
-                    parts.Add($"Remove createVolumePermission on {s.SnapshotId} from {string.Join(", ", s.RemoveAccounts)}");
+                    parts.Add(s.RemoveAccounts.Count == 1 && s.RemoveAccounts[0] == Principal.Everyone.Value
+                        ? $"Make snapshot {s.SnapshotId} private (remove createVolumePermission group 'all')"
+                        : $"Remove createVolumePermission on {s.SnapshotId} from {string.Join(", ", s.RemoveAccounts)}");
                 }
             }
 

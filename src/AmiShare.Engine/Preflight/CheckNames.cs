@@ -25,5 +25,9 @@ namespace AmiShare.Engine.Preflight
         public const string Deprecation = nameof(Deprecation);
         /// <summary>Snapshots take accounts only (-IncludeSnapshot).</summary>
         public const string SnapshotSharing = nameof(SnapshotSharing);
+        /// <summary>AMI watermarks (a watermarked AMI is never public).</summary>
+        public const string Watermarks = nameof(Watermarks);
+        /// <summary>Block public access for EBS snapshots (consumers of a public AMI copy it only from public snapshots).</summary>
+        public const string SnapshotBlockPublicAccess = nameof(SnapshotBlockPublicAccess);
     }
 }

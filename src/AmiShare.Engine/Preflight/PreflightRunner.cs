@@ -100,7 +100,7 @@ namespace AmiShare.Engine.Preflight
 
             if (forPublic)
             {
-                PublicRules.CheckPublic(facts, findings);
+                PublicRules.CheckPublic(facts, findings, options.IncludeSnapshot);
             }
 
             if (options.IncludeSnapshot && !forPublic)

@@ -7,11 +7,14 @@ using static AmiShare.Engine.Preflight.Findings;
 
 namespace AmiShare.Engine.Preflight
 {
-    /// <summary>Preflight rules for making an AMI public (pure functions of <see cref="ShareFacts"/>): product codes, block public access, the public-AMI quota, deprecation.</summary>
+    /// <summary>Preflight rules for making an AMI public (pure functions of <see cref="ShareFacts"/>): product codes, block public access, the public-AMI quota, deprecation; watermarks and snapshot block public access in <see cref="PublicCopyRules"/>.</summary>
     internal static class PublicRules
     {
-        /// <summary>Product codes, block public access, quota and deprecation (the last three for an owned AMI only).</summary>
-        public static void CheckPublic(ShareFacts facts, List<ShareFinding> findings)
+        /// <summary>
+        /// Product codes, watermarks, block public access (for AMIs, then for snapshots), quota and deprecation (the last four for
+        /// an owned AMI only). <paramref name="includeSnapshot"/>: the snapshots are to be made public too (-IncludeSnapshot).
+        /// </summary>
+        public static void CheckPublic(ShareFacts facts, List<ShareFinding> findings, bool includeSnapshot = false)
         {
             ImageInfo image = facts.Image;
             bool alreadyPublic = image.IsPublic || (facts.Current != null && facts.Current.Contains(Principal.Everyone));
@@ -30,6 +33,8 @@ namespace AmiShare.Engine.Preflight
             {
                 findings.Add(Pass(CheckNames.ProductCodes, $"{facts.ImageId} has no AWS Marketplace product codes."));
             }
+
+            PublicCopyRules.CheckWatermarks(facts, findings);
 
             if (!facts.Owned)
             {
@@ -66,6 +71,7 @@ namespace AmiShare.Engine.Preflight
                 findings.Add(Pass(CheckNames.BlockPublicAccess, $"Block public access for AMIs is off (unblocked) in region '{facts.Region}'."));
             }
 
+            PublicCopyRules.CheckSnapshotBlockPublicAccess(facts, includeSnapshot, findings);
             findings.Add(PublicQuotaFinding(facts, alreadyPublic));
             CheckDeprecation(facts, alreadyPublic, findings);
         }

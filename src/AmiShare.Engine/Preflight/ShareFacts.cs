@@ -85,5 +85,14 @@ namespace AmiShare.Engine.Preflight
 
         /// <summary>AccessDenied of the public-AMI count, when it was denied.</summary>
         public AmiShareException PublicImageCountError { get; set; }
+
+        /// <summary>Block public access for EBS snapshots (public preflight of an owned AMI with EBS snapshots), or null when not read.</summary>
+        public SnapshotBlockPublicAccessInfo SnapshotBlockPublicAccess { get; set; }
+
+        /// <summary>AccessDenied of the snapshot block-public-access read, when it was denied.</summary>
+        public AmiShareException SnapshotBlockPublicAccessError { get; set; }
+
+        /// <summary>Under block-new-sharing: the AMI's snapshots that are already public (they stay public), or null when not read.</summary>
+        public IReadOnlyList<string> PublicSnapshotIds { get; set; }
     }
 }

@@ -13,7 +13,7 @@ namespace AmiShare.Engine.Preflight
     /// <summary>
     /// The facts loader: every AWS read the preflight rules (and the Revoke / Reset plans) need for one AMI, through the
     /// gateways only, in a fixed order (image, launch permissions, snapshot keys, key policies and grants, organization
-    /// subjects, block public access, public-AMI count). Account-level reads are made once per run by the gateways
+    /// subjects, block public access, public-AMI count, snapshot block public access). Account-level reads are made once per run by the gateways
     /// underneath, not cached here. A read the caller may not be allowed to make is kept as a fact (its error), for the
     /// rules to turn into a Warn; anything else is thrown.
     /// </summary>
@@ -170,7 +170,32 @@ namespace AmiShare.Engine.Preflight
             }
         }
 
-        /// <summary>Block public access and the public-AMI count: reads the caller may not be allowed to make (AccessDenied is a fact).</summary>
+        /// <summary>
+        /// Under block-new-sharing a snapshot already public stays public: which of the AMI's are (DescribeSnapshotAttribute each;
+        /// one the caller may not read counts as not public).
+        /// </summary>
+        private async Task<IReadOnlyList<string>> PublicSnapshotsAsync(ShareFacts facts, CancellationToken ct)
+        {
+            var result = new List<string>();
+            foreach (string snapshotId in facts.Image.Snapshots.Select(s => s.SnapshotId).Distinct())
+            {
+                try
+                {
+                    if ((await _ec2.GetCreateVolumePermissionsAsync(snapshotId, ct).ConfigureAwait(false)).Contains(Principal.Everyone.Value))
+                    {
+                        result.Add(snapshotId);
+                    }
+                }
+                catch (AmiShareException e) when (e.ErrorId == ErrorIds.AccessDenied)
+                {
+                    _reporter.Debug($"{facts.ImageId}: DescribeSnapshotAttribute {snapshotId} denied; counted as not public");
+                }
+            }
+
+            return result;
+        }
+
+        /// <summary>Block public access (for AMIs, and for snapshots when the AMI has EBS snapshots) and the public-AMI count: reads the caller may not be allowed to make (AccessDenied is a fact).</summary>
         private async Task LoadPublicAsync(ShareFacts facts, CancellationToken ct)
         {
             try
@@ -189,6 +214,26 @@ namespace AmiShare.Engine.Preflight
             catch (AmiShareException e) when (e.ErrorId == ErrorIds.AccessDenied)
             {
                 facts.PublicImageCountError = e;
+            }
+
+            if (facts.Image.Snapshots.Count == 0)
+            {
+                return; // block public access for snapshots is about EBS snapshots only
+            }
+
+            try
+            {
+                facts.SnapshotBlockPublicAccess = await _ec2.GetSnapshotBlockPublicAccessAsync(ct).ConfigureAwait(false);
+            }
+            catch (AmiShareException e) when (e.ErrorId == ErrorIds.AccessDenied || (e.ErrorId == ErrorIds.AwsServiceError && e.Kind != AmiShareErrorKind.NotSpecified))
+            {
+                // Only a Warn depends on it: denied, or an endpoint that does not know the action, is a fact, not a failure.
+                facts.SnapshotBlockPublicAccessError = e;
+            }
+
+            if (facts.SnapshotBlockPublicAccess != null && facts.SnapshotBlockPublicAccess.BlocksNewSharing && !facts.SnapshotBlockPublicAccess.BlocksAllSharing)
+            {
+                facts.PublicSnapshotIds = await PublicSnapshotsAsync(facts, ct).ConfigureAwait(false);
             }
         }
     }

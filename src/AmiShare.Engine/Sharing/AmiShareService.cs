@@ -74,11 +74,13 @@ namespace AmiShare.Engine.Sharing
         /// after the other (in input order) for each plan to see the others' outcome: Revoke and Reset with -IncludeKmsKey or
         /// -IncludeSnapshot, whose key and snapshot access stays while another AMI behind the key/snapshot is still shared with
         /// the principal (the run's own writes decide that). Planned concurrently, such plans err on keeping access (never on
-        /// removing access another AMI needs). Every other operation can be planned and applied concurrently for different AMIs.
+        /// removing access another AMI needs). Set-AmiPublic -Public:$false -IncludeSnapshot likewise (a snapshot stays public while
+        /// another AMI behind it stays public). Every other operation can be planned and applied concurrently for different AMIs.
         /// </summary>
         public static bool PlansDependOnEachOther(ShareOperation operation, ShareOptions options) =>
-            (operation == ShareOperation.Revoke || operation == ShareOperation.Reset)
-            && options != null && (options.IncludeKmsKey || options.IncludeSnapshot);
+            ((operation == ShareOperation.Revoke || operation == ShareOperation.Reset)
+                && options != null && (options.IncludeKmsKey || options.IncludeSnapshot))
+            || (operation == ShareOperation.SetPrivate && options != null && options.IncludeSnapshot);
 
         /// <summary>Current launch permissions of one AMI.</summary>
         public async Task<IReadOnlyList<Principal>> GetLaunchPermissionsAsync(string imageId, CancellationToken cancellationToken)
@@ -114,13 +116,22 @@ namespace AmiShare.Engine.Sharing
         }
 
         /// <summary>Set-AmiPublic: <paramref name="makePublic"/> runs the public checks (throws on a Fail); false removes group 'all'.</summary>
-        public async Task<SharePlan> PlanSetPublicAsync(string imageId, bool makePublic, CancellationToken cancellationToken)
+        public Task<SharePlan> PlanSetPublicAsync(string imageId, bool makePublic, CancellationToken cancellationToken) =>
+            PlanSetPublicAsync(imageId, makePublic, ShareOptions.None, cancellationToken);
+
+        /// <summary>
+        /// Set-AmiPublic: <paramref name="makePublic"/> runs the public checks (throws on a Fail); false removes group 'all'.
+        /// With <see cref="ShareOptions.IncludeSnapshot"/> the backing snapshots follow (group 'all' on createVolumePermission),
+        /// except where block public access for snapshots forbids it (a warning) or, when making private, where another of the
+        /// caller's AMIs behind the snapshot stays public. -IncludeKmsKey does not apply (an encrypted AMI is never public).
+        /// </summary>
+        public async Task<SharePlan> PlanSetPublicAsync(string imageId, bool makePublic, ShareOptions options, CancellationToken cancellationToken)
         {
             string id = ImageIds.Normalize(imageId);
             cancellationToken.ThrowIfCancellationRequested();
             SharePlan plan = makePublic
-                ? await _planner.SetPublicAsync(id, cancellationToken).ConfigureAwait(false)
-                : await _planner.SetPrivateAsync(id, cancellationToken).ConfigureAwait(false);
+                ? await _planner.SetPublicAsync(id, options, cancellationToken).ConfigureAwait(false)
+                : await _planner.SetPrivateAsync(id, options, cancellationToken).ConfigureAwait(false);
             return Reported(plan);
         }
 

@@ -10,7 +10,8 @@ namespace AmiShare.Commands
     /// <summary>
     /// Checks, without changing anything, whether AMIs can be shared with the given principals (or made
     /// public): ownership, state, snapshot encryption and key manager, each principal's KMS access, product
-    /// codes, block public access, the public-AMI quota and deprecation. One finding per check, each with
+    /// codes, watermarks, block public access (for AMIs and for snapshots), the public-AMI quota and
+    /// deprecation. One finding per check, each with
     /// status Pass/Warn/Fail, what was found and what to do. Grant-AmiLaunchPermission and Set-AmiPublic run
     /// the same checks before they write. With -Quiet it returns $true or $false per AMI.
     /// </summary>

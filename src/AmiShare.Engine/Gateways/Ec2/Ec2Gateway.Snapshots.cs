@@ -69,7 +69,8 @@ namespace AmiShare.Engine.Gateways
             var items = new List<CreateVolumePermission>();
             foreach (string account in adds > 0 ? addAccounts : removeAccounts)
             {
-                items.Add(new CreateVolumePermission { UserId = account });
+                // "all" is the group all (a public snapshot), as GetCreateVolumePermissionsAsync reports it.
+                items.Add(account == "all" ? new CreateVolumePermission { Group = PermissionGroup.All } : new CreateVolumePermission { UserId = account });
             }
 
             if (adds > 0)
@@ -96,7 +97,7 @@ namespace AmiShare.Engine.Gateways
                     var now = new HashSet<string>(await GetCreateVolumePermissionsAsync(snapshotId, ct).ConfigureAwait(false));
                     foreach (CreateVolumePermission item in items)
                     {
-                        if (now.Contains(item.UserId) != (adds > 0))
+                        if (now.Contains(item.UserId ?? item.Group?.Value) != (adds > 0))
                         {
                             return false;
                         }

@@ -103,8 +103,27 @@ namespace AmiShare.Engine.Gateways
                 DeprecationTime = image.DeprecationTime,
                 ProductCodes = productCodes,
                 Snapshots = snapshots,
+                Watermarks = WatermarkKeys(image),
                 Tags = ToTagMap(image.Tags),
             };
+        }
+
+        /// <summary>The watermark keys (accountId:name) of <paramref name="image"/>, in EC2's order, without blanks.</summary>
+        internal static List<string> WatermarkKeys(Image image)
+        {
+            var keys = new List<string>();
+            if (image.ImageWatermarks != null)
+            {
+                foreach (ImageWatermark watermark in image.ImageWatermarks)
+                {
+                    if (!string.IsNullOrEmpty(watermark?.WatermarkKey) && !keys.Contains(watermark.WatermarkKey))
+                    {
+                        keys.Add(watermark.WatermarkKey);
+                    }
+                }
+            }
+
+            return keys;
         }
 
         internal static Dictionary<string, string> ToTagMap(List<Tag> tags)

@@ -61,5 +61,8 @@ namespace AmiShare.Engine.Gateways
 
         /// <summary>Every encrypted snapshot the caller owns in this region, with its KMS key (DescribeSnapshots Owner=self, encrypted=true; one paginated series).</summary>
         Task<IReadOnlyList<SnapshotInfo>> DescribeOwnedEncryptedSnapshotsAsync(CancellationToken cancellationToken);
+
+        /// <summary>GetSnapshotBlockPublicAccessState: block public access for EBS snapshots in this region, and who manages it.</summary>
+        Task<SnapshotBlockPublicAccessInfo> GetSnapshotBlockPublicAccessAsync(CancellationToken cancellationToken);
     }
 }

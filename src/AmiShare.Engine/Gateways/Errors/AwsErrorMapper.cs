@@ -117,6 +117,14 @@ namespace AmiShare.Engine.Gateways
         internal static AmiShareException ProductCodesCannotBePublic(string image, object target, string detail, Exception inner) =>
             Ec2ErrorCatalog.ProductCodesCannotBePublic.Create(About(image, null, target, detail), inner);
 
+        /// <summary>AMI <paramref name="image"/> cannot be made public because it carries AMI watermarks.</summary>
+        /// <param name="image">The AMI id as the message names it.</param>
+        /// <param name="target">The error's target object.</param>
+        /// <param name="detail">EC2's own words, or null when the check was the engine's.</param>
+        /// <param name="inner">What the SDK threw, or null.</param>
+        internal static AmiShareException WatermarkedCannotBePublic(string image, object target, string detail, Exception inner) =>
+            Ec2ErrorCatalog.WatermarkedCannotBePublic.Create(About(image, null, target, detail), inner);
+
         /// <summary>AMI <paramref name="image"/> cannot be made public because block public access for AMIs is on in <paramref name="region"/>.</summary>
         /// <param name="image">The AMI id as the message names it.</param>
         /// <param name="region">The AMI's region.</param>

@@ -126,6 +126,20 @@ namespace AmiShare.Engine.Gateways
             c => $"{c.Service} {c.Operation}{c.For} failed with {c.Code} (HTTP {c.Status}): {c.Text}",
             "This is a service-side error: retry the command later.");
 
+        /// <summary>A watermarked AMI (AttachImageWatermark) cannot be public (EC2 User Guide, "Use AMI watermarks").</summary>
+        internal static readonly AwsErrorTemplate WatermarkedCannotBePublic = new AwsErrorTemplate(
+            ErrorIds.WatermarkedCannotBePublic,
+            AmiShareErrorKind.InvalidOperation,
+            c => $"AMI {c.SubjectName} cannot be made public because it carries AMI watermarks{c.Ec2Detail}.",
+            c => WatermarkRemedy(c.SubjectName, null));
+
+        /// <summary>Block public access for EBS snapshots refused group all on a snapshot (Set-AmiPublic -IncludeSnapshot).</summary>
+        internal static readonly AwsErrorTemplate PublicSnapshotSharingBlocked = new AwsErrorTemplate(
+            ErrorIds.PublicSnapshotSharingBlocked,
+            AmiShareErrorKind.PermissionDenied,
+            c => $"Snapshot {c.SubjectName} cannot be made public because block public access for snapshots is enabled for this account in region '{c.Region}'{c.Ec2Detail}.",
+            c => $"Turn the block off with Disable-EC2SnapshotBlockPublicAccess -Region {c.Region} (API DisableSnapshotBlockPublicAccess) and run the command again, or make the AMI public without -IncludeSnapshot and share the snapshots with the accounts that must copy it (Grant-AmiLaunchPermission -AccountId <ids> -IncludeSnapshot).");
+
         /// <summary>The catalogue: code → error, in order (for one code, the conditional rows first).</summary>
         internal static readonly IReadOnlyList<AwsErrorRow> Rows = new[]
         {
@@ -159,6 +173,8 @@ namespace AmiShare.Engine.Gateways
             new AwsErrorRow("InvalidOrganizationalUnitArn.Malformed", InvalidPrincipal),
 
             new AwsErrorRow("UnsupportedOperation", EncryptedCannotBePublic, c => c.Says("Encrypted snapshots")),
+            new AwsErrorRow("OperationNotPermitted", WatermarkedCannotBePublic, c => c.Says("watermark")),
+            new AwsErrorRow("OperationNotPermitted", PublicSnapshotSharingBlocked, c => c.Says("block public access for snapshots")),
             new AwsErrorRow("OperationNotPermitted", ProductCodesCannotBePublic, c => c.Says("product code")),
             new AwsErrorRow("OperationNotPermitted", PublicSharingBlocked, c => c.Says("block public access")),
             new AwsErrorRow("InvalidParameter", EncryptedWithAwsManagedKey, SaysAwsManagedKey),
@@ -182,6 +198,19 @@ namespace AmiShare.Engine.Gateways
             AwsErrorRow row = AwsErrorRow.Find(Rows, context);
             AwsErrorTemplate template = row?.Template ?? (context.IsServerError ? UnlistedServerError : Unlisted);
             return template.Create(context, inner);
+        }
+
+        /// <summary>
+        /// What to do about a watermarked AMI that should be public: detach each watermark (DetachImageWatermark; the commands
+        /// name <paramref name="keys"/> when known), or share it with accounts, organizations or OUs, which keeps the watermarks.
+        /// </summary>
+        internal static string WatermarkRemedy(string image, IReadOnlyList<string> keys)
+        {
+            string id = string.IsNullOrEmpty(image) ? "<ami-id>" : image;
+            string key = keys != null && keys.Count == 1 ? keys[0] : "<accountId:name>";
+            string each = keys != null && keys.Count > 1 ? " for each of " + string.Join(", ", keys) : string.Empty;
+            return $"To publish it, detach its watermarks first{each} (API DetachImageWatermark: Remove-EC2ImageWatermark -ImageId {id} -ImageWatermarkKey {key}, or aws ec2 detach-image-watermark --image-id {id} --watermark-key {key}; copies already made keep theirs), then run the command again. "
+                + "To keep the watermarks, share it with accounts, organizations or OUs instead (Grant-AmiLaunchPermission): watermarks stay visible to them.";
         }
 
         private static bool SaysAwsManagedKey(AwsErrorContext c) =>
