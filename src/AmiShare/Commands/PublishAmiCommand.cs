@@ -29,6 +29,7 @@ namespace AmiShare.Commands
         private readonly List<RegionGatewaysFactory> _regionFactories = new List<RegionGatewaysFactory>();
         private PublishRequest _template;
         private PublishSettings _settings;
+        private bool _regionsChecked;
 
         /// <summary>
         /// The target regions: each gets a copy of the AMI (or, for the source's own region, the source itself unless it must
@@ -128,14 +129,6 @@ namespace AmiShare.Commands
                 };
                 ReadKeys(_template);
                 PublishInput.Validate(_template, _settings.UtcNow());
-                foreach (string region in _template.Regions)
-                {
-                    string unknown = AwsRegions.UnknownRegionWarning(region, "-Region");
-                    if (unknown != null)
-                    {
-                        WriteWarning(unknown);
-                    }
-                }
                 if (principals.Count == 0 && (IncludeKmsKey.IsPresent || IncludeSnapshot.IsPresent || SharedTag != null))
                 {
                     WriteWarning("No principals given (-AccountId, -OrganizationArn, -OrganizationalUnitArn, -Principal): the AMIs are copied, tagged and deprecated but not shared, so -IncludeKmsKey, -IncludeSnapshot and -SharedTag have no one to serve.");
@@ -162,7 +155,9 @@ namespace AmiShare.Commands
                 return;
             }
 
-            foreach (KeyValuePair<string, AmiShareService> image in ValidImages())
+            IReadOnlyList<KeyValuePair<string, AmiShareService>> images = ValidImages();
+            WarnUnknownRegions();
+            foreach (KeyValuePair<string, AmiShareService> image in images)
             {
                 AmiShareService service = image.Value;
                 Publisher publisher = PublisherFor(service);
@@ -181,6 +176,28 @@ namespace AmiShare.Commands
             }
 
             _regionFactories.Clear();
+        }
+
+        /// <summary>
+        /// Once, after the session was checked (on Windows PowerShell 5.1 the AWSSDK check must come before the SDK's
+        /// region list is read): a warning per target region this SDK build does not know.
+        /// </summary>
+        private void WarnUnknownRegions()
+        {
+            if (_regionsChecked)
+            {
+                return;
+            }
+
+            _regionsChecked = true;
+            foreach (string region in _template.Regions)
+            {
+                string unknown = AwsRegions.UnknownRegionWarning(region, "-Region");
+                if (unknown != null)
+                {
+                    WriteWarning(unknown);
+                }
+            }
         }
 
         private Publisher PublisherFor(AmiShareService service)
