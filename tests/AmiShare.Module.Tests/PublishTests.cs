@@ -239,6 +239,21 @@ public sealed class PublishTests
     }
 
     [Fact]
+    public async Task Publish_SourceItselfInItsRegion_IsSharedThroughTheGrantPath_WithItsWarnings()
+    {
+        await using var t = await StartAsync();
+
+        // The CMK-encrypted source in its own region is published as it is; without -IncludeKmsKey the account can't use its key.
+        var r = t.Run("Publish-Ami $args[0] -Region us-east-1 -AccountId 111122223333", Cmk).ThrowIfErrors();
+
+        PSObject row = Assert.Single(r.Output);
+        Assert.Equal((Cmk, "Source"), ((string)row.Properties["ImageId"].Value, (string)row.Properties["Action"].Value));
+        Assert.Equal(0, t.Log.Count("CopyImage"));
+        Assert.Equal(new[] { "UserId:111122223333" }, t.PermissionsOf(Cmk));
+        Assert.Contains(r.Warnings, w => w.Contains("111122223333") && w.Contains("key"));
+    }
+
+    [Fact]
     public async Task Publish_CtrlCWhileWaiting_StopsAtOnce_LeavesTheCopyRunning_AndNamesIt_ThenRerunFinishesIt()
     {
         await using var t = await StartAsync(GoldenWorld());

@@ -69,7 +69,7 @@ namespace AmiShare.Engine.Distribution
                 await WaitAsync(approved, request, callbacks, errors, cancellationToken).ConfigureAwait(false);
             }
 
-            await Task.WhenAll(approved.Select(e => FinishAsync(e, request, deprecateAt, cancellationToken))).ConfigureAwait(false);
+            await Task.WhenAll(approved.Select(e => FinishAsync(e, request, deprecateAt, callbacks, cancellationToken))).ConfigureAwait(false);
             foreach (Entry e in approved.Where(e => !e.Failed))
             {
                 callbacks.Result(Row(e, request));
@@ -89,6 +89,7 @@ namespace AmiShare.Engine.Distribution
             if (plan.Image != null && IsAvailable(plan.Image))
             {
                 entry.Work = await RegionSteps.PlanAsync(request, plan, plan.Image, _regions(plan.Region), deprecateAt, cancellationToken).ConfigureAwait(false);
+                Warn(entry.Work, callbacks);
                 lines = RegionSteps.Describe(entry.Work, request);
             }
             else
@@ -194,7 +195,16 @@ namespace AmiShare.Engine.Distribution
             }
         }
 
-        private async Task FinishAsync(Entry e, PublishRequest request, DateTime? deprecateAt, CancellationToken cancellationToken)
+        /// <summary>The grant plan's warnings (e.g. an OU left out of snapshot access), as Grant-AmiLaunchPermission writes them.</summary>
+        private static void Warn(RegionWork work, IPublishCallbacks callbacks)
+        {
+            foreach (string warning in work.Grant?.Warnings ?? Array.Empty<string>())
+            {
+                callbacks.Warning(warning);
+            }
+        }
+
+        private async Task FinishAsync(Entry e, PublishRequest request, DateTime? deprecateAt, IPublishCallbacks callbacks, CancellationToken cancellationToken)
         {
             if (e.Failed || !IsAvailable(e.Plan.Image))
             {
@@ -202,7 +212,13 @@ namespace AmiShare.Engine.Distribution
             }
 
             RegionGateways g = _regions(e.Plan.Region);
-            RegionWork work = e.Work ?? await RegionSteps.PlanAsync(request, e.Plan, e.Plan.Image, g, deprecateAt, cancellationToken).ConfigureAwait(false);
+            RegionWork work = e.Work;
+            if (work == null)
+            {
+                work = await RegionSteps.PlanAsync(request, e.Plan, e.Plan.Image, g, deprecateAt, cancellationToken).ConfigureAwait(false);
+                Warn(work, callbacks);
+            }
+
             e.Writes += await RegionSteps.ApplyAsync(work, request, g, cancellationToken).ConfigureAwait(false);
             e.Finished = true;
             e.DeprecationTime = deprecateAt ?? DeprecationTime.ParseEc2(e.Plan.Image.DeprecationTime);
