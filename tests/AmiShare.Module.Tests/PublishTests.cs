@@ -254,6 +254,19 @@ public sealed class PublishTests
     }
 
     [Fact]
+    public async Task Publish_DefaultOutput_IsTheFormatFilesTable_GroupedBySource_WithTheKeysShortForm()
+    {
+        await using var t = await StartAsync();
+        t.Run("Publish-Ami $args[0] -Region us-east-1 -KmsKeyId alias/amishare-cmk -AccountId 111122223333 -IncludeKmsKey -DeprecateAt '2027-06-30T12:00:40Z' | Out-Default", AwsEbs).ThrowIfErrors();
+
+        string[] lines = t.Ps.HostOutput.ToString()!.Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0).ToArray();
+        int group = Array.FindIndex(lines, l => l.Trim() == $"Source: {AwsEbs} (us-east-1)");
+        Assert.True(group >= 0, "group header missing in:\n" + string.Join("\n", lines));
+        Assert.Equal("Region         ImageId               State     Action  Deprecates KmsKey", lines[group + 1]);
+        Assert.Matches(@"^us-east-1      ami-[0-9a-f]{17} available Created 2027-06-30 1234abcd-12ab-34cd-56ef-1234567890ab$", lines[group + 3]);
+    }
+
+    [Fact]
     public async Task Publish_CtrlCWhileWaiting_StopsAtOnce_LeavesTheCopyRunning_AndNamesIt_ThenRerunFinishesIt()
     {
         await using var t = await StartAsync(GoldenWorld());
