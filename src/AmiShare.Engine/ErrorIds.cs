@@ -112,5 +112,16 @@ namespace AmiShare.Engine
 
         /// <summary>A bare o-/ou- id or an account's organization membership could not be read.</summary>
         public const string OrganizationUnresolved = nameof(OrganizationUnresolved);
+
+        // Set-AmiLaunchPermission and Copy-AmiLaunchPermission (desired state).
+
+        /// <summary>The AMI is public and the desired launch permissions leave group 'all' out without saying so (-Public:$false).</summary>
+        public const string PublicRemovalNotConfirmed = nameof(PublicRemovalNotConfirmed);
+
+        /// <summary>A launch-permission manifest (.psd1 or .json) is unreadable or invalid; the message names the file, the entry and the value.</summary>
+        public const string InvalidManifest = nameof(InvalidManifest);
+
+        /// <summary>Copy-AmiLaunchPermission was given the source AMI (same id, same region) as a target.</summary>
+        public const string SourceIsTarget = nameof(SourceIsTarget);
     }
 }
