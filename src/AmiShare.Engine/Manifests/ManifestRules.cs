@@ -233,9 +233,10 @@ namespace AmiShare.Engine.Manifests
                 {
                     principals.Add(PrincipalParser.Parse(text, false, true));
                 }
-                catch (AmiShareException e)
+                catch (AmiShareException)
                 {
-                    problems.Add($"{label}: Principals value '{text}' is not an account id, organization ARN or OU ARN ({e.Message.TrimEnd('.')})");
+                    problems.Add($"{label}: Principals value '{text}' is not a 12-digit account id, an organization ARN (arn:aws:organizations::<account>:organization/o-…) " +
+                                 "or an OU ARN (arn:aws:organizations::<account>:ou/o-…/ou-…)");
                 }
             }
 
