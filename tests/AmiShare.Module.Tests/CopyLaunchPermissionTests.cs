@@ -139,4 +139,18 @@ $copies | Copy-AmiLaunchPermission -SourceImageId $args[0] -Force -PassThru";
         Assert.StartsWith("InvalidImageId,", Assert.Single(r.ErrorIds));
         Assert.Equal(0, t.Log.Total);
     }
+
+    [Fact]
+    public async Task Copy_SourceNotInTheCommandsRegion_ErrorSaysSourceRegion()
+    {
+        await using var t = await StartAsync();
+
+        var r = t.Run("Copy-AmiLaunchPermission -SourceImageId $args[0] -ImageId $args[1] -Region eu-west-1 -Force", Web, EuWeb);
+
+        var error = Assert.Single(r.Errors);
+        Assert.StartsWith("AmiNotFound,", error.FullyQualifiedErrorId);
+        Assert.Contains($"source AMI {Web} was not found in eu-west-1", error.ToString());
+        Assert.Contains("-SourceRegion", error.ErrorDetails.RecommendedAction);
+        Assert.Equal(0, t.Log.MutatingCount);
+    }
 }

@@ -83,7 +83,22 @@ namespace AmiShare.Engine.Sharing
                 }
             }
 
-            IReadOnlyList<Principal> source = await WaitAsync(read, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<Principal> source;
+            try
+            {
+                source = await WaitAsync(read, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmiShareException e) when (e.ErrorId == ErrorIds.AmiNotFound)
+            {
+                throw new AmiShareException(
+                    e.ErrorId,
+                    e.Kind,
+                    $"The source AMI {id} was not found in {Region}, where it was looked for (-SourceRegion, else the command's region).",
+                    id,
+                    $"Give the source's region with -SourceRegion (the targets' regions come from -Region or each input row's Region); {e.Remedy}",
+                    e);
+            }
+
             bool isPublic = source.Contains(Principal.Everyone);
             return new DesiredLaunchPermissions(
                 source.Where(p => p.Type != PrincipalType.Public).ToList(),
