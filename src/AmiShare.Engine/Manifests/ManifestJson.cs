@@ -77,7 +77,8 @@ namespace AmiShare.Engine.Manifests
                 case JsonValueKind.False:
                     return false;
                 case JsonValueKind.Number:
-                    return element.GetRawText();
+                    // A number stays a number (an account id must be text: a number loses leading zeros).
+                    return element.TryGetInt64(out long whole) ? (object)whole : element.GetDouble();
                 default:
                     return null;
             }
