@@ -188,4 +188,19 @@ public sealed class SetLaunchPermissionTests
         Assert.DoesNotContain(A, policy);
         Assert.Equal(new[] { "UserId:" + B }, t.PermissionsOf(Cmk));
     }
+
+    [Fact]
+    public async Task Set_PipelineRowWithNullPrincipals_IsAnError_NotAnEmptySet()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0],$args[1] -AccountId $args[2]", Web, Agent, A).ThrowIfErrors();
+        t.Log.Clear();
+
+        var r = t.Run("[pscustomobject]@{ ImageId = $args[0]; AccountId = $null }, [pscustomobject]@{ ImageId = $args[1]; AccountId = $args[2] } | Set-AmiLaunchPermission -Force", Web, Agent, B);
+
+        Assert.StartsWith("MissingPrincipal,", Assert.Single(r.ErrorIds));
+        Assert.Equal(new[] { "UserId:" + A }, t.PermissionsOf(Web));
+        Assert.Equal(new[] { "UserId:" + B }, t.PermissionsOf(Agent));
+        Assert.Equal(1, t.Log.MutatingCount);
+    }
 }

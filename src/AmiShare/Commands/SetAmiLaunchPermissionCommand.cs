@@ -101,9 +101,17 @@ namespace AmiShare.Commands
                 return;
             }
 
-            if (principals.Count == 0 && !PublicBound && !AnyPrincipalBound)
+            if (principals.Count == 0 && !PublicBound)
             {
-                ThrowTerminating(PrincipalSet.MissingFor(ImageId), ImageId);
+                // No principal and no -Public would mean "only the owner": never taken from a blank value (an empty CSV cell).
+                AmiShareException missing = PrincipalSet.MissingFor(ImageId);
+                if (!AnyPrincipalBound)
+                {
+                    ThrowTerminating(missing, ImageId);
+                }
+
+                SubmitError(missing, ImageId);
+                return;
             }
 
             bool? isPublic = PublicBound ? Public.IsPresent : (bool?)null;
