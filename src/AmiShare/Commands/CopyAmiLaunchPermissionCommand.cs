@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Threading;
 using AmiShare.Engine;
 using AmiShare.Engine.Plans;
 using AmiShare.Engine.Sharing;
@@ -14,8 +15,10 @@ namespace AmiShare.Commands
     [OutputType(typeof(AmiShareResult))]
     public sealed class CopyAmiLaunchPermissionCommand : AmiShareOptionsCmdlet
     {
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private string _sourceId;
         private AmiShareService _source;
+        private bool _sourceIsPublic;
 
         /// <summary>The AMI whose launch permissions the targets get.</summary>
         [Parameter(Mandatory = true)]
@@ -41,8 +44,12 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override bool ForceWithoutPrompt => Force;
 
-        /// <summary>Removals with -IncludeKmsKey / -IncludeSnapshot and making targets public depend on the run's other AMIs: in order then.</summary>
-        protected override bool ItemsAreIndependent => !AmiShareService.PlansDependOnEachOther(ShareOperation.Set, Options);
+        /// <summary>
+        /// Removals with -IncludeKmsKey / -IncludeSnapshot depend on the run's other AMIs, and making targets public (a public source)
+        /// counts them against the public-AMI quota: in order then (not with -WhatIf, which changes nothing).
+        /// </summary>
+        protected override bool ItemsAreIndependent =>
+            !AmiShareService.PlansDependOnEachOther(ShareOperation.Set, Options) && (IsWhatIf || !_sourceIsPublic);
 
         /// <inheritdoc />
         protected override void BeginProcessing()
@@ -64,6 +71,23 @@ namespace AmiShare.Commands
 
             // The source's session is the command's (before any pipeline record binds its own -Region), in -SourceRegion when given.
             _source = ResolveService(string.IsNullOrWhiteSpace(SourceRegion) ? null : SourceRegion.Trim());
+
+            // The source is read once, before any target: if it cannot be read, every target would fail, so the command stops.
+            try
+            {
+                _sourceIsPublic = _source.GetSourcePermissionsAsync(_sourceId, _stop.Token).GetAwaiter().GetResult().Public == true;
+            }
+            catch (AmiShareException e)
+            {
+                ThrowTerminating(e, e.Target);
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void StopProcessing()
+        {
+            _stop.Cancel();
+            base.StopProcessing();
         }
 
         /// <inheritdoc />
