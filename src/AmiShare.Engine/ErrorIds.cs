@@ -118,5 +118,16 @@ namespace AmiShare.Engine
 
         /// <summary>Block public access for EBS snapshots is on, so EC2 refused to make a snapshot public (-IncludeSnapshot).</summary>
         public const string PublicSnapshotSharingBlocked = nameof(PublicSnapshotSharingBlocked);
+
+        // Set-AmiLaunchPermission and Copy-AmiLaunchPermission (desired state).
+
+        /// <summary>The AMI is public and the desired launch permissions leave group 'all' out without saying so (-Public:$false).</summary>
+        public const string PublicRemovalNotConfirmed = nameof(PublicRemovalNotConfirmed);
+
+        /// <summary>A launch-permission manifest (.psd1 or .json) is unreadable or invalid; the message names the file, the entry and the value.</summary>
+        public const string InvalidManifest = nameof(InvalidManifest);
+
+        /// <summary>Copy-AmiLaunchPermission was given the source AMI (same id, same region) as a target.</summary>
+        public const string SourceIsTarget = nameof(SourceIsTarget);
     }
 }
