@@ -18,6 +18,8 @@
         'Reset-AmiLaunchPermission'
         'Test-AmiShareable'
         'Test-AmiLaunchAccess'
+        'Set-AmiLaunchPermission'
+        'Copy-AmiLaunchPermission'
         'Publish-Ami'
     )
     FunctionsToExport      = @()

@@ -119,6 +119,17 @@ namespace AmiShare.Engine
         /// <summary>Block public access for EBS snapshots is on, so EC2 refused to make a snapshot public (-IncludeSnapshot).</summary>
         public const string PublicSnapshotSharingBlocked = nameof(PublicSnapshotSharingBlocked);
 
+        // Set-AmiLaunchPermission and Copy-AmiLaunchPermission (desired state).
+
+        /// <summary>The AMI is public and the desired launch permissions leave group 'all' out without saying so (-Public:$false).</summary>
+        public const string PublicRemovalNotConfirmed = nameof(PublicRemovalNotConfirmed);
+
+        /// <summary>A launch-permission manifest (.psd1 or .json) is unreadable or invalid; the message names the file, the entry and the value.</summary>
+        public const string InvalidManifest = nameof(InvalidManifest);
+
+        /// <summary>Copy-AmiLaunchPermission was given the source AMI (same id, same region) as a target.</summary>
+        public const string SourceIsTarget = nameof(SourceIsTarget);
+
         // Publish-Ami (distribution). The refusals come before any CopyImage.
 
         /// <summary>A target region's copy would be encrypted with aws/ebs (source encrypted or EBS encryption by default on, no -KmsKeyId for it, default key aws/ebs) while principals are given.</summary>

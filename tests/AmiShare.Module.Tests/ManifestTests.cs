@@ -7,8 +7,8 @@ public sealed class ManifestTests
 {
     private static readonly string[] s_expected = new[]
     {
-        "Get-AmiLaunchPermission", "Grant-AmiLaunchPermission", "Reset-AmiLaunchPermission", "Revoke-AmiLaunchPermission", "Set-AmiPublic",
-        "Test-AmiLaunchAccess", "Test-AmiShareable",
+        "Copy-AmiLaunchPermission", "Get-AmiLaunchPermission", "Grant-AmiLaunchPermission", "Reset-AmiLaunchPermission", "Revoke-AmiLaunchPermission",
+        "Set-AmiLaunchPermission", "Set-AmiPublic", "Test-AmiLaunchAccess", "Test-AmiShareable",
         "Publish-Ami",
     }.OrderBy(n => n, StringComparer.Ordinal).ToArray();
 

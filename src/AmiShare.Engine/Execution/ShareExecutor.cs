@@ -69,18 +69,31 @@ namespace AmiShare.Engine.Execution
         /// </summary>
         private async Task ApplyPlanAsync(SharePlan plan, ShareResult result, CancellationToken cancellationToken)
         {
+            if (plan.Operation == ShareOperation.Set)
+            {
+                // Access for the added first, then the one image write (adds and removes), then access of the removed goes.
+                var keys = new List<string>(await ApplyKeyPoliciesAsync(plan, plan.KeyPolicyChanges.Take(plan.KeyChangesBeforeImage), cancellationToken).ConfigureAwait(false));
+                var snapshots = new List<string>(await ApplySnapshotsAsync(plan.SnapshotChanges.Take(plan.SnapshotChangesBeforeImage), cancellationToken).ConfigureAwait(false));
+                await ApplyImageAsync(plan, result, cancellationToken).ConfigureAwait(false);
+                keys.AddRange(await ApplyKeyPoliciesAsync(plan, plan.KeyPolicyChanges.Skip(plan.KeyChangesBeforeImage), cancellationToken).ConfigureAwait(false));
+                snapshots.AddRange(await ApplySnapshotsAsync(plan.SnapshotChanges.Skip(plan.SnapshotChangesBeforeImage), cancellationToken).ConfigureAwait(false));
+                result.KeyPoliciesChanged = keys.Distinct(StringComparer.Ordinal).ToList();
+                result.SnapshotsChanged = snapshots.Distinct(StringComparer.Ordinal).ToList();
+                return;
+            }
+
             bool grantOrder = plan.Operation == ShareOperation.Grant || plan.Operation == ShareOperation.SetPublic;
             if (grantOrder)
             {
-                result.KeyPoliciesChanged = await ApplyKeyPoliciesAsync(plan, cancellationToken).ConfigureAwait(false);
-                result.SnapshotsChanged = await ApplySnapshotsAsync(plan, cancellationToken).ConfigureAwait(false);
+                result.KeyPoliciesChanged = await ApplyKeyPoliciesAsync(plan, plan.KeyPolicyChanges, cancellationToken).ConfigureAwait(false);
+                result.SnapshotsChanged = await ApplySnapshotsAsync(plan.SnapshotChanges, cancellationToken).ConfigureAwait(false);
                 await ApplyImageAsync(plan, result, cancellationToken).ConfigureAwait(false);
             }
             else
             {
                 await ApplyImageAsync(plan, result, cancellationToken).ConfigureAwait(false);
-                result.KeyPoliciesChanged = await ApplyKeyPoliciesAsync(plan, cancellationToken).ConfigureAwait(false);
-                result.SnapshotsChanged = await ApplySnapshotsAsync(plan, cancellationToken).ConfigureAwait(false);
+                result.KeyPoliciesChanged = await ApplyKeyPoliciesAsync(plan, plan.KeyPolicyChanges, cancellationToken).ConfigureAwait(false);
+                result.SnapshotsChanged = await ApplySnapshotsAsync(plan.SnapshotChanges, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -126,10 +139,11 @@ namespace AmiShare.Engine.Execution
             }
         }
 
-        private async Task<IReadOnlyList<string>> ApplyKeyPoliciesAsync(SharePlan plan, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<string>> ApplyKeyPoliciesAsync(SharePlan plan, IEnumerable<KeyPolicyChange> changes, CancellationToken cancellationToken)
         {
             var changed = new List<string>();
-            if (plan.KeyPolicyChanges.Count == 0)
+            List<KeyPolicyChange> list = changes.ToList();
+            if (list.Count == 0)
             {
                 return changed;
             }
@@ -144,7 +158,7 @@ namespace AmiShare.Engine.Execution
                     "Run the command with credentials and an endpoint that can call KMS in this region.");
             }
 
-            foreach (KeyPolicyChange change in plan.KeyPolicyChanges)
+            foreach (KeyPolicyChange change in list)
             {
                 // Re-read under the key's lock: if someone (or another AMI of this run) edited the policy since the plan, apply
                 // the same edit to their version, so two AMIs behind one key applied at once never lose each other's statements.
@@ -166,11 +180,11 @@ namespace AmiShare.Engine.Execution
             return changed;
         }
 
-        private async Task<IReadOnlyList<string>> ApplySnapshotsAsync(SharePlan plan, CancellationToken cancellationToken)
+        private async Task<IReadOnlyList<string>> ApplySnapshotsAsync(IEnumerable<SnapshotPermissionChange> changes, CancellationToken cancellationToken)
         {
             var changed = new List<string>();
             int max = Ec2Limits.MaxSnapshotPermissionChangesPerCall;
-            foreach (SnapshotPermissionChange change in plan.SnapshotChanges)
+            foreach (SnapshotPermissionChange change in changes)
             {
                 // EC2 takes adds or removes per call, never both, and at most 500 of them; one AMI at a time per snapshot.
                 using (await s_snapshotLocks.LockAsync(change.SnapshotId, cancellationToken).ConfigureAwait(false))

@@ -19,7 +19,7 @@ namespace AmiShare.Engine.Planning
     /// for different AMIs planned concurrently: every call keeps its state in locals, and the shared collaborators
     /// (<see cref="OwnedImageLedger"/>, <see cref="OrganizationDirectory"/>) lock their own caches.
     /// </summary>
-    internal sealed class SharePlanner
+    internal sealed partial class SharePlanner
     {
         private readonly IEc2Gateway _ec2;
         private readonly IKmsGateway _kms;
@@ -97,9 +97,31 @@ namespace AmiShare.Engine.Planning
             await _facts.LoadKeysAsync(ctx, cancellationToken).ConfigureAwait(false);
 
             var kept = new List<AccessKept>();
+            var keyChanges = new List<KeyPolicyChange>();
+            var snapshotChanges = new List<SnapshotPermissionChange>();
+            await PlanAccessLossAsync(plan, ctx, all, keyChanges, snapshotChanges, kept, cancellationToken).ConfigureAwait(false);
             if (options.IncludeKmsKey)
             {
-                var changes = new List<KeyPolicyChange>();
+                plan.KeyPolicyChanges = keyChanges;
+            }
+
+            if (options.IncludeSnapshot)
+            {
+                plan.SnapshotChanges = snapshotChanges;
+            }
+
+            plan.AccessKept = kept;
+            return plan;
+        }
+
+        /// <summary>
+        /// The key-policy and snapshot changes (per <see cref="SharePlan.Options"/>) that take access away from <paramref name="losing"/>
+        /// on <paramref name="ctx"/>'s keys and snapshots, keeping what another AMI behind them still needs (<paramref name="kept"/>).
+        /// </summary>
+        private async Task PlanAccessLossAsync(SharePlan plan, ShareFacts ctx, IReadOnlyList<Principal> losing, List<KeyPolicyChange> keyChanges, List<SnapshotPermissionChange> snapshotChanges, List<AccessKept> kept, CancellationToken cancellationToken)
+        {
+            if (plan.Options.IncludeKmsKey)
+            {
                 foreach (KeyFacts key in ctx.Keys)
                 {
                     RequireKms(key);
@@ -115,24 +137,19 @@ namespace AmiShare.Engine.Planning
                     }
 
                     // Key access belongs to the key: a principal keeps it while another AMI behind the key stays shared with it.
-                    IReadOnlyList<Principal> losing = await _keeper.KeyAccessToRemoveAsync(plan.ImageId, plan.Expected, key.KeyArn, key.Policy, KeyAccessKeeper.KeyPolicyHolders(key.KeyArn, key.Policy, all), kept, cancellationToken).ConfigureAwait(false);
-                    KeyPolicyChange change = KeyPolicyPlanner.PlanRevoke(key.KeyArn, key.Policy, losing);
+                    IReadOnlyList<Principal> remove = await _keeper.KeyAccessToRemoveAsync(plan.ImageId, plan.Expected, key.KeyArn, key.Policy, KeyAccessKeeper.KeyPolicyHolders(key.KeyArn, key.Policy, losing), kept, cancellationToken).ConfigureAwait(false);
+                    KeyPolicyChange change = KeyPolicyPlanner.PlanRevoke(key.KeyArn, key.Policy, remove);
                     if (change != null)
                     {
-                        changes.Add(change);
+                        keyChanges.Add(change);
                     }
                 }
-
-                plan.KeyPolicyChanges = changes;
             }
 
-            if (options.IncludeSnapshot)
+            if (plan.Options.IncludeSnapshot)
             {
-                plan.SnapshotChanges = await PlanSnapshotChangesAsync(ctx.Image, all, grant: false, cancellationToken, plan.Expected, kept).ConfigureAwait(false);
+                snapshotChanges.AddRange(await PlanSnapshotChangesAsync(ctx.Image, losing, grant: false, cancellationToken, plan.Expected, kept).ConfigureAwait(false));
             }
-
-            plan.AccessKept = kept;
-            return plan;
         }
 
         /// <summary>

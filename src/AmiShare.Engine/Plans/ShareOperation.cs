@@ -13,5 +13,7 @@ namespace AmiShare.Engine.Plans
         SetPrivate,
         /// <summary>Reset-AmiLaunchPermission.</summary>
         Reset,
+        /// <summary>Set-AmiLaunchPermission and Copy-AmiLaunchPermission: the launch permissions become exactly a given set.</summary>
+        Set,
     }
 }

@@ -58,6 +58,12 @@ namespace AmiShare.Engine.Plans
         /// </summary>
         public IReadOnlyList<AccessKept> AccessKept { get; internal set; } = Array.Empty<AccessKept>();
 
+        /// <summary>Set: how many of <see cref="KeyPolicyChanges"/> (the first ones) give the added principals access, so go before the image write.</summary>
+        internal int KeyChangesBeforeImage { get; set; }
+
+        /// <summary>Set: how many of <see cref="SnapshotChanges"/> (the first ones) give the added accounts access, so go before the image write.</summary>
+        internal int SnapshotChangesBeforeImage { get; set; }
+
         /// <summary>True when the launch permissions themselves change (one EC2 write).</summary>
         public bool HasImageChanges => IsReset ? Current.Count > 0 : (ToAdd.Count + ToRemove.Count) > 0;
 
@@ -126,6 +132,13 @@ namespace AmiShare.Engine.Plans
                     }
 
                     break;
+                case ShareOperation.Set:
+                    if (ToAdd.Count + ToRemove.Count > 0)
+                    {
+                        parts.Add($"Set launch permissions to {Join(Expected)} (add: {Join(ToAdd)}; remove: {Join(ToRemove)})");
+                    }
+
+                    break;
                 default:
                     if (ToAdd.Count > 0)
                     {
@@ -185,6 +198,8 @@ namespace AmiShare.Engine.Plans
                     return "already public";
                 case ShareOperation.SetPrivate:
                     return "already private";
+                case ShareOperation.Set:
+                    return $"launch permissions are already exactly {Join(Unchanged)}";
                 default:
                     return "no launch permissions to remove";
             }

@@ -196,7 +196,7 @@ namespace AmiShare.Engine.Preflight
         }
 
         /// <summary>Block public access (for AMIs, and for snapshots when the AMI has EBS snapshots) and the public-AMI count: reads the caller may not be allowed to make (AccessDenied is a fact).</summary>
-        private async Task LoadPublicAsync(ShareFacts facts, CancellationToken ct)
+        public async Task LoadPublicAsync(ShareFacts facts, CancellationToken ct)
         {
             try
             {

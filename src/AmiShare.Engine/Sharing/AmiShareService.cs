@@ -21,7 +21,7 @@ namespace AmiShare.Engine.Sharing
     /// throws only <see cref="AmiShareException"/> (or OperationCanceledException). Safe to call concurrently for
     /// different AMIs; the caller serializes work on the same AMI.
     /// </summary>
-    public sealed class AmiShareService : IDisposable
+    public sealed partial class AmiShareService : IDisposable
     {
         /// <summary>
         /// EC2's documented default quota of public AMIs per account and region (wire-spec.md §3 E20). Only a point of
@@ -73,12 +73,13 @@ namespace AmiShare.Engine.Sharing
         /// True when the plans of one operation on different AMIs depend on each other, so a run must plan and apply them one
         /// after the other (in input order) for each plan to see the others' outcome: Revoke and Reset with -IncludeKmsKey or
         /// -IncludeSnapshot, whose key and snapshot access stays while another AMI behind the key/snapshot is still shared with
-        /// the principal (the run's own writes decide that). Planned concurrently, such plans err on keeping access (never on
-        /// removing access another AMI needs). Set-AmiPublic -Public:$false -IncludeSnapshot likewise (a snapshot stays public while
-        /// another AMI behind it stays public). Every other operation can be planned and applied concurrently for different AMIs.
+        /// the principal (the run's own writes decide that); Set, whose removals do the same. Planned concurrently, such plans err
+        /// on keeping access (never on removing access another AMI needs). Set-AmiPublic -Public:$false -IncludeSnapshot likewise
+        /// (a snapshot stays public while another AMI behind it stays public). Every other operation can be planned and applied
+        /// concurrently for different AMIs.
         /// </summary>
         public static bool PlansDependOnEachOther(ShareOperation operation, ShareOptions options) =>
-            ((operation == ShareOperation.Revoke || operation == ShareOperation.Reset)
+            ((operation == ShareOperation.Revoke || operation == ShareOperation.Reset || operation == ShareOperation.Set)
                 && options != null && (options.IncludeKmsKey || options.IncludeSnapshot))
             || (operation == ShareOperation.SetPrivate && options != null && options.IncludeSnapshot);
 

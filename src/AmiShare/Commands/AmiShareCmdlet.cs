@@ -178,6 +178,16 @@ namespace AmiShare.Commands
         }
 
         /// <summary>
+        /// The engine service for the current record's session in <paramref name="region"/> instead of its own region (e.g.
+        /// Copy-AmiLaunchPermission's -SourceRegion); null keeps the record's region. A session failure ends the command.
+        /// </summary>
+        protected AmiShareService ResolveService(string region)
+        {
+            ThrowIfAwsSdkConflict();
+            return ResolveServiceInCore(region);
+        }
+
+        /// <summary>
         /// Checks the current record's session parameters on their own (blank or malformed -EndpointUrl, -Region,
         /// -ProfileName, keys …) before any id is looked at or any AWS call is made. A bad value ends the command.
         /// </summary>
@@ -263,6 +273,18 @@ namespace AmiShare.Commands
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private AmiShareService ResolveServiceCore() => _sessions.Get(ReadSessionParameters(), CreateService);
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private AmiShareService ResolveServiceInCore(string region)
+        {
+            SessionParameters parameters = ReadSessionParameters();
+            if (region != null)
+            {
+                parameters.Region = region;
+            }
+
+            return _sessions.Get(parameters, CreateService);
+        }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private AmiShareService CreateService(SessionParameters parameters)
