@@ -20,6 +20,7 @@
         'Test-AmiLaunchAccess'
         'Set-AmiLaunchPermission'
         'Copy-AmiLaunchPermission'
+        'Publish-Ami'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

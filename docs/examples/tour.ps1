@@ -109,3 +109,29 @@ Step "Refusal: not your AMI, and an AMI that does not exist (one error each; the
 Step "Errors carry stable ids for scripts: -ErrorAction SilentlyContinue -ErrorVariable"
 Grant-AmiLaunchPermission -ImageId 'ami-00000000000000000' -AccountId 111122223333 -ErrorAction SilentlyContinue -ErrorVariable failed
 "Caught: $($failed[0].FullyQualifiedErrorId)"
+
+# ---------------------------------------------------------------------------------------------------
+# Distribution (docs/distribution.md): a golden AMI to every region, each copy shared, tagged,
+# deprecated and recorded in SSM, in one rerunnable command.
+$engineering = 'arn:aws:organizations::123456789012:ou/o-abc1234567/ou-ab12-11111111'
+
+Step "Distribution: publish the golden AMI to us-west-2 and eu-west-1 for the Engineering OU, with a shared tag, a deprecation date and an SSM parameter"
+Publish-Ami -ImageId $web -Region us-west-2, eu-west-1 -OrganizationalUnitArn $engineering -SharedTag @{ release = '2026.11' } -DeprecateAfter 365d -SsmParameterName /golden/web/latest | Out-Default
+
+Step "Run it again: the copies are found by their amishare:source tag; no copy, no write"
+Publish-Ami -ImageId $web -Region us-west-2, eu-west-1 -OrganizationalUnitArn $engineering -SharedTag @{ release = '2026.11' } -DeprecateAfter 365d -SsmParameterName /golden/web/latest |
+    ForEach-Object { "$($_.Region): $($_.ImageId) $($_.Action), $($_.Changes) writes, SSM $($_.SsmParameter), deprecated $($_.DeprecationTime.ToString('yyyy-MM-dd'))" }
+
+Step "A member of the OU can launch the us-west-2 copy (through the OU)"
+$west = Publish-Ami -ImageId $web -Region us-west-2 -OrganizationalUnitArn $engineering -SharedTag @{ release = '2026.11' } -DeprecateAfter 365d -SsmParameterName /golden/web/latest
+Test-AmiLaunchAccess -ImageId $west.ImageId -Region us-west-2 -AccountId 111122223333 | Out-Default
+
+Step "-WhatIf: the whole plan for another AMI (copy, permissions, deprecation, SSM), nothing written"
+Publish-Ami -ImageId $agent -Region eu-west-1 -AccountId 111122223333 -DeprecateAt '2027-06-30' -SsmParameterName /golden/agent/latest -WhatIf
+
+Step "Refusal: the copy of an encrypted AMI would land on aws/ebs in us-west-2 (no key named there), refused before any copy"
+Publish-Ami -ImageId $cmk -Region us-west-2 -AccountId 111122223333
+
+Step "The remedy for aws/ebs: re-encrypt in its own region with a customer managed key, share the copy; the source stays unshared"
+Publish-Ami -ImageId $awsEbs -Region us-east-1 -KmsKeyId alias/amishare-cmk -AccountId 111122223333 -IncludeKmsKey | Out-Default
+"Launch permissions of the aws/ebs source: $(@(Get-AmiLaunchPermission -ImageId $awsEbs).Count)"

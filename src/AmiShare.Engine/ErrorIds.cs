@@ -129,5 +129,31 @@ namespace AmiShare.Engine
 
         /// <summary>Copy-AmiLaunchPermission was given the source AMI (same id, same region) as a target.</summary>
         public const string SourceIsTarget = nameof(SourceIsTarget);
+
+        // Publish-Ami (distribution). The refusals come before any CopyImage.
+
+        /// <summary>A target region's copy would be encrypted with aws/ebs (source encrypted or EBS encryption by default on, no -KmsKeyId for it, default key aws/ebs) while principals are given.</summary>
+        public const string CopyWouldUseAwsManagedKey = nameof(CopyWouldUseAwsManagedKey);
+
+        /// <summary>-KmsKeyId's table names a region that is not among the target regions (-Region).</summary>
+        public const string KmsKeyRegionNotInTargets = nameof(KmsKeyRegionNotInTargets);
+
+        /// <summary>-DeprecateAt / -DeprecateAfter gives a time in the past, more than 10 years away, or not a duration.</summary>
+        public const string InvalidDeprecationTime = nameof(InvalidDeprecationTime);
+
+        /// <summary>A -Tag or -SharedTag key or value EC2 would refuse (blank, 'aws:' prefix, too long).</summary>
+        public const string InvalidTag = nameof(InvalidTag);
+
+        /// <summary>-SsmParameterName is not a parameter name SSM accepts (or uses a reserved prefix).</summary>
+        public const string InvalidSsmParameterName = nameof(InvalidSsmParameterName);
+
+        /// <summary>-Name makes a copy name EC2 would refuse, or the source's own name in its own region.</summary>
+        public const string InvalidCopyName = nameof(InvalidCopyName);
+
+        /// <summary>A copy did not become available within -TimeoutSec (it goes on; a rerun finishes it).</summary>
+        public const string CopyTimedOut = nameof(CopyTimedOut);
+
+        /// <summary>A copy ended in state failed (EC2 could not copy it).</summary>
+        public const string CopyFailed = nameof(CopyFailed);
     }
 }

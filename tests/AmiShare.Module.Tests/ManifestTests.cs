@@ -5,11 +5,12 @@ namespace AmiShare.Module.Tests;
 
 public sealed class ManifestTests
 {
-    private static readonly string[] s_expected =
+    private static readonly string[] s_expected = new[]
     {
         "Copy-AmiLaunchPermission", "Get-AmiLaunchPermission", "Grant-AmiLaunchPermission", "Reset-AmiLaunchPermission", "Revoke-AmiLaunchPermission",
         "Set-AmiLaunchPermission", "Set-AmiPublic", "Test-AmiLaunchAccess", "Test-AmiShareable",
-    };
+        "Publish-Ami",
+    }.OrderBy(n => n, StringComparer.Ordinal).ToArray();
 
     [Fact]
     public void ModuleFolder_AsAssembled_HoldsOnlyTheCmdletsInItsRoot_AndTheRestInDependencies()

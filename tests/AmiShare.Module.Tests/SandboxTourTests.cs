@@ -34,6 +34,16 @@ public sealed class SandboxTourTests
         Assert.Contains("encrypted with the AWS managed key aws/ebs", text);
         Assert.Contains("Caught: AmiNotFound,AmiShare.Commands.GrantAmiLaunchPermissionCommand", text);
         Assert.DoesNotContain("owner-secret", text);
+
+        // The distribution chapter: two copies, a rerun that finds them and writes nothing, the refusal and the re-encrypt remedy.
+        Assert.Contains("Source: ami-0a1b2c3d4e5f60001 (us-east-1)", text);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(text, @"(us-west-2|eu-west-1) +ami-[0-9a-f]{17} available Created 2027-11-02").Count);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(text, @"(us-west-2|eu-west-1): ami-[0-9a-f]{17} Reused, 0 writes, SSM /golden/web/latest").Count);
+        Assert.Contains("111122223333 True      OrganizationalUnit o-abc1234567/ou-ab12-11111111", text);
+        Assert.Contains("What if: Performing the operation \"Publish AMI (copy, share, tag, deprecate, SSM parameter)\" on target \"ami-0a1b2c3d4e5f60005 (us-east-1) to eu-west-1\"", text);
+        Assert.Contains("The copy in region 'us-west-2' would be encrypted with the AWS managed key aws/ebs", text);
+        Assert.Matches(@"us-east-1 +ami-[0-9a-f]{17} available Created +1234abcd-12ab-34cd-56ef-1234567890ab", text);
+        Assert.Contains("Launch permissions of the aws/ebs source: 0", text);
     }
 
     [Fact]

@@ -91,6 +91,28 @@ namespace AmiShare.Engine.Jobs
             }
         }
 
+        /// <summary>The stop notes of the items not yet reported (<see cref="JobItemContext.SetStopNote"/>), in input order.</summary>
+        public IReadOnlyList<string> StopNotes
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    var notes = new List<string>();
+                    foreach (JobItem item in _items)
+                    {
+                        string note = item.StopNote;
+                        if (note != null && !item.Reported)
+                        {
+                            notes.Add(note);
+                        }
+                    }
+
+                    return notes;
+                }
+            }
+        }
+
         /// <summary>
         /// Adds a work item: <paramref name="operation"/> runs over <paramref name="service"/> for <paramref name="imageId"/>
         /// when its lane has room. Tells the service at once which AMI is coming (<see cref="AmiShareService.Prefetch"/>).

@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
 using AmiShare.Engine.Plans;
 
@@ -23,8 +25,26 @@ namespace AmiShare.Engine.Jobs
             }
         }
 
-        /// <summary>The plan to approve.</summary>
+        /// <summary>A change that is not a <see cref="SharePlan"/> (e.g. one region of Publish-Ami): what, on what, and its lines.</summary>
+        internal JobApproval(string action, string target, IReadOnlyList<string> details, bool preApproved)
+            : this((SharePlan)null, preApproved)
+        {
+            Action = action;
+            Target = target;
+            Details = details ?? Array.Empty<string>();
+        }
+
+        /// <summary>The plan to approve (null for a change described by <see cref="Action"/>, <see cref="Target"/> and <see cref="Details"/>).</summary>
         public SharePlan Plan { get; }
+
+        /// <summary>What a change without a <see cref="Plan"/> does, e.g. "Publish (copy, share, tag, deprecate, SSM)".</summary>
+        public string Action { get; }
+
+        /// <summary>What a change without a <see cref="Plan"/> is done to, e.g. "ami-… (us-east-1) to us-west-2".</summary>
+        public string Target { get; }
+
+        /// <summary>The lines of a change without a <see cref="Plan"/>, one step each.</summary>
+        public IReadOnlyList<string> Details { get; } = Array.Empty<string>();
 
         /// <summary>
         /// True when the job already went ahead (<see cref="JobOptions.ApproveWithoutWaiting"/>): the caller only says what

@@ -35,6 +35,9 @@ namespace AmiShare.Engine.Jobs
 
         /// <summary>The request of an Approval event.</summary>
         public JobApproval Approval { get; internal set; }
+
+        /// <summary>The state of a Progress event.</summary>
+        public JobProgress Progress { get; internal set; }
     }
 
 }

@@ -26,5 +26,8 @@ namespace AmiShare.Engine.Jobs
 
         /// <summary>The item is done; nothing more comes for it.</summary>
         Completed,
+
+        /// <summary>Progress of one part of a long item, e.g. one region's copy (<see cref="JobEvent.Progress"/>).</summary>
+        Progress,
     }
 }

@@ -39,6 +39,9 @@ namespace AmiShare.Engine.Jobs
 
         /// <summary>The caller has taken its Completed event.</summary>
         public volatile bool Reported;
+
+        /// <summary>What to say if the command stops before this item is reported (<see cref="JobItemContext.SetStopNote"/>).</summary>
+        public volatile string StopNote;
     }
 
     /// <summary>

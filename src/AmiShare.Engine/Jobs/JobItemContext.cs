@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 using AmiShare.Engine.Plans;
@@ -56,5 +57,29 @@ namespace AmiShare.Engine.Jobs
                 return await approval.Task.ConfigureAwait(false);
             }
         }
+
+        /// <summary>
+        /// Asks the caller to approve a change that is not a <see cref="SharePlan"/>: <paramref name="action"/> on
+        /// <paramref name="target"/>, with one line per step (what -WhatIf prints).
+        /// </summary>
+        public async Task<ApprovalAnswer> RequestApprovalAsync(string action, string target, IReadOnlyList<string> details, CancellationToken cancellationToken)
+        {
+            _job.PlanMade(_item);
+            var approval = new JobApproval(action, target, details, _job.Options.ApproveWithoutWaiting);
+            _job.Emit(_item, new JobEvent(JobEventKind.Approval, _item.Info) { Approval = approval });
+            using (cancellationToken.Register(approval.Cancel))
+            {
+                return await approval.Task.ConfigureAwait(false);
+            }
+        }
+
+        /// <summary>Reports the progress of one part of this item (<paramref name="progress"/>.Key names the part, e.g. a region).</summary>
+        public void Progress(JobProgress progress) => _job.Emit(_item, new JobEvent(JobEventKind.Progress, _item.Info) { Progress = progress });
+
+        /// <summary>
+        /// What to tell the user if the command is stopped before this item is reported (e.g. copies left running);
+        /// null takes it back.
+        /// </summary>
+        public void SetStopNote(string note) => _item.StopNote = note;
     }
 }

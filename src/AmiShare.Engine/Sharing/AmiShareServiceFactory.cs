@@ -18,6 +18,7 @@ namespace AmiShare.Engine.Sharing
         private readonly IShareReporter _reporter;
         private readonly Dictionary<string, AmiShareService> _services = new Dictionary<string, AmiShareService>(StringComparer.Ordinal);
         private readonly Dictionary<string, SharedOrganizationsFacts> _organizations = new Dictionary<string, SharedOrganizationsFacts>(StringComparer.Ordinal);
+        private readonly Dictionary<AmiShareService, AwsSession> _sessionsByService = new Dictionary<AmiShareService, AwsSession>();
 
         private readonly Func<AwsSession, IShareReporter, IEc2Gateway> _gatewayFactory;
         private readonly object _gate = new object();
@@ -60,6 +61,7 @@ namespace AmiShare.Engine.Sharing
                             OrganizationsFor(session).Share(),
                             _reporter);
                     _services.Add(session.CacheKey, service);
+                    _sessionsByService[service] = session;
                 }
 
                 return service;
@@ -89,6 +91,21 @@ namespace AmiShare.Engine.Sharing
             }
 
             return new StsGateway(session, _reporter);
+        }
+
+        /// <summary>The reporter every service and gateway of this factory reports to.</summary>
+        public IShareReporter Reporter => _reporter;
+
+        /// <summary>
+        /// The session <paramref name="service"/> was built for, or null for a service this factory did not build
+        /// (Publish-Ami derives its target regions' sessions from the source's).
+        /// </summary>
+        public AwsSession SessionOf(AmiShareService service)
+        {
+            lock (_gate)
+            {
+                return service != null && _sessionsByService.TryGetValue(service, out AwsSession session) ? session : null;
+            }
         }
 
         /// <summary>Disposes every service it built.</summary>

@@ -220,7 +220,16 @@ namespace AmiShare.Commands
             _disposed = true;
             _pump?.Close();
             _job?.Dispose();
+            DisposeCommandResources();
             _factory?.Dispose();
+        }
+
+        /// <summary>The command's engine service factory (null until the first service was resolved).</summary>
+        protected AmiShareServiceFactory ServiceFactory => _factory;
+
+        /// <summary>Disposes what a command built on top of its services; runs after the job stopped, before the services go.</summary>
+        protected virtual void DisposeCommandResources()
+        {
         }
 
         private ConfirmImpact ReadConfirmImpact() => GetType().GetCustomAttribute<CmdletAttribute>()?.ConfirmImpact ?? ConfirmImpact.Medium;

@@ -58,7 +58,7 @@ namespace AmiShare.Commands
         {
             var parameters = new SessionParameters
             {
-                Region = Given(nameof(Region), StoredAwsSettings.Unwrap(Region)),
+                Region = SessionRegion,
                 AccessKey = Given(nameof(AccessKey), AccessKey),
                 SecretKey = Given(nameof(SecretKey), SecretKey),
                 SessionToken = Given(nameof(SessionToken), SessionToken),
@@ -69,6 +69,12 @@ namespace AmiShare.Commands
             };
             return StoredAwsSettings.AddTo(parameters, SessionState.PSVariable);
         }
+
+        /// <summary>
+        /// The region the session is for: -Region. A cmdlet whose -Region means something else (Publish-Ami: the target
+        /// regions) overrides it with its own parameter (Publish-Ami: -SourceRegion).
+        /// </summary>
+        internal virtual object SessionRegion => Given(nameof(Region), StoredAwsSettings.Unwrap(Region));
 
         /// <summary>
         /// A parameter that was given as $null (an unset variable, an empty CSV cell) counts as given blank, so the

@@ -72,6 +72,37 @@ namespace AmiShare.Commands
             return ApprovalAnswer.Declined;
         }
 
+        /// <summary>
+        /// Asks about a change that is not a SharePlan (e.g. one region of Publish-Ami): "Performing the operation
+        /// <paramref name="action"/> on target <paramref name="target"/>", then one line per step.
+        /// </summary>
+        public ApprovalAnswer Ask(string action, string target, IReadOnlyList<string> details)
+        {
+            string operation = $"Performing the operation \"{action}\" on target \"{target}\".";
+            IReadOnlyList<string> lines = (details ?? new string[0]).Select(d => "  " + d).ToList();
+            string full = string.Join("\n", new[] { operation }.Concat(lines));
+            if (_force && !IsWhatIf && !ConfirmBound)
+            {
+                _cmdlet.WriteVerbose(operation + " (-Force: not asking for confirmation)");
+                WriteVerboseLines(lines);
+                return ApprovalAnswer.Approved;
+            }
+
+            if (IsWhatIf)
+            {
+                _cmdlet.ShouldProcess(full, full, "Confirm");
+                return ApprovalAnswer.WhatIf;
+            }
+
+            if (_cmdlet.ShouldProcess(operation, "Are you sure you want to perform this action?\n" + full, "Confirm"))
+            {
+                WriteVerboseLines(lines);
+                return ApprovalAnswer.Approved;
+            }
+
+            return ApprovalAnswer.Declined;
+        }
+
         private static bool ReadWhatIf(PSCmdlet cmdlet)
         {
             if (cmdlet.MyInvocation.BoundParameters.TryGetValue("WhatIf", out object value))

@@ -20,6 +20,7 @@ namespace AmiShare.Commands
         private int _activityId;
         private int _parentActivityId = -1;
         private bool _written;
+        private Dictionary<string, int> _parts;
         private long _lastWrite;
 
         /// <summary>The shortest time between two progress records of one command (200 ms).</summary>
@@ -57,6 +58,34 @@ namespace AmiShare.Commands
             if (total > 0)
             {
                 record.PercentComplete = Math.Min(100, done * 100 / total);
+            }
+
+            _write(record);
+        }
+
+        /// <summary>
+        /// A bar under this command's for one part of an item (e.g. one region's copy), keyed by <paramref name="key"/>;
+        /// <paramref name="completed"/> ends it. Parts report seldom (one poll per region), so they are not throttled.
+        /// </summary>
+        public void WritePart(string key, string activity, string status, bool completed)
+        {
+            _parts = _parts ?? new Dictionary<string, int>(StringComparer.Ordinal);
+            if (!_parts.TryGetValue(key ?? string.Empty, out int id))
+            {
+                if (completed)
+                {
+                    return;
+                }
+
+                id = Interlocked.Increment(ref s_lastActivityId);
+                _parts[key ?? string.Empty] = id;
+            }
+
+            var record = new ProgressRecord(id, activity, string.IsNullOrEmpty(status) ? "..." : status) { ParentActivityId = _activityId };
+            if (completed)
+            {
+                record.RecordType = ProgressRecordType.Completed;
+                _parts.Remove(key ?? string.Empty);
             }
 
             _write(record);

@@ -131,7 +131,9 @@ namespace AmiShare.Commands
                     _cmdlet.WriteObject(e.Result);
                     break;
                 case JobEventKind.Approval:
-                    ApprovalAnswer answer = _approval().Ask(e.Approval.Plan);
+                    ApprovalAnswer answer = e.Approval.Plan != null
+                        ? _approval().Ask(e.Approval.Plan)
+                        : _approval().Ask(e.Approval.Action, e.Approval.Target, e.Approval.Details);
                     e.Approval.Answer(answer);
                     break;
                 case JobEventKind.Error:
@@ -148,6 +150,9 @@ namespace AmiShare.Commands
                 case JobEventKind.Fault:
                     _job.Cancel();
                     ExceptionDispatchInfo.Capture(e.Fault).Throw();
+                    break;
+                case JobEventKind.Progress:
+                    _progress?.WritePart(e.Progress.Key, e.Progress.Activity, e.Progress.Status, e.Progress.Completed);
                     break;
                 case JobEventKind.Completed:
                     if (!e.Item.Rejected)
@@ -168,6 +173,18 @@ namespace AmiShare.Commands
             }
 
             _stopReported = true;
+            foreach (string note in _job.StopNotes)
+            {
+                try
+                {
+                    _cmdlet.Host?.UI?.WriteWarningLine(note);
+                }
+                catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is NotImplementedException)
+                {
+                    // A host without a UI.
+                }
+            }
+
             var changed = _job.WrittenUnreported;
             if (changed.Count == 0)
             {

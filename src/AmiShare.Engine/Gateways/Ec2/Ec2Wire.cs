@@ -104,6 +104,7 @@ namespace AmiShare.Engine.Gateways
                 ProductCodes = productCodes,
                 Snapshots = snapshots,
                 Watermarks = WatermarkKeys(image),
+                Tags = ToTagMap(image.Tags),
             };
         }
 
@@ -123,6 +124,23 @@ namespace AmiShare.Engine.Gateways
             }
 
             return keys;
+        }
+
+        internal static Dictionary<string, string> ToTagMap(List<Tag> tags)
+        {
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (tags != null)
+            {
+                foreach (Tag tag in tags)
+                {
+                    if (tag?.Key != null)
+                    {
+                        map[tag.Key] = tag.Value ?? string.Empty;
+                    }
+                }
+            }
+
+            return map;
         }
     }
 }

@@ -35,5 +35,8 @@ namespace AmiShare.Engine.Gateways
 
         /// <summary>Watermark keys (accountId:name, DescribeImages ImageWatermarks); a watermarked AMI can never be public.</summary>
         public IReadOnlyList<string> Watermarks { get; set; } = Array.Empty<string>();
+
+        /// <summary>The AMI's tags (only its owner sees them, apart from ec2:SharedTag/ keys); empty when it has none.</summary>
+        public IReadOnlyDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
     }
 }
