@@ -43,43 +43,22 @@ namespace AmiShare.Commands
         private bool ConfirmBound { get; }
 
         /// <summary>Asks about <paramref name="plan"/> on the pipeline thread and gives the job its answer.</summary>
-        public ApprovalAnswer Ask(SharePlan plan)
-        {
-            string operation = $"Performing the operation \"{plan.Describe()}\" on target \"{plan.ImageId} ({plan.Region})\".";
-            IReadOnlyList<string> keyLines = KeyPolicyLines(plan);
-            string full = string.Join("\n", new[] { operation }.Concat(keyLines));
-            if (_force && !IsWhatIf && !ConfirmBound)
-            {
-                _cmdlet.WriteVerbose(operation + " (-Force: not asking for confirmation)");
-                WriteVerboseLines(keyLines);
-                return ApprovalAnswer.Approved;
-            }
-
-            if (IsWhatIf)
-            {
-                // "What if:" shows the operation and each key's statements before and after, one line each.
-                _cmdlet.ShouldProcess(full, full, "Confirm");
-                return ApprovalAnswer.WhatIf;
-            }
-
-            // Without -WhatIf, ShouldProcess writes its description as one VERBOSE line; the key lines follow, each a VERBOSE line.
-            if (_cmdlet.ShouldProcess(operation, "Are you sure you want to perform this action?\n" + full, "Confirm"))
-            {
-                WriteVerboseLines(keyLines);
-                return ApprovalAnswer.Approved;
-            }
-
-            return ApprovalAnswer.Declined;
-        }
+        public ApprovalAnswer Ask(SharePlan plan) =>
+            Ask($"Performing the operation \"{plan.Describe()}\" on target \"{plan.ImageId} ({plan.Region})\".", KeyPolicyLines(plan));
 
         /// <summary>
         /// Asks about a change that is not a SharePlan (e.g. one region of Publish-Ami): "Performing the operation
         /// <paramref name="action"/> on target <paramref name="target"/>", then one line per step.
         /// </summary>
-        public ApprovalAnswer Ask(string action, string target, IReadOnlyList<string> details)
+        public ApprovalAnswer Ask(string action, string target, IReadOnlyList<string> details) =>
+            Ask($"Performing the operation \"{action}\" on target \"{target}\".", (details ?? new string[0]).Select(d => "  " + d).ToList());
+
+        /// <summary>
+        /// The one approval: -Force approves (a VERBOSE line says so), -WhatIf writes the operation and its lines as one
+        /// "What if:" text, otherwise ShouldProcess asks (its description one VERBOSE line, then each line as one).
+        /// </summary>
+        private ApprovalAnswer Ask(string operation, IReadOnlyList<string> lines)
         {
-            string operation = $"Performing the operation \"{action}\" on target \"{target}\".";
-            IReadOnlyList<string> lines = (details ?? new string[0]).Select(d => "  " + d).ToList();
             string full = string.Join("\n", new[] { operation }.Concat(lines));
             if (_force && !IsWhatIf && !ConfirmBound)
             {
