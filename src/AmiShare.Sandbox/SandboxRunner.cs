@@ -44,7 +44,7 @@ public static class SandboxRunner
         string writes = string.Join(", ", emulator.Log.Entries.Where(e => RequestLog.IsMutating(e.Action))
             .GroupBy(e => e.Action).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => $"{g.Count()} {g.Key}"));
-        output.WriteLine($"Emulator calls: {emulator.Log.Total} in all, {emulator.Log.MutatingCount} writes ({writes}).");
+        output.WriteLine($"Emulator calls: {emulator.Log.Total} in all, {emulator.Log.MutatingCount} writes" + (writes.Length > 0 ? $" ({writes})." : "."));
 
         // As `pwsh -File`: a script that stops on a terminating error exits with 1.
         return completed ? 0 : 1;
