@@ -160,6 +160,37 @@ public sealed class SetLaunchPermissionTests
     }
 
     [Fact]
+    public async Task Set_KeepingPublicOnPurpose_RemovingAnAccount_DoesNotAskToMakeItPrivate()
+    {
+        await using var t = await StartAsync();
+        t.Run("Set-AmiPublic $args[0] -Force; Grant-AmiLaunchPermission $args[0] -AccountId $args[1]", Web, Consumer).ThrowIfErrors();
+
+        var r = t.Run("Set-AmiLaunchPermission $args[0] -AccountId $args[1] -Public -Force", Web, B).ThrowIfErrors();
+
+        // -Public says the AMI stays public: that the removed account can still launch it through 'all' is the intent, not news.
+        Assert.DoesNotContain(r.Warnings, w => w.Contains(Consumer));
+        Assert.DoesNotContain(r.Warnings, w => w.Contains("Public:$false"));
+        Assert.Equal(new[] { "Group:all", "UserId:" + B }, t.PermissionsOf(Web));
+    }
+
+    [Fact]
+    public async Task Set_WhatIf_AccountKeptThroughAnOuOfTheSet_WarnsWithoutClaimingEc2Answered_AndNamesTheSetFix()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -AccountId $args[1]", Web, Consumer).ThrowIfErrors();
+        t.Log.Clear();
+
+        var r = t.Run("Set-AmiLaunchPermission $args[0] -OrganizationalUnitArn $args[1] -WhatIf", Web, EngineeringOu).ThrowIfErrors();
+
+        string warning = Assert.Single(r.Warnings);
+        Assert.Contains($"Account {Consumer} loses its own launch permission on {Web} but keeps launch access through OU ou-ab12-11111111", warning);
+        Assert.Contains("leave the OU out of the set", warning);
+        Assert.DoesNotContain("EC2 reported success", warning);
+        Assert.DoesNotContain("Revoke the OU", warning);
+        Assert.Equal(0, t.Log.MutatingCount);
+    }
+
+    [Fact]
     public async Task Set_IncludeSnapshot_GivesTheAddedAndTakesFromTheRemoved()
     {
         await using var t = await StartAsync();
