@@ -226,6 +226,25 @@ public sealed class SetManifestTests : IDisposable
     }
 
     [Fact]
+    public async Task Manifest_BareOuIdThatCannotBeResolved_IsAManifestProblem_BeforeAnyWrite()
+    {
+        await using var t = await StartAsync();
+        string path = Write("bare.psd1", $"@{{ Images = @( @{{ ImageId = '{Web}'; Principals = @('{A}', 'ou-ab12-11111111') }}, @{{ ImageId = '{Agent}'; Principals = @('ou-ab12-99999999') }} ) }}");
+
+        var r = t.Run("Set-AmiLaunchPermission -ManifestPath $args[0] -Force", path);
+
+        Assert.Equal("InvalidManifest,AmiShare.Commands.SetAmiLaunchPermissionCommand", Assert.Single(r.ErrorIds));
+        Assert.Contains($"entry 2 (ImageId '{Agent}'): Principals value 'ou-ab12-99999999' cannot be resolved", r.FirstErrorText);
+        Assert.Equal(0, t.Log.MutatingCount);
+        Assert.Empty(t.PermissionsOf(Web));
+
+        // The ids that resolve are used as their ARNs.
+        File.WriteAllText(path, $"@{{ Images = @( @{{ ImageId = '{Web}'; Principals = @('{A}', 'ou-ab12-11111111') }} ) }}");
+        t.Run("Set-AmiLaunchPermission -ManifestPath $args[0] -Force", path).ThrowIfErrors();
+        Assert.Equal(new[] { "OrganizationalUnitArn:" + EngineeringOu, "UserId:" + A }, t.PermissionsOf(Web).OrderBy(p => p, StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
     public async Task Manifest_MissingFile_AndPrincipalParameters_AreRefused()
     {
         await using var t = await StartAsync();

@@ -56,6 +56,7 @@ namespace AmiShare.Engine.Sharing
             }
 
             IReadOnlyList<ManifestEntry> entries = ManifestRules.Validate(manifest);
+            await ResolveBareIdsAsync(manifest.Path, entries, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<ImageInfo> owned = Array.Empty<ImageInfo>();
             if (entries.Any(e => e.Name != null))
             {
@@ -64,6 +65,53 @@ namespace AmiShare.Engine.Sharing
             }
 
             return ManifestRules.Resolve(manifest.Path, entries, owned, Region);
+        }
+
+        /// <summary>
+        /// Resolves the bare o-…/ou-… ids of every entry through Organizations (each id once) before any AMI is planned, so an id that
+        /// cannot be resolved is a problem of the manifest (InvalidManifest naming the entry and the value), not of one AMI after others
+        /// were written.
+        /// </summary>
+        private async Task ResolveBareIdsAsync(string file, IReadOnlyList<ManifestEntry> entries, CancellationToken cancellationToken)
+        {
+            var resolved = new Dictionary<Principal, Principal>();
+            var problems = new List<string>();
+            foreach (ManifestEntry entry in entries.Where(e => e.Principals.Any(p => p.IsUnresolved)))
+            {
+                var principals = new List<Principal>();
+                foreach (Principal principal in entry.Principals)
+                {
+                    if (!principal.IsUnresolved)
+                    {
+                        principals.Add(principal);
+                        continue;
+                    }
+
+                    if (!resolved.TryGetValue(principal, out Principal arn))
+                    {
+                        try
+                        {
+                            arn = (await _organizations.ResolveAsync(new[] { principal }, cancellationToken).ConfigureAwait(false))[0];
+                        }
+                        catch (AmiShareException e) when (e.ErrorId == ErrorIds.InvalidPrincipal)
+                        {
+                            problems.Add($"{entry.Label}: Principals value '{principal.Value}' cannot be resolved to an ARN ({e.Message.TrimEnd().TrimEnd('.')}; {e.Remedy?.TrimEnd().TrimEnd('.')})");
+                            continue;
+                        }
+
+                        resolved[principal] = arn;
+                    }
+
+                    principals.Add(arn);
+                }
+
+                entry.Principals = PrincipalSet.Distinct(principals);
+            }
+
+            if (problems.Count > 0)
+            {
+                throw ManifestRules.Invalid(file, problems);
+            }
         }
 
         /// <summary>
