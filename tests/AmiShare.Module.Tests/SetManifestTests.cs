@@ -202,6 +202,7 @@ public sealed class SetManifestTests : IDisposable
         { "syntax.psd1", "@{ Images = @( @{ ImageId = 'ami-1' ) }", new[] { "is not valid PowerShell data (line 1" } },
         { "code.psd1", "@{ Images = @( @{ ImageId = \"$(New-Item -ItemType File -Path ran.txt)\"; Principals = @() } ) }", new[] { "holds something other than data" } },
         { "script.psd1", "Remove-Item nothing; @{ Images = @() }", new[] { "must hold one hashtable" } },
+        { "block.psd1", $"@{{ Images = @( @{{ ImageId = '{Web}';\n Principals = {{ New-Item -ItemType File -Path ran.txt }} }} ) }}", new[] { "holds something other than data", "a script block at line 2, { New-Item" } },
         { "bad.json", "{ \"Images\": [ { \"ImageId\": \"ami-1\", } ", new[] { "is not valid JSON" } },
         { "dup.json", $"{{ \"Images\": [ {{ \"ImageId\": \"{Web}\", \"imageid\": \"{Web}\", \"Principals\": [] }} ] }}", new[] { "key 'imageid' appears twice" } },
         { "list.txt", "Images", new[] { "is neither .psd1 nor .json" } },

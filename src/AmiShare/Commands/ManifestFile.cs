@@ -58,6 +58,14 @@ namespace AmiShare.Commands
                 throw Invalid(shownPath, $"{shownPath} must hold one hashtable, @{{ Images = @( … ) }}, and nothing else.", ManifestRules.FormatRemedy);
             }
 
+            // SafeGetValue hands a script block literal back unrun; a manifest has no use for one, so it is refused as code.
+            if (table.Find(a => a is ScriptBlockExpressionAst, true) is Ast block)
+            {
+                string text = block.Extent.Text.Length > 60 ? block.Extent.Text.Substring(0, 57) + "..." : block.Extent.Text;
+                throw Invalid(shownPath, $"{shownPath} holds something other than data (only text, numbers, $true, $false, @() and @{{}} are read; nothing is run): " +
+                    $"a script block at line {block.Extent.StartLineNumber}, {text}", ManifestRules.FormatRemedy);
+            }
+
             object value;
             try
             {
