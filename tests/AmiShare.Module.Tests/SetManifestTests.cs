@@ -246,6 +246,22 @@ public sealed class SetManifestTests : IDisposable
     }
 
     [Fact]
+    public async Task JsonManifest_NotValidJson_NamesThePathAsGiven_AndTheOneBasedPlaceOnce()
+    {
+        await using var t = await StartAsync();
+        Write("broken.json", "{ \"Images\": [ { \"ImageId\": \"ami-1\" ");
+
+        var r = t.Run("$null = $ExecutionContext.SessionState.Path.SetLocation($args[0]); Set-AmiLaunchPermission -ManifestPath ./broken.json -Force", _dir);
+        Assert.Equal("InvalidManifest,AmiShare.Commands.SetAmiLaunchPermissionCommand", Assert.Single(r.ErrorIds));
+        string message = r.FirstErrorText;
+        _output.WriteLine(message);
+        Assert.StartsWith("./broken.json is not valid JSON (line 1, position ", message);
+        Assert.DoesNotContain(_dir, message);
+        Assert.DoesNotContain("BytePositionInLine", message);
+        Assert.Equal(0, t.Log.Total);
+    }
+
+    [Fact]
     public async Task Manifest_MissingFile_AndPrincipalParameters_AreRefused()
     {
         await using var t = await StartAsync();

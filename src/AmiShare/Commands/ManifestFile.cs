@@ -27,8 +27,17 @@ namespace AmiShare.Commands
             string extension = Path.GetExtension(fullPath);
             if (string.Equals(extension, ".json", StringComparison.OrdinalIgnoreCase))
             {
-                ManifestDocument json = ManifestJson.Read(fullPath);
-                return new ManifestDocument(shownPath, json.Root);
+                string text;
+                try
+                {
+                    text = File.ReadAllText(fullPath);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw Invalid(shownPath, $"The manifest file '{shownPath}' could not be read: {e.Message}", "Give the path of a readable .psd1 or .json file.");
+                }
+
+                return ManifestJson.Parse(shownPath, text);
             }
 
             if (!string.Equals(extension, ".psd1", StringComparison.OrdinalIgnoreCase))
