@@ -143,7 +143,17 @@ namespace AmiShare.Engine.Sharing
                     e.Kind,
                     $"The source AMI {id} was not found in {Region}, where it was looked for (-SourceRegion, else the command's region).",
                     id,
-                    $"Give the source's region with -SourceRegion (the targets' regions come from -Region or each input row's Region); {e.Remedy}",
+                    $"Give the source's region with -SourceRegion (the targets' regions come from -Region or each input row's Region). {e.Remedy}",
+                    e);
+            }
+            catch (AmiShareException e) when (e.ErrorId == ErrorIds.AmiNotOwned)
+            {
+                throw new AmiShareException(
+                    e.ErrorId,
+                    e.Kind,
+                    $"The source AMI {id} in {Region} belongs to another account, and only an AMI's owner can read its launch permissions.",
+                    id,
+                    "Give one of your own AMIs as -SourceImageId, or run the command with the credentials of the account that owns the source and the targets.",
                     e);
             }
 
