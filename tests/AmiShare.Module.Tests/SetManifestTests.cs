@@ -236,6 +236,7 @@ public sealed class SetManifestTests : IDisposable
 
         Assert.Equal("InvalidManifest,AmiShare.Commands.SetAmiLaunchPermissionCommand", Assert.Single(r.ErrorIds));
         Assert.Contains($"entry 2 (ImageId '{Agent}'): Principals value 'ou-ab12-99999999' cannot be resolved", r.FirstErrorText);
+        Assert.Single(Regex.Matches(r.FirstErrorText, Regex.Escape("Check the id")));
         Assert.Equal(0, t.Log.MutatingCount);
         Assert.Empty(t.PermissionsOf(Web));
 

@@ -95,7 +95,11 @@ namespace AmiShare.Engine.Sharing
                         }
                         catch (AmiShareException e) when (e.ErrorId == ErrorIds.InvalidPrincipal)
                         {
-                            problems.Add($"{entry.Label}: Principals value '{principal.Value}' cannot be resolved to an ARN ({e.Message.TrimEnd().TrimEnd('.')}; {e.Remedy?.TrimEnd().TrimEnd('.')})");
+                            // Some resolution errors carry their remedy in the message already: it is said once.
+                            string reason = e.Message.TrimEnd().TrimEnd('.');
+                            string remedy = e.Remedy?.TrimEnd().TrimEnd('.');
+                            string fix = string.IsNullOrEmpty(remedy) || reason.Contains(remedy) ? string.Empty : "; " + remedy;
+                            problems.Add($"{entry.Label}: Principals value '{principal.Value}' cannot be resolved to an ARN ({reason}{fix})");
                             continue;
                         }
 
