@@ -95,10 +95,10 @@ namespace AmiShare.Engine.Sharing
                         }
                         catch (AmiShareException e) when (e.ErrorId == ErrorIds.InvalidPrincipal)
                         {
-                            // Some resolution errors carry their remedy in the message already: it is said once.
-                            string reason = e.Message.TrimEnd().TrimEnd('.');
+                            // Reason is the message without the remedy (Message has both): each is said once.
+                            string reason = (e.Reason ?? e.Message).TrimEnd().TrimEnd('.');
                             string remedy = e.Remedy?.TrimEnd().TrimEnd('.');
-                            string fix = string.IsNullOrEmpty(remedy) || reason.Contains(remedy) ? string.Empty : "; " + remedy;
+                            string fix = string.IsNullOrEmpty(remedy) ? string.Empty : "; " + remedy;
                             problems.Add($"{entry.Label}: Principals value '{principal.Value}' cannot be resolved to an ARN ({reason}{fix})");
                             continue;
                         }
