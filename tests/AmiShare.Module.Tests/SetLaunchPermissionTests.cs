@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using AmiShare.Emulator;
 using Xunit;
 using static AmiShare.Module.Tests.ModuleTestContext;
@@ -144,6 +145,20 @@ public sealed class SetLaunchPermissionTests
         var r = t.Run("Set-AmiLaunchPermission $args[0] -Force", Web);
 
         Assert.Contains(r.ErrorIds, id => id.StartsWith("MissingPrincipal,", StringComparison.Ordinal));
+        Assert.Equal(0, t.Log.Total);
+    }
+
+    [Fact]
+    public async Task Set_NoPrincipalAndNoPublic_RecommendedAction_NamesHowToLeaveOnlyTheOwner()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("try { Set-AmiLaunchPermission $args[0] -Force } catch { $_ }", Web);
+
+        var error = Assert.IsType<System.Management.Automation.ErrorRecord>(Assert.Single(r.Output).BaseObject);
+        Assert.StartsWith("MissingPrincipal,", error.FullyQualifiedErrorId);
+        Assert.Contains("-AccountId", error.ErrorDetails.RecommendedAction);
+        Assert.Contains("To leave only the owner, say so with -Public:$false and no principal", error.ErrorDetails.RecommendedAction);
+        Assert.Single(Regex.Matches(error.Exception.Message, Regex.Escape("Name who gets launch permission")));
         Assert.Equal(0, t.Log.Total);
     }
 
