@@ -155,4 +155,30 @@ $copies | Copy-AmiLaunchPermission -SourceImageId $args[0] -Force -PassThru";
         Assert.Contains("-SourceRegion", error.ErrorDetails.RecommendedAction);
         Assert.Equal(0, t.Log.MutatingCount);
     }
+
+    [Fact]
+    public async Task Copy_SourceOfAnotherAccount_StopsTheCommand_SayingItIsTheSource_WithAFixThatFitsACopy()
+    {
+        await using var t = await StartAsync();
+
+        var r = t.Run("try { Copy-AmiLaunchPermission -SourceImageId $args[0] -ImageId $args[1] -Force } catch { $_ }", ThirdParty, Web);
+
+        var error = Assert.IsType<System.Management.Automation.ErrorRecord>(Assert.Single(r.Output).BaseObject);
+        Assert.StartsWith("AmiNotOwned,", error.FullyQualifiedErrorId);
+        Assert.Contains($"source AMI {ThirdParty} in us-east-1 belongs to another account", error.ToString());
+        Assert.Contains("-SourceImageId", error.ErrorDetails.RecommendedAction);
+        Assert.DoesNotContain("Copy-EC2Image", error.ErrorDetails.RecommendedAction);
+        Assert.Equal(0, t.Log.MutatingCount);
+    }
+
+    [Fact]
+    public async Task Copy_SourceNotFound_RecommendedAction_IsSentences()
+    {
+        await using var t = await StartAsync();
+
+        var r = t.Run("try { Copy-AmiLaunchPermission -SourceImageId $args[0] -ImageId $args[1] -Region eu-west-1 -Force } catch { $_ }", Web, EuWeb);
+
+        var error = Assert.IsType<System.Management.Automation.ErrorRecord>(Assert.Single(r.Output).BaseObject);
+        Assert.Contains("input row's Region). Check the image id", error.ErrorDetails.RecommendedAction);
+    }
 }

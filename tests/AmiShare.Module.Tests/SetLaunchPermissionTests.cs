@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using AmiShare.Emulator;
 using Xunit;
 using static AmiShare.Module.Tests.ModuleTestContext;
@@ -148,6 +149,20 @@ public sealed class SetLaunchPermissionTests
     }
 
     [Fact]
+    public async Task Set_NoPrincipalAndNoPublic_RecommendedAction_NamesHowToLeaveOnlyTheOwner()
+    {
+        await using var t = await StartAsync();
+        var r = t.Run("try { Set-AmiLaunchPermission $args[0] -Force } catch { $_ }", Web);
+
+        var error = Assert.IsType<System.Management.Automation.ErrorRecord>(Assert.Single(r.Output).BaseObject);
+        Assert.StartsWith("MissingPrincipal,", error.FullyQualifiedErrorId);
+        Assert.Contains("-AccountId", error.ErrorDetails.RecommendedAction);
+        Assert.Contains("To leave only the owner, say so with -Public:$false and no principal", error.ErrorDetails.RecommendedAction);
+        Assert.Single(Regex.Matches(error.Exception.Message, Regex.Escape("Name who gets launch permission")));
+        Assert.Equal(0, t.Log.Total);
+    }
+
+    [Fact]
     public async Task Set_RemovingAnAccountThatKeepsAccessThroughAnOu_WarnsAsRevokeDoes()
     {
         await using var t = await StartAsync();
@@ -157,6 +172,37 @@ public sealed class SetLaunchPermissionTests
 
         Assert.Contains(r.Warnings, w => w.Contains(Consumer) && w.Contains("keeps launch access"));
         Assert.Equal(new[] { "OrganizationArn:" + OrgArn }, t.PermissionsOf(Web));
+    }
+
+    [Fact]
+    public async Task Set_KeepingPublicOnPurpose_RemovingAnAccount_DoesNotAskToMakeItPrivate()
+    {
+        await using var t = await StartAsync();
+        t.Run("Set-AmiPublic $args[0] -Force; Grant-AmiLaunchPermission $args[0] -AccountId $args[1]", Web, Consumer).ThrowIfErrors();
+
+        var r = t.Run("Set-AmiLaunchPermission $args[0] -AccountId $args[1] -Public -Force", Web, B).ThrowIfErrors();
+
+        // -Public says the AMI stays public: that the removed account can still launch it through 'all' is the intent, not news.
+        Assert.DoesNotContain(r.Warnings, w => w.Contains(Consumer));
+        Assert.DoesNotContain(r.Warnings, w => w.Contains("Public:$false"));
+        Assert.Equal(new[] { "Group:all", "UserId:" + B }, t.PermissionsOf(Web));
+    }
+
+    [Fact]
+    public async Task Set_WhatIf_AccountKeptThroughAnOuOfTheSet_WarnsWithoutClaimingEc2Answered_AndNamesTheSetFix()
+    {
+        await using var t = await StartAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -AccountId $args[1]", Web, Consumer).ThrowIfErrors();
+        t.Log.Clear();
+
+        var r = t.Run("Set-AmiLaunchPermission $args[0] -OrganizationalUnitArn $args[1] -WhatIf", Web, EngineeringOu).ThrowIfErrors();
+
+        string warning = Assert.Single(r.Warnings);
+        Assert.Contains($"Account {Consumer} loses its own launch permission on {Web} but keeps launch access through OU ou-ab12-11111111", warning);
+        Assert.Contains("leave the OU out of the set", warning);
+        Assert.DoesNotContain("EC2 reported success", warning);
+        Assert.DoesNotContain("Revoke the OU", warning);
+        Assert.Equal(0, t.Log.MutatingCount);
     }
 
     [Fact]

@@ -202,6 +202,7 @@ public sealed class SetManifestTests : IDisposable
         { "syntax.psd1", "@{ Images = @( @{ ImageId = 'ami-1' ) }", new[] { "is not valid PowerShell data (line 1" } },
         { "code.psd1", "@{ Images = @( @{ ImageId = \"$(New-Item -ItemType File -Path ran.txt)\"; Principals = @() } ) }", new[] { "holds something other than data" } },
         { "script.psd1", "Remove-Item nothing; @{ Images = @() }", new[] { "must hold one hashtable" } },
+        { "block.psd1", $"@{{ Images = @( @{{ ImageId = '{Web}';\n Principals = {{ New-Item -ItemType File -Path ran.txt }} }} ) }}", new[] { "holds something other than data", "a script block at line 2, { New-Item" } },
         { "bad.json", "{ \"Images\": [ { \"ImageId\": \"ami-1\", } ", new[] { "is not valid JSON" } },
         { "dup.json", $"{{ \"Images\": [ {{ \"ImageId\": \"{Web}\", \"imageid\": \"{Web}\", \"Principals\": [] }} ] }}", new[] { "key 'imageid' appears twice" } },
         { "list.txt", "Images", new[] { "is neither .psd1 nor .json" } },
@@ -223,6 +224,42 @@ public sealed class SetManifestTests : IDisposable
         Assert.Equal(0, t.Log.Total);
         Assert.False(File.Exists(Path.Combine(_dir, "ran.txt")), "nothing in a manifest may run");
         Assert.True(File.Exists(path));
+    }
+
+    [Fact]
+    public async Task Manifest_BareOuIdThatCannotBeResolved_IsAManifestProblem_BeforeAnyWrite()
+    {
+        await using var t = await StartAsync();
+        string path = Write("bare.psd1", $"@{{ Images = @( @{{ ImageId = '{Web}'; Principals = @('{A}', 'ou-ab12-11111111') }}, @{{ ImageId = '{Agent}'; Principals = @('ou-ab12-99999999') }} ) }}");
+
+        var r = t.Run("Set-AmiLaunchPermission -ManifestPath $args[0] -Force", path);
+
+        Assert.Equal("InvalidManifest,AmiShare.Commands.SetAmiLaunchPermissionCommand", Assert.Single(r.ErrorIds));
+        Assert.Contains($"entry 2 (ImageId '{Agent}'): Principals value 'ou-ab12-99999999' cannot be resolved", r.FirstErrorText);
+        Assert.Single(Regex.Matches(r.FirstErrorText, Regex.Escape("Check the id")));
+        Assert.Equal(0, t.Log.MutatingCount);
+        Assert.Empty(t.PermissionsOf(Web));
+
+        // The ids that resolve are used as their ARNs.
+        File.WriteAllText(path, $"@{{ Images = @( @{{ ImageId = '{Web}'; Principals = @('{A}', 'ou-ab12-11111111') }} ) }}");
+        t.Run("Set-AmiLaunchPermission -ManifestPath $args[0] -Force", path).ThrowIfErrors();
+        Assert.Equal(new[] { "OrganizationalUnitArn:" + EngineeringOu, "UserId:" + A }, t.PermissionsOf(Web).OrderBy(p => p, StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public async Task JsonManifest_NotValidJson_NamesThePathAsGiven_AndTheOneBasedPlaceOnce()
+    {
+        await using var t = await StartAsync();
+        Write("broken.json", "{ \"Images\": [ { \"ImageId\": \"ami-1\" ");
+
+        var r = t.Run("$null = $ExecutionContext.SessionState.Path.SetLocation($args[0]); Set-AmiLaunchPermission -ManifestPath ./broken.json -Force", _dir);
+        Assert.Equal("InvalidManifest,AmiShare.Commands.SetAmiLaunchPermissionCommand", Assert.Single(r.ErrorIds));
+        string message = r.FirstErrorText;
+        _output.WriteLine(message);
+        Assert.StartsWith("./broken.json is not valid JSON (line 1, position ", message);
+        Assert.DoesNotContain(_dir, message);
+        Assert.DoesNotContain("BytePositionInLine", message);
+        Assert.Equal(0, t.Log.Total);
     }
 
     [Fact]

@@ -31,8 +31,8 @@ Describe 'Set-AmiLaunchPermission' -Tag CI {
             $r = Set-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -OrganizationalUnitArn $Demo.EngineeringOuArn -Force -PassThru -EndpointUrl $Endpoint -WarningAction SilentlyContinue -WarningVariable warned
 
             @(Get-ModifyCall).Count | Should -Be 1
-            # 444455556666 (Platform OU, under Engineering) loses its own permission but keeps access through the OU added: Revoke's warning.
-            @($warned | Where-Object { "$_" -match '444455556666 keeps launch access' }).Count | Should -Be 1
+            # 444455556666 (Platform OU, under Engineering) loses its own permission but keeps access through the OU added: warned, with the set's fix.
+            @($warned | Where-Object { "$_" -match '444455556666 loses its own launch permission .* keeps launch access .* leave the OU out of the set' }).Count | Should -Be 1
             $r.Operation | Should -Be 'Set'
             @($r.Added) | Should -Be @('111122223333', $Demo.EngineeringOuArn)
             @($r.Removed) | Should -Be @('444455556666')

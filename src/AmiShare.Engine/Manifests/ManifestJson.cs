@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace AmiShare.Engine.Manifests
 {
@@ -41,7 +42,9 @@ namespace AmiShare.Engine.Manifests
             }
             catch (JsonException e)
             {
-                throw ManifestRules.Invalid(path, $"{path} is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}): {e.Message}", ManifestRules.FormatRemedy);
+                // The reader's own message ends with its 0-based "LineNumber: 0 | BytePositionInLine: 83."; the 1-based place is said first.
+                string reason = Regex.Replace(e.Message, @"\s*(Path: \S*\s*\|\s*)?LineNumber: \d+ \| BytePositionInLine: \d+\.?\s*$", string.Empty);
+                throw ManifestRules.Invalid(path, $"{path} is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}): {reason}", ManifestRules.FormatRemedy);
             }
         }
 

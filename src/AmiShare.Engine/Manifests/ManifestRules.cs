@@ -144,7 +144,8 @@ namespace AmiShare.Engine.Manifests
         internal static AmiShareException Invalid(string file, string message, string remedy) =>
             new AmiShareException(ErrorIds.InvalidManifest, AmiShareErrorKind.InvalidArgument, message, file, remedy);
 
-        private static AmiShareException Invalid(string file, List<string> problems)
+        /// <summary>InvalidManifest listing <paramref name="problems"/> (at most ten named), each naming its entry and value.</summary>
+        internal static AmiShareException Invalid(string file, IReadOnlyList<string> problems)
         {
             string listed = string.Join("; ", problems.Take(MaxListed));
             string more = problems.Count > MaxListed ? $"; and {problems.Count - MaxListed} more" : string.Empty;

@@ -89,11 +89,8 @@ namespace AmiShare.Engine.Planning
             var kept = new List<AccessKept>();
             if (plan.ToRemove.Count > 0)
             {
-                // Revoke's warnings about removed accounts that keep access through an organization, OU or 'all' that stays.
-                var removal = NewPlan(id, ShareOperation.Revoke, current, options);
-                removal.ToAdd = plan.ToAdd;
-                removal.ToRemove = plan.ToRemove;
-                warnings.AddRange(await new LaunchAccessEvaluator(_organizations).RevokeWarningsAsync(id, removal, cancellationToken).ConfigureAwait(false));
+                // Removed accounts that keep access through an organization or OU of the set ('all' stays only when asked for).
+                warnings.AddRange(await KeptAccessWarningsAsync(id, plan, cancellationToken).ConfigureAwait(false));
                 List<Principal> losing = plan.ToRemove.Where(p => p.Type != PrincipalType.Public).ToList();
                 if (losing.Count > 0)
                 {
@@ -106,6 +103,47 @@ namespace AmiShare.Engine.Planning
             plan.AccessKept = kept;
             plan.Warnings = warnings;
             return plan;
+        }
+
+        /// <summary>
+        /// For each account the plan removes that an organization or OU of the desired set still covers, a warning naming that
+        /// path and the fix. It is said before the write (and under -WhatIf), so it never claims EC2 answered. 'all' that stays is
+        /// never warned about: in a set it stays only when asked for (-Public / Public = $true), so everyone's access is the intent.
+        /// </summary>
+        private async Task<IReadOnlyList<string>> KeptAccessWarningsAsync(string id, SharePlan plan, CancellationToken cancellationToken)
+        {
+            var warnings = new List<string>();
+            List<Principal> shares = plan.Expected.Where(p => p.Type == PrincipalType.Organization || p.Type == PrincipalType.OrganizationalUnit).ToList();
+            if (shares.Count == 0)
+            {
+                return warnings;
+            }
+
+            var evaluator = new LaunchAccessEvaluator(_organizations);
+            foreach (Principal account in plan.ToRemove.Where(p => p.Type == PrincipalType.Account))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                LaunchAccessEvaluator.Evaluation evaluation = await evaluator.EvaluateSharesAsync(account.Value, shares, cancellationToken).ConfigureAwait(false);
+                List<AccessGrant> kept = evaluation.Grants.Where(g => g.Via == AccessPath.Organization || g.Via == AccessPath.OrganizationalUnit).ToList();
+                if (kept.Count > 0)
+                {
+                    bool viaOu = kept.Any(g => g.Via == AccessPath.OrganizationalUnit);
+                    bool viaOrg = kept.Any(g => g.Via == AccessPath.Organization);
+                    string what = viaOu && viaOrg ? "the organization and the OU" : viaOu ? "the OU" : "the organization";
+                    warnings.Add($"Account {account.Value} loses its own launch permission on {id} but keeps launch access through " +
+                                 $"{LaunchAccessEvaluator.DescribeGrants(kept)}, which stays in the set. To take its access away, leave {what} out of the set, " +
+                                 $"or move the account out of {what}.");
+                }
+                else if (evaluation.Unchecked.Count > 0)
+                {
+                    string through = string.Join(" / ", evaluation.Unchecked.Select(p => PrincipalParser.ShortForm(p.Value)));
+                    warnings.Add($"Account {account.Value} loses its own launch permission on {id} but may keep launch access through {through}, which stays in the set " +
+                                 $"(membership could not be checked: {(evaluation.Reason ?? "Organizations could not be read").TrimEnd().TrimEnd('.')}). " +
+                                 $"Check with Test-AmiLaunchAccess {id} -AccountId {account.Value}.");
+                }
+            }
+
+            return warnings;
         }
 
         private static AmiShareException PublicRemovalNotConfirmed(string id, DesiredLaunchPermissions desired)

@@ -36,6 +36,21 @@ namespace AmiShare.Engine.Plans
         /// <summary>The remedy of PublicRemovalNotConfirmed for this origin, or null for the parameters' one.</summary>
         public string PublicRemovalRemedy { get; }
 
+        /// <summary>
+        /// MissingPrincipal for a desired set given with no principal and nothing said about 'all': never read as "only the owner"
+        /// (a blank CSV cell must not empty an AMI), so the remedy names how to say that on purpose.
+        /// </summary>
+        public static AmiShareException Missing(IReadOnlyList<string> imageIds)
+        {
+            AmiShareException missing = PrincipalSet.MissingFor(imageIds);
+            return new AmiShareException(
+                missing.ErrorId,
+                missing.Kind,
+                missing.Reason,
+                missing.Target,
+                missing.Remedy.TrimEnd('.') + ". To leave only the owner, say so with -Public:$false and no principal (or use Reset-AmiLaunchPermission).");
+        }
+
         /// <summary>The same set with other principals (bare o-…/ou-… ids resolved to ARNs).</summary>
         public DesiredLaunchPermissions WithPrincipals(IReadOnlyList<Principal> principals) =>
             new DesiredLaunchPermissions(principals, Public, Origin, PublicRemovalRemedy);

@@ -56,6 +56,7 @@ namespace AmiShare.Engine.Sharing
             }
 
             IReadOnlyList<ManifestEntry> entries = ManifestRules.Validate(manifest);
+            await ResolveBareIdsAsync(manifest.Path, entries, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<ImageInfo> owned = Array.Empty<ImageInfo>();
             if (entries.Any(e => e.Name != null))
             {
@@ -64,6 +65,57 @@ namespace AmiShare.Engine.Sharing
             }
 
             return ManifestRules.Resolve(manifest.Path, entries, owned, Region);
+        }
+
+        /// <summary>
+        /// Resolves the bare o-…/ou-… ids of every entry through Organizations (each id once) before any AMI is planned, so an id that
+        /// cannot be resolved is a problem of the manifest (InvalidManifest naming the entry and the value), not of one AMI after others
+        /// were written.
+        /// </summary>
+        private async Task ResolveBareIdsAsync(string file, IReadOnlyList<ManifestEntry> entries, CancellationToken cancellationToken)
+        {
+            var resolved = new Dictionary<Principal, Principal>();
+            var problems = new List<string>();
+            foreach (ManifestEntry entry in entries.Where(e => e.Principals.Any(p => p.IsUnresolved)))
+            {
+                var principals = new List<Principal>();
+                foreach (Principal principal in entry.Principals)
+                {
+                    if (!principal.IsUnresolved)
+                    {
+                        principals.Add(principal);
+                        continue;
+                    }
+
+                    if (!resolved.TryGetValue(principal, out Principal arn))
+                    {
+                        try
+                        {
+                            arn = (await _organizations.ResolveAsync(new[] { principal }, cancellationToken).ConfigureAwait(false))[0];
+                        }
+                        catch (AmiShareException e) when (e.ErrorId == ErrorIds.InvalidPrincipal)
+                        {
+                            // Reason is the message without the remedy (Message has both): each is said once.
+                            string reason = (e.Reason ?? e.Message).TrimEnd().TrimEnd('.');
+                            string remedy = e.Remedy?.TrimEnd().TrimEnd('.');
+                            string fix = string.IsNullOrEmpty(remedy) ? string.Empty : "; " + remedy;
+                            problems.Add($"{entry.Label}: Principals value '{principal.Value}' cannot be resolved to an ARN ({reason}{fix})");
+                            continue;
+                        }
+
+                        resolved[principal] = arn;
+                    }
+
+                    principals.Add(arn);
+                }
+
+                entry.Principals = PrincipalSet.Distinct(principals);
+            }
+
+            if (problems.Count > 0)
+            {
+                throw ManifestRules.Invalid(file, problems);
+            }
         }
 
         /// <summary>
@@ -95,7 +147,17 @@ namespace AmiShare.Engine.Sharing
                     e.Kind,
                     $"The source AMI {id} was not found in {Region}, where it was looked for (-SourceRegion, else the command's region).",
                     id,
-                    $"Give the source's region with -SourceRegion (the targets' regions come from -Region or each input row's Region); {e.Remedy}",
+                    $"Give the source's region with -SourceRegion (the targets' regions come from -Region or each input row's Region). {e.Remedy}",
+                    e);
+            }
+            catch (AmiShareException e) when (e.ErrorId == ErrorIds.AmiNotOwned)
+            {
+                throw new AmiShareException(
+                    e.ErrorId,
+                    e.Kind,
+                    $"The source AMI {id} in {Region} belongs to another account, and only an AMI's owner can read its launch permissions.",
+                    id,
+                    "Give one of your own AMIs as -SourceImageId, or run the command with the credentials of the account that owns the source and the targets.",
                     e);
             }
 

@@ -27,8 +27,17 @@ namespace AmiShare.Commands
             string extension = Path.GetExtension(fullPath);
             if (string.Equals(extension, ".json", StringComparison.OrdinalIgnoreCase))
             {
-                ManifestDocument json = ManifestJson.Read(fullPath);
-                return new ManifestDocument(shownPath, json.Root);
+                string text;
+                try
+                {
+                    text = File.ReadAllText(fullPath);
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    throw Invalid(shownPath, $"The manifest file '{shownPath}' could not be read: {e.Message}", "Give the path of a readable .psd1 or .json file.");
+                }
+
+                return ManifestJson.Parse(shownPath, text);
             }
 
             if (!string.Equals(extension, ".psd1", StringComparison.OrdinalIgnoreCase))
@@ -56,6 +65,14 @@ namespace AmiShare.Commands
                 || !(pipeline.PipelineElements[0] is CommandExpressionAst expression) || expression.Expression != table)
             {
                 throw Invalid(shownPath, $"{shownPath} must hold one hashtable, @{{ Images = @( … ) }}, and nothing else.", ManifestRules.FormatRemedy);
+            }
+
+            // SafeGetValue hands a script block literal back unrun; a manifest has no use for one, so it is refused as code.
+            if (table.Find(a => a is ScriptBlockExpressionAst, true) is Ast block)
+            {
+                string text = block.Extent.Text.Length > 60 ? block.Extent.Text.Substring(0, 57) + "..." : block.Extent.Text;
+                throw Invalid(shownPath, $"{shownPath} holds something other than data (only text, numbers, $true, $false, @() and @{{}} are read; nothing is run): " +
+                    $"a script block at line {block.Extent.StartLineNumber}, {text}", ManifestRules.FormatRemedy);
             }
 
             object value;

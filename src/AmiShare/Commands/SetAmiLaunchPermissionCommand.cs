@@ -104,7 +104,7 @@ namespace AmiShare.Commands
             if (principals.Count == 0 && !PublicBound)
             {
                 // No principal and no -Public would mean "only the owner": never taken from a blank value (an empty CSV cell).
-                AmiShareException missing = PrincipalSet.MissingFor(ImageId);
+                AmiShareException missing = DesiredLaunchPermissions.Missing(ImageId);
                 if (!AnyPrincipalBound)
                 {
                     ThrowTerminating(missing, ImageId);
