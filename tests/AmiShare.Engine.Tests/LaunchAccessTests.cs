@@ -271,7 +271,7 @@ public sealed class LaunchAccessTests
 
         Assert.Equal(
             $"Account {Consumer} keeps launch access to {Ami} through OU ou-ab12-11111111 (path o-abc1234567/r-ab12/ou-ab12-11111111/) that the AMI is still shared with; " +
-            "EC2 reported success for the revoke. Revoke the OU too, or move the account.",
+            "EC2 accepts the revoke all the same. Revoke the OU too, or move the account.",
             Assert.Single(plan.Warnings));
         Assert.Equal(new[] { Account(Consumer) }, plan.ToRemove);
     }

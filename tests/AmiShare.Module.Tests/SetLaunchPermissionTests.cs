@@ -200,7 +200,7 @@ public sealed class SetLaunchPermissionTests
         string warning = Assert.Single(r.Warnings);
         Assert.Contains($"Account {Consumer} loses its own launch permission on {Web} but keeps launch access through OU ou-ab12-11111111", warning);
         Assert.Contains("leave the OU out of the set", warning);
-        Assert.DoesNotContain("EC2 reported success", warning);
+        Assert.DoesNotContain("accepts the revoke", warning);
         Assert.DoesNotContain("Revoke the OU", warning);
         Assert.Equal(0, t.Log.MutatingCount);
     }

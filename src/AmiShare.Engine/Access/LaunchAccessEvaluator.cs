@@ -229,7 +229,7 @@ namespace AmiShare.Engine.Access
                         ? $"Account {account.Value} has no launch permission of its own on {imageId} to revoke, and keeps launch access through " +
                           $"{DescribeGrants(kept)} that the AMI is shared with. " + Fixes(kept)
                         : $"Account {account.Value} keeps launch access to {imageId} through {DescribeGrants(kept)} that the AMI is still shared with; " +
-                          "EC2 reported success for the revoke. " + Fixes(kept));
+                          "EC2 accepts the revoke all the same. " + Fixes(kept));
                 }
 
                 if (evaluation.Unchecked.Count > 0)
