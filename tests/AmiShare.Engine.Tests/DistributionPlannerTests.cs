@@ -240,6 +240,34 @@ public class DistributionPlannerTests
     }
 
     [Theory]
+    [InlineData("golden/linux/latest", "must be fully qualified")]
+    [InlineData("/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p", "at most 15 levels in a path")]
+    [InlineData("/golden/linux latest", "letters, digits")]
+    public void An_SSM_name_SSM_would_refuse_is_refused_with_the_reason(string name, string reason)
+    {
+        var request = Request(new[] { "us-west-2" });
+        request.SsmParameterName = name;
+
+        var refusal = Assert.Throws<AmiShareException>(() => PublishInput.Validate(request, Now));
+
+        Assert.Equal(ErrorIds.InvalidSsmParameterName, refusal.ErrorId);
+        Assert.Contains(name, refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o")]
+    [InlineData("golden-latest")]
+    [InlineData("/golden/linux/latest")]
+    public void SSM_names_SSM_accepts_pass(string name)
+    {
+        var request = Request(new[] { "us-west-2" });
+        request.SsmParameterName = name;
+
+        Assert.Null(Record.Exception(() => PublishInput.Validate(request, Now)));
+    }
+
+    [Theory]
     [InlineData("365d", 365 * 24.0)]
     [InlineData("52w", 52 * 7 * 24.0)]
     [InlineData("12h", 12.0)]

@@ -123,14 +123,32 @@ namespace AmiShare.Engine.Distribution
             }
 
             string bare = name.TrimStart('/');
-            if (name.Length > 1011 || !s_ssmName.IsMatch(name) || bare.StartsWith("aws", StringComparison.OrdinalIgnoreCase) || bare.StartsWith("ssm", StringComparison.OrdinalIgnoreCase))
+            string reason = null;
+            if (name.Length > 1011 || !s_ssmName.IsMatch(name))
+            {
+                reason = "names are 1 to 1011 letters, digits and _ . -, with '/' between the levels of a path";
+            }
+            else if (bare.StartsWith("aws", StringComparison.OrdinalIgnoreCase) || bare.StartsWith("ssm", StringComparison.OrdinalIgnoreCase))
+            {
+                reason = "names starting with 'aws' or 'ssm' are reserved by AWS";
+            }
+            else if (bare.Contains("/") && !name.StartsWith("/", StringComparison.Ordinal))
+            {
+                reason = "a name with a path must be fully qualified, starting with '/'";
+            }
+            else if (bare.Split('/').Length > 15)
+            {
+                reason = "SSM allows at most 15 levels in a path";
+            }
+
+            if (reason != null)
             {
                 throw new AmiShareException(
                     ErrorIds.InvalidSsmParameterName,
                     AmiShareErrorKind.InvalidArgument,
-                    $"'{name}' is not an SSM parameter name Publish-Ami can write.",
+                    $"'{name}' is not an SSM parameter name Publish-Ami can write: {reason}.",
                     name,
-                    "Give a name of letters, digits and _ . - such as /golden/linux/latest (a path starts with '/'; names starting with 'aws' or 'ssm' are reserved by AWS).");
+                    "Give a name of letters, digits and _ . - such as /golden/linux/latest (a path starts with '/' and has at most 15 levels; names starting with 'aws' or 'ssm' are reserved by AWS).");
             }
         }
     }
