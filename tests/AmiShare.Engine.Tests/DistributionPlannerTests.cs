@@ -137,12 +137,13 @@ public class DistributionPlannerTests
             case "wrong-region": facts.RequestedKey = Cmk(EastCmk); break;
             case "disabled": facts.RequestedKey = Cmk(WestCmk, enabled: false); break;
             case "aws-managed": facts.RequestedKey = new KmsKeyInfo { KeyArn = WestCmk, KeyManager = "AWS", Enabled = true }; break;
-            default: facts.RequestedKeyError = new AmiShareException(ErrorIds.KmsKeyNotUsable, AmiShareErrorKind.ObjectNotFound, "not found"); break;
+            default: facts.RequestedKeyError = new AmiShareException(ErrorIds.KmsKeyNotUsable, AmiShareErrorKind.ObjectNotFound, "KMS key alias/golden was not found in region 'us-west-2' (Alias is not found.)."); break;
         }
 
         var e = Assert.Throws<AmiShareException>(() => DistributionPlanner.Plan(Request(new[] { "us-west-2" }, key: "alias/golden"), SourceOf(null, false), Facts(facts)));
         Assert.Equal(ErrorIds.KmsKeyNotUsable, e.ErrorId);
         Assert.Contains("'alias/golden'", e.Message);
+        Assert.DoesNotContain("..", e.Message, StringComparison.Ordinal);
         Assert.Equal("alias/golden", e.Target);
     }
 
