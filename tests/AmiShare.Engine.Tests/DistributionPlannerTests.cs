@@ -240,6 +240,26 @@ public class DistributionPlannerTests
         Assert.Equal(ErrorIds.InvalidSsmParameterName, Assert.Throws<AmiShareException>(() => PublishInput.Validate(ssm, Now)).ErrorId);
     }
 
+    [Fact]
+    public void A_key_ARN_of_another_region_is_refused_before_any_call_naming_both_regions()
+    {
+        const string westKey = "arn:aws:kms:us-west-2:123456789012:key/5e0e1d2c-0000-4000-8000-00000000a002";
+        var table = Request(new[] { "us-west-2", "eu-west-1" }, keys: new Dictionary<string, string> { ["eu-west-1"] = westKey });
+        var single = Request(new[] { "us-west-2", "eu-west-1" });
+        single.KmsKeyId = westKey;
+
+        foreach (PublishRequest request in new[] { table, single })
+        {
+            var refusal = Assert.Throws<AmiShareException>(() => PublishInput.Validate(request, Now));
+            Assert.Equal(ErrorIds.KmsKeyNotUsable, refusal.ErrorId);
+            Assert.Contains("for region 'eu-west-1'", refusal.Message, StringComparison.Ordinal);
+            Assert.Contains("the key is in region 'us-west-2'", refusal.Message, StringComparison.Ordinal);
+        }
+
+        var own = Request(new[] { "us-west-2", "eu-west-1" }, keys: new Dictionary<string, string> { ["us-west-2"] = westKey });
+        Assert.Null(Record.Exception(() => PublishInput.Validate(own, Now)));
+    }
+
     [Theory]
     [InlineData("golden/linux/latest", "must be fully qualified")]
     [InlineData("/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p", "at most 15 levels in a path")]
