@@ -115,16 +115,27 @@ namespace AmiShare.Engine.Distribution
 
         private async Task CopyAsync(List<Entry> entries, IPublishCallbacks callbacks, CancellationToken cancellationToken)
         {
-            var created = new List<string>();
+            NoteRunning(entries, callbacks);
             foreach (Entry e in entries.Where(e => e.Plan.Kind == RegionPlanKind.Create))
             {
                 RegionGateways g = _regions(e.Plan.Region);
                 string id = await g.Ec2.CopyImageAsync(e.Plan.Copy, cancellationToken).ConfigureAwait(false);
                 e.Plan.Image = new ImageInfo { ImageId = id, Name = e.Plan.Copy.Name, State = "pending", Tags = e.Plan.Copy.Tags };
                 e.Writes++;
-                created.Add($"{id} ({e.Plan.Region})");
-                callbacks.StopNote($"Publish-Ami: copies still being made, left running: {string.Join(", ", created)}. Run the same Publish-Ami again to finish them (it finds them by their {CopyIdentity.SourceTagKey} tag; no new copy).");
+                NoteRunning(entries, callbacks);
             }
+        }
+
+        /// <summary>
+        /// What a stop says now: every copy (made by this run or found pending from an earlier one) that is not yet available.
+        /// </summary>
+        private static void NoteRunning(IEnumerable<Entry> entries, IPublishCallbacks callbacks)
+        {
+            List<string> running = entries
+                .Where(e => !e.Failed && e.Plan.Image != null && !IsAvailable(e.Plan.Image))
+                .Select(e => $"{e.Plan.Image.ImageId} ({e.Plan.Region})")
+                .ToList();
+            callbacks.StopNote(running.Count == 0 ? null : $"Publish-Ami: copies still being made, left running: {string.Join(", ", running)}. Run the same Publish-Ami again to finish them (it finds them by their {CopyIdentity.SourceTagKey} tag; no new copy).");
         }
 
         private async Task WaitAsync(List<Entry> entries, PublishRequest request, IPublishCallbacks callbacks, List<AmiShareException> errors, CancellationToken cancellationToken)
@@ -135,6 +146,7 @@ namespace AmiShare.Engine.Distribution
             {
                 await Task.WhenAll(waiting.GroupBy(e => e.Plan.Region).Select(r => PollAsync(r.ToList(), request, clock.Elapsed, callbacks, errors, cancellationToken))).ConfigureAwait(false);
                 waiting = waiting.Where(e => !e.Failed && !IsAvailable(e.Plan.Image)).ToList();
+                NoteRunning(entries, callbacks);
                 if (waiting.Count == 0)
                 {
                     break;
