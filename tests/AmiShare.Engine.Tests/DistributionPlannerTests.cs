@@ -240,6 +240,22 @@ public class DistributionPlannerTests
         Assert.Equal(ErrorIds.InvalidSsmParameterName, Assert.Throws<AmiShareException>(() => PublishInput.Validate(ssm, Now)).ErrorId);
     }
 
+    [Theory]
+    [InlineData("2027-11-03T10:00:00.000Z", "(currently 2027-11-03T10:00:00Z)")]
+    [InlineData(null, "(currently not deprecated)")]
+    public void The_plan_line_of_a_new_deprecation_time_says_the_AMIs_current_one_not_now(string? current, string shown)
+    {
+        var work = new RegionWork
+        {
+            Image = new ImageInfo { ImageId = "ami-0326989ad1c3b040a", State = "available", DeprecationTime = current },
+            DeprecateAt = new DateTime(2027, 12, 8, 10, 0, 0, DateTimeKind.Utc),
+        };
+
+        string line = Assert.Single(RegionSteps.Describe(work, Request(new[] { "us-west-2" })));
+
+        Assert.Equal("ami-0326989ad1c3b040a: deprecate at 2027-12-08T10:00:00Z " + shown, line);
+    }
+
     [Fact]
     public void A_key_ARN_of_another_region_is_refused_before_any_call_naming_both_regions()
     {
