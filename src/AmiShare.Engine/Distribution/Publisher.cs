@@ -22,6 +22,7 @@ namespace AmiShare.Engine.Distribution
         private static readonly string[] s_unfinished = { "pending" };
         private readonly Func<string, RegionGateways> _regions;
         private readonly PublishSettings _settings;
+        private readonly Dictionary<string, string> _ssmClaims = new Dictionary<string, string>(StringComparer.Ordinal);
 
         /// <summary>A publisher over <paramref name="regions"/> (the gateways of a region by name) and <paramref name="settings"/>.</summary>
         public Publisher(Func<string, RegionGateways> regions, PublishSettings settings)
@@ -40,6 +41,7 @@ namespace AmiShare.Engine.Distribution
 
             PublishInput.Validate(request, _settings.UtcNow());
             request.SourceImageId = ImageIds.Normalize(request.SourceImageId);
+            ClaimSsmParameter(request);
             RegionGateways source = _regions(request.SourceRegion);
             if (request.Principals.Any(p => p.IsUnresolved))
             {
@@ -79,6 +81,33 @@ namespace AmiShare.Engine.Distribution
             if (errors.Count > 0)
             {
                 throw errors[0];
+            }
+        }
+
+        /// <summary>
+        /// One SSM parameter holds one AMI id per region: a second source of the same command with the same
+        /// -SsmParameterName would overwrite the first's id, and every rerun would write both again. Refused before any call.
+        /// </summary>
+        private void ClaimSsmParameter(PublishRequest request)
+        {
+            if (request.SsmParameterName == null)
+            {
+                return;
+            }
+
+            lock (_ssmClaims)
+            {
+                if (_ssmClaims.TryGetValue(request.SsmParameterName, out string first) && !string.Equals(first, request.SourceImageId, StringComparison.Ordinal))
+                {
+                    throw new AmiShareException(
+                        ErrorIds.InvalidSsmParameterName,
+                        AmiShareErrorKind.InvalidArgument,
+                        $"-SsmParameterName '{request.SsmParameterName}' already receives {first} in this command, so {request.SourceImageId} would overwrite it (and every rerun would write the parameter twice).",
+                        request.SourceImageId,
+                        "Publish one AMI per SSM parameter: run Publish-Ami once for each AMI, each with its own -SsmParameterName (or none). Nothing was copied for this AMI.");
+                }
+
+                _ssmClaims[request.SsmParameterName] = request.SourceImageId;
             }
         }
 
