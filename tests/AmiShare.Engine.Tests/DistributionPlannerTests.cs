@@ -137,12 +137,13 @@ public class DistributionPlannerTests
             case "wrong-region": facts.RequestedKey = Cmk(EastCmk); break;
             case "disabled": facts.RequestedKey = Cmk(WestCmk, enabled: false); break;
             case "aws-managed": facts.RequestedKey = new KmsKeyInfo { KeyArn = WestCmk, KeyManager = "AWS", Enabled = true }; break;
-            default: facts.RequestedKeyError = new AmiShareException(ErrorIds.KmsKeyNotUsable, AmiShareErrorKind.ObjectNotFound, "not found"); break;
+            default: facts.RequestedKeyError = new AmiShareException(ErrorIds.KmsKeyNotUsable, AmiShareErrorKind.ObjectNotFound, "KMS key alias/golden was not found in region 'us-west-2' (Alias is not found.)."); break;
         }
 
         var e = Assert.Throws<AmiShareException>(() => DistributionPlanner.Plan(Request(new[] { "us-west-2" }, key: "alias/golden"), SourceOf(null, false), Facts(facts)));
         Assert.Equal(ErrorIds.KmsKeyNotUsable, e.ErrorId);
         Assert.Contains("'alias/golden'", e.Message);
+        Assert.DoesNotContain("..", e.Message, StringComparison.Ordinal);
         Assert.Equal("alias/golden", e.Target);
     }
 
@@ -237,6 +238,70 @@ public class DistributionPlannerTests
         var ssm = Request(new[] { "us-west-2" });
         ssm.SsmParameterName = "/ssm/x";
         Assert.Equal(ErrorIds.InvalidSsmParameterName, Assert.Throws<AmiShareException>(() => PublishInput.Validate(ssm, Now)).ErrorId);
+    }
+
+    [Theory]
+    [InlineData("2027-11-03T10:00:00.000Z", "(currently 2027-11-03T10:00:00Z)")]
+    [InlineData(null, "(currently not deprecated)")]
+    public void The_plan_line_of_a_new_deprecation_time_says_the_AMIs_current_one_not_now(string? current, string shown)
+    {
+        var work = new RegionWork
+        {
+            Image = new ImageInfo { ImageId = "ami-0326989ad1c3b040a", State = "available", DeprecationTime = current },
+            DeprecateAt = new DateTime(2027, 12, 8, 10, 0, 0, DateTimeKind.Utc),
+        };
+
+        string line = Assert.Single(RegionSteps.Describe(work, Request(new[] { "us-west-2" })));
+
+        Assert.Equal("ami-0326989ad1c3b040a: deprecate at 2027-12-08T10:00:00Z " + shown, line);
+    }
+
+    [Fact]
+    public void A_key_ARN_of_another_region_is_refused_before_any_call_naming_both_regions()
+    {
+        const string westKey = "arn:aws:kms:us-west-2:123456789012:key/5e0e1d2c-0000-4000-8000-00000000a002";
+        var table = Request(new[] { "us-west-2", "eu-west-1" }, keys: new Dictionary<string, string> { ["eu-west-1"] = westKey });
+        var single = Request(new[] { "us-west-2", "eu-west-1" });
+        single.KmsKeyId = westKey;
+
+        foreach (PublishRequest request in new[] { table, single })
+        {
+            var refusal = Assert.Throws<AmiShareException>(() => PublishInput.Validate(request, Now));
+            Assert.Equal(ErrorIds.KmsKeyNotUsable, refusal.ErrorId);
+            Assert.Contains("for region 'eu-west-1'", refusal.Message, StringComparison.Ordinal);
+            Assert.Contains("the key is in region 'us-west-2'", refusal.Message, StringComparison.Ordinal);
+        }
+
+        var own = Request(new[] { "us-west-2", "eu-west-1" }, keys: new Dictionary<string, string> { ["us-west-2"] = westKey });
+        Assert.Null(Record.Exception(() => PublishInput.Validate(own, Now)));
+    }
+
+    [Theory]
+    [InlineData("golden/linux/latest", "must be fully qualified")]
+    [InlineData("/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p", "at most 15 levels in a path")]
+    [InlineData("/golden/linux latest", "letters, digits")]
+    public void An_SSM_name_SSM_would_refuse_is_refused_with_the_reason(string name, string reason)
+    {
+        var request = Request(new[] { "us-west-2" });
+        request.SsmParameterName = name;
+
+        var refusal = Assert.Throws<AmiShareException>(() => PublishInput.Validate(request, Now));
+
+        Assert.Equal(ErrorIds.InvalidSsmParameterName, refusal.ErrorId);
+        Assert.Contains(name, refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o")]
+    [InlineData("golden-latest")]
+    [InlineData("/golden/linux/latest")]
+    public void SSM_names_SSM_accepts_pass(string name)
+    {
+        var request = Request(new[] { "us-west-2" });
+        request.SsmParameterName = name;
+
+        Assert.Null(Record.Exception(() => PublishInput.Validate(request, Now)));
     }
 
     [Theory]

@@ -229,6 +229,32 @@ public class PublisherTests
     }
 
     [Fact]
+    public async Task Publish_ASecondSourceWithTheSameSsmParameter_IsRefusedBeforeAnyCall_TheFirstKeepsIt()
+    {
+        const string Other = "ami-0a1b2c3d4e5f60005";
+        var world = new World();
+        world.Regions["us-east-1"].Ec2.WithImage(Other);
+        Publisher publisher = world.Publisher();
+
+        await publisher.PublishAsync(Request(), new Recorder(), CancellationToken.None);
+        string first = world.Regions["us-west-2"].Parameters["/golden/latest"];
+        world.Journal.Clear();
+        PublishRequest second = Request();
+        second.SourceImageId = Other;
+
+        var refusal = await Assert.ThrowsAsync<AmiShareException>(() => publisher.PublishAsync(second, new Recorder(), CancellationToken.None));
+
+        Assert.Equal(ErrorIds.InvalidSsmParameterName, refusal.ErrorId);
+        Assert.Contains("'/golden/latest' already receives " + Source, refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(Other, refusal.Target);
+        Assert.Empty(world.Journal);
+        Assert.Equal(first, world.Regions["us-west-2"].Parameters["/golden/latest"]);
+
+        // The same source again in the same command (e.g. piped twice) is not a conflict.
+        await publisher.PublishAsync(Request(), new Recorder(), CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Publish_NoWait_ReturnsPendingRows_WithoutSharingOrSsm()
     {
         var world = new World();

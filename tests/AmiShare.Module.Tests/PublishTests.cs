@@ -295,6 +295,32 @@ public sealed class PublishTests
         Assert.Equal(new[] { "UserId:111122223333" }, t.PermissionsOf(copy, "us-west-2"));
     }
 
+    [Fact]
+    public async Task Publish_CtrlCWhileARerunWaitsForAnEarlierCopy_NamesThatCopy_NotTheRegionAlreadyAvailable()
+    {
+        await using var t = await StartAsync(GoldenWorld());
+        const string Command = "Publish-Ami $args[0] -Region us-west-2, eu-west-1 -KmsKeyId alias/golden -AccountId 111122223333";
+
+        // eu-west-1's copy is made and available at once; us-west-2's copy is left pending by -NoWait.
+        string available = (string)Assert.Single(t.Run("Publish-Ami $args[0] -Region eu-west-1 -KmsKeyId alias/golden", Web).ThrowIfErrors().Output).Properties["ImageId"].Value;
+        t.Emulator.Options.CopyImagePendingTime = TimeSpan.FromMinutes(10);
+        string pending = (string)Assert.Single(t.Run("Publish-Ami $args[0] -Region us-west-2 -KmsKeyId alias/golden -NoWait", Web).ThrowIfErrors().Output).Properties["ImageId"].Value;
+
+        t.Log.Clear();
+        using var ps = PowerShell.Create();
+        ps.Runspace = t.Ps.Runspace;
+        ps.AddScript(Command).AddArgument(Web);
+        IAsyncResult running = ps.BeginInvoke();
+        Assert.True(SpinWait.SpinUntil(() => t.Log.Entries.Count(e => e.Action == "DescribeImages" && e.Region == "us-west-2") >= 3, TimeSpan.FromSeconds(60)), "the pending copy was never polled");
+        ps.Stop();
+        Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(running));
+
+        string host = t.Ps.HostOutput.ToString()!;
+        Assert.Contains($"left running: {pending} (us-west-2).", host);
+        Assert.DoesNotContain(available, host);
+        Assert.Equal(0, t.Log.Count("CopyImage"));
+    }
+
     /// <summary>The system clock moved forward, so a pending copy's time has come.</summary>
     private sealed class LaterClock(TimeSpan ahead) : TimeProvider
     {

@@ -243,7 +243,7 @@ namespace AmiShare.Engine.Distribution
         private static AmiShareException KeyNotUsable(string given, string region, string why, string remedy, Exception inner) => new AmiShareException(
             ErrorIds.KmsKeyNotUsable,
             AmiShareErrorKind.InvalidArgument,
-            $"The KMS key '{given}' for region '{region}' can't be used: {why}.",
+            $"The KMS key '{given}' for region '{region}' can't be used: {why.TrimEnd('.')}.",
             given,
             remedy + " Nothing was copied.",
             inner);

@@ -16,7 +16,7 @@ namespace AmiShare.Engine.Distribution
 
         /// <summary>
         /// Normalizes <paramref name="request"/> in place (region names trimmed and lower-cased, key map keys as region names)
-        /// and throws the first refusal: InvalidRegion, KmsKeyRegionNotInTargets, InvalidTag, InvalidSsmParameterName,
+        /// and throws the first refusal: InvalidRegion, KmsKeyRegionNotInTargets, KmsKeyNotUsable (a key ARN of another region), InvalidTag, InvalidSsmParameterName,
         /// InvalidDeprecationTime.
         /// </summary>
         public static void Validate(PublishRequest request, DateTime utcNow)
@@ -72,6 +72,11 @@ namespace AmiShare.Engine.Distribution
                 request.KmsKeyId = request.KmsKeyId.Trim();
             }
 
+            foreach (string region in regions)
+            {
+                CheckKeyRegion(KeyFor(request, region), region);
+            }
+
             CheckTags(request.Tags, "-Tag");
             CheckTags(request.SharedTags, "-SharedTag");
             CheckSsmName(request.SsmParameterName);
@@ -84,6 +89,20 @@ namespace AmiShare.Engine.Distribution
         /// <summary>The key -KmsKeyId names for <paramref name="region"/> (its table entry, else the key for every region), or null.</summary>
         public static string KeyFor(PublishRequest request, string region) =>
             request.KmsKeyIds != null && request.KmsKeyIds.TryGetValue(region, out string key) ? key : request.KmsKeyId;
+
+        private static void CheckKeyRegion(string key, string region)
+        {
+            string[] parts = key != null && key.StartsWith("arn:", StringComparison.Ordinal) ? key.Split(':') : null;
+            if (parts != null && parts.Length > 3 && parts[3].Length > 0 && !string.Equals(parts[3], region, StringComparison.Ordinal))
+            {
+                throw new AmiShareException(
+                    ErrorIds.KmsKeyNotUsable,
+                    AmiShareErrorKind.InvalidArgument,
+                    $"The KMS key '{key}' for region '{region}' can't be used: the key is in region '{parts[3]}', and a copy in '{region}' can only be encrypted with a key of '{region}'.",
+                    key,
+                    $"Give a key of {region} for that region: -KmsKeyId @{{ '{region}' = 'alias/<name>' }} (an alias name resolves in each region). Nothing was copied.");
+            }
+        }
 
         private static void RefuseBlankKey(string key, string region)
         {
@@ -123,14 +142,32 @@ namespace AmiShare.Engine.Distribution
             }
 
             string bare = name.TrimStart('/');
-            if (name.Length > 1011 || !s_ssmName.IsMatch(name) || bare.StartsWith("aws", StringComparison.OrdinalIgnoreCase) || bare.StartsWith("ssm", StringComparison.OrdinalIgnoreCase))
+            string reason = null;
+            if (name.Length > 1011 || !s_ssmName.IsMatch(name))
+            {
+                reason = "names are 1 to 1011 letters, digits and _ . -, with '/' between the levels of a path";
+            }
+            else if (bare.StartsWith("aws", StringComparison.OrdinalIgnoreCase) || bare.StartsWith("ssm", StringComparison.OrdinalIgnoreCase))
+            {
+                reason = "names starting with 'aws' or 'ssm' are reserved by AWS";
+            }
+            else if (bare.Contains("/") && !name.StartsWith("/", StringComparison.Ordinal))
+            {
+                reason = "a name with a path must be fully qualified, starting with '/'";
+            }
+            else if (bare.Split('/').Length > 15)
+            {
+                reason = "SSM allows at most 15 levels in a path";
+            }
+
+            if (reason != null)
             {
                 throw new AmiShareException(
                     ErrorIds.InvalidSsmParameterName,
                     AmiShareErrorKind.InvalidArgument,
-                    $"'{name}' is not an SSM parameter name Publish-Ami can write.",
+                    $"'{name}' is not an SSM parameter name Publish-Ami can write: {reason}.",
                     name,
-                    "Give a name of letters, digits and _ . - such as /golden/linux/latest (a path starts with '/'; names starting with 'aws' or 'ssm' are reserved by AWS).");
+                    "Give a name of letters, digits and _ . - such as /golden/linux/latest (a path starts with '/' and has at most 15 levels; names starting with 'aws' or 'ssm' are reserved by AWS).");
             }
         }
     }

@@ -22,6 +22,7 @@ namespace AmiShare.Engine.Distribution
         private static readonly string[] s_unfinished = { "pending" };
         private readonly Func<string, RegionGateways> _regions;
         private readonly PublishSettings _settings;
+        private readonly Dictionary<string, string> _ssmClaims = new Dictionary<string, string>(StringComparer.Ordinal);
 
         /// <summary>A publisher over <paramref name="regions"/> (the gateways of a region by name) and <paramref name="settings"/>.</summary>
         public Publisher(Func<string, RegionGateways> regions, PublishSettings settings)
@@ -40,6 +41,7 @@ namespace AmiShare.Engine.Distribution
 
             PublishInput.Validate(request, _settings.UtcNow());
             request.SourceImageId = ImageIds.Normalize(request.SourceImageId);
+            ClaimSsmParameter(request);
             RegionGateways source = _regions(request.SourceRegion);
             if (request.Principals.Any(p => p.IsUnresolved))
             {
@@ -82,6 +84,33 @@ namespace AmiShare.Engine.Distribution
             }
         }
 
+        /// <summary>
+        /// One SSM parameter holds one AMI id per region: a second source of the same command with the same
+        /// -SsmParameterName would overwrite the first's id, and every rerun would write both again. Refused before any call.
+        /// </summary>
+        private void ClaimSsmParameter(PublishRequest request)
+        {
+            if (request.SsmParameterName == null)
+            {
+                return;
+            }
+
+            lock (_ssmClaims)
+            {
+                if (_ssmClaims.TryGetValue(request.SsmParameterName, out string first) && !string.Equals(first, request.SourceImageId, StringComparison.Ordinal))
+                {
+                    throw new AmiShareException(
+                        ErrorIds.InvalidSsmParameterName,
+                        AmiShareErrorKind.InvalidArgument,
+                        $"-SsmParameterName '{request.SsmParameterName}' already receives {first} in this command, so {request.SourceImageId} would overwrite it (and every rerun would write the parameter twice).",
+                        request.SourceImageId,
+                        "Publish one AMI per SSM parameter: run Publish-Ami once for each AMI, each with its own -SsmParameterName (or none). Nothing was copied for this AMI.");
+                }
+
+                _ssmClaims[request.SsmParameterName] = request.SourceImageId;
+            }
+        }
+
         private async Task<Entry> ApproveAsync(PublishRequest request, RegionPlan plan, DateTime? deprecateAt, IPublishCallbacks callbacks, CancellationToken cancellationToken)
         {
             var entry = new Entry { Plan = plan };
@@ -115,16 +144,27 @@ namespace AmiShare.Engine.Distribution
 
         private async Task CopyAsync(List<Entry> entries, IPublishCallbacks callbacks, CancellationToken cancellationToken)
         {
-            var created = new List<string>();
+            NoteRunning(entries, callbacks);
             foreach (Entry e in entries.Where(e => e.Plan.Kind == RegionPlanKind.Create))
             {
                 RegionGateways g = _regions(e.Plan.Region);
                 string id = await g.Ec2.CopyImageAsync(e.Plan.Copy, cancellationToken).ConfigureAwait(false);
                 e.Plan.Image = new ImageInfo { ImageId = id, Name = e.Plan.Copy.Name, State = "pending", Tags = e.Plan.Copy.Tags };
                 e.Writes++;
-                created.Add($"{id} ({e.Plan.Region})");
-                callbacks.StopNote($"Publish-Ami: copies still being made, left running: {string.Join(", ", created)}. Run the same Publish-Ami again to finish them (it finds them by their {CopyIdentity.SourceTagKey} tag; no new copy).");
+                NoteRunning(entries, callbacks);
             }
+        }
+
+        /// <summary>
+        /// What a stop says now: every copy (made by this run or found pending from an earlier one) that is not yet available.
+        /// </summary>
+        private static void NoteRunning(IEnumerable<Entry> entries, IPublishCallbacks callbacks)
+        {
+            List<string> running = entries
+                .Where(e => !e.Failed && e.Plan.Image != null && !IsAvailable(e.Plan.Image))
+                .Select(e => $"{e.Plan.Image.ImageId} ({e.Plan.Region})")
+                .ToList();
+            callbacks.StopNote(running.Count == 0 ? null : $"Publish-Ami: copies still being made, left running: {string.Join(", ", running)}. Run the same Publish-Ami again to finish them (it finds them by their {CopyIdentity.SourceTagKey} tag; no new copy).");
         }
 
         private async Task WaitAsync(List<Entry> entries, PublishRequest request, IPublishCallbacks callbacks, List<AmiShareException> errors, CancellationToken cancellationToken)
@@ -135,6 +175,7 @@ namespace AmiShare.Engine.Distribution
             {
                 await Task.WhenAll(waiting.GroupBy(e => e.Plan.Region).Select(r => PollAsync(r.ToList(), request, clock.Elapsed, callbacks, errors, cancellationToken))).ConfigureAwait(false);
                 waiting = waiting.Where(e => !e.Failed && !IsAvailable(e.Plan.Image)).ToList();
+                NoteRunning(entries, callbacks);
                 if (waiting.Count == 0)
                 {
                     break;

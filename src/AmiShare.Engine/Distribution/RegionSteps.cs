@@ -56,7 +56,8 @@ namespace AmiShare.Engine.Distribution
 
             if (work.DeprecateAt.HasValue)
             {
-                lines.Add($"{id}: deprecate at {DeprecationTime.Text(work.DeprecateAt.Value)} (now: {work.Image.DeprecationTime ?? "none"})");
+                DateTime? current = DeprecationTime.ParseEc2(work.Image.DeprecationTime);
+                lines.Add($"{id}: deprecate at {DeprecationTime.Text(work.DeprecateAt.Value)} (currently {(current.HasValue ? DeprecationTime.Text(current.Value) : "not deprecated")})");
             }
 
             if (work.WriteSsm)
