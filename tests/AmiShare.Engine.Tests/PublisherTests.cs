@@ -35,7 +35,14 @@ public class PublisherTests
 
         public string Region => Ec2.Region;
 
-        private void Log(string call) => Journal.Add(Region + " " + call);
+        private void Log(string call)
+        {
+            // Regions poll and finish concurrently.
+            lock (Journal)
+            {
+                Journal.Add(Region + " " + call);
+            }
+        }
 
         public Task<IReadOnlyList<ImageInfo>> DescribeImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
         {
@@ -211,6 +218,24 @@ public class PublisherTests
         Assert.All(again.Results, r => Assert.Equal(("Reused", 0), (r.Action, r.Changes)));
         Assert.Equal(writes, world.Regions["us-west-2"].Ec2.WriteCount + world.Regions["eu-west-1"].Ec2.WriteCount);
         Assert.Equal(2, writes);
+    }
+
+    [Fact]
+    public async Task Publish_ARegionWhoseCopyIsAvailable_IsFinished_WhileAnotherRegionStillWaits()
+    {
+        var world = new World();
+        world.Regions["us-west-2"].PendingPolls = 40;
+        world.Regions["eu-west-1"].PendingPolls = 1;
+
+        await world.Publisher().PublishAsync(Request(), new Recorder(), CancellationToken.None);
+
+        // eu-west-1 is shared, deprecated and recorded in SSM before us-west-2's copy has finished its 40 polls.
+        List<string> journal = world.Journal.ToList();
+        int euDone = journal.IndexOf("eu-west-1 PutParameter");
+        int westLastPoll = journal.LastIndexOf("us-west-2 DescribeImages");
+        Assert.True(euDone >= 0 && euDone < westLastPoll, string.Join(Environment.NewLine, journal));
+        Assert.Equal(40, journal.Count(j => j == "us-west-2 DescribeImages"));
+        Assert.Contains("us-west-2 PutParameter", journal);
     }
 
     [Fact]

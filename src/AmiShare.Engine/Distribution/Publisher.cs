@@ -66,12 +66,20 @@ namespace AmiShare.Engine.Distribution
 
             await CopyAsync(approved, callbacks, cancellationToken).ConfigureAwait(false);
             var errors = new List<AmiShareException>();
-            if (!request.NoWait)
-            {
-                await WaitAsync(approved, request, callbacks, errors, cancellationToken).ConfigureAwait(false);
-            }
+            var clock = Stopwatch.StartNew();
 
-            await Task.WhenAll(approved.Select(e => FinishAsync(e, request, deprecateAt, callbacks, cancellationToken))).ConfigureAwait(false);
+            // Each region goes on as soon as its own copy is available: a slow region never holds up the others' sharing,
+            // and a stop while one region still waits leaves the finished ones shared.
+            await Task.WhenAll(approved.GroupBy(e => e.Plan.Region, StringComparer.Ordinal).Select(async region =>
+            {
+                List<Entry> entries = region.ToList();
+                if (!request.NoWait)
+                {
+                    await WaitAsync(entries, approved, request, clock, callbacks, errors, cancellationToken).ConfigureAwait(false);
+                }
+
+                await Task.WhenAll(entries.Select(e => FinishAsync(e, request, deprecateAt, callbacks, cancellationToken))).ConfigureAwait(false);
+            })).ConfigureAwait(false);
             foreach (Entry e in approved.Where(e => !e.Failed))
             {
                 callbacks.Result(Row(e, request));
@@ -167,15 +175,19 @@ namespace AmiShare.Engine.Distribution
             callbacks.StopNote(running.Count == 0 ? null : $"Publish-Ami: copies still being made, left running: {string.Join(", ", running)}. Run the same Publish-Ami again to finish them (it finds them by their {CopyIdentity.SourceTagKey} tag; no new copy).");
         }
 
-        private async Task WaitAsync(List<Entry> entries, PublishRequest request, IPublishCallbacks callbacks, List<AmiShareException> errors, CancellationToken cancellationToken)
+        /// <summary>Polls one region's pending copies until they are available, failed, or past -TimeoutSec (counted from the copies).</summary>
+        private async Task WaitAsync(List<Entry> region, List<Entry> all, PublishRequest request, Stopwatch clock, IPublishCallbacks callbacks, List<AmiShareException> errors, CancellationToken cancellationToken)
         {
-            var clock = Stopwatch.StartNew();
-            List<Entry> waiting = entries.Where(e => !IsAvailable(e.Plan.Image)).ToList();
+            List<Entry> waiting = region.Where(e => !IsAvailable(e.Plan.Image)).ToList();
             while (waiting.Count > 0)
             {
-                await Task.WhenAll(waiting.GroupBy(e => e.Plan.Region).Select(r => PollAsync(r.ToList(), request, clock.Elapsed, callbacks, errors, cancellationToken))).ConfigureAwait(false);
+                await PollAsync(waiting, request, clock.Elapsed, callbacks, errors, cancellationToken).ConfigureAwait(false);
                 waiting = waiting.Where(e => !e.Failed && !IsAvailable(e.Plan.Image)).ToList();
-                NoteRunning(entries, callbacks);
+                lock (all)
+                {
+                    NoteRunning(all, callbacks);
+                }
+
                 if (waiting.Count == 0)
                 {
                     break;
@@ -189,12 +201,16 @@ namespace AmiShare.Engine.Distribution
                         callbacks.Progress(new JobProgress { Key = e.Plan.Region, Activity = Activity(e, request), Status = "timed out", Completed = true });
                     }
 
-                    errors.Add(new AmiShareException(
-                        ErrorIds.CopyTimedOut,
-                        AmiShareErrorKind.OperationStopped,
-                        $"The copies {string.Join(", ", waiting.Select(e => $"{e.Plan.ImageId} ({e.Plan.Region})"))} were still pending after -TimeoutSec {request.Timeout.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture)}; they go on.",
-                        waiting[0].Plan.ImageId,
-                        "Run the same Publish-Ami again later: it finds these copies (no new CopyImage), waits for them and then shares, tags, deprecates and writes the SSM parameter."));
+                    lock (errors)
+                    {
+                        errors.Add(new AmiShareException(
+                            ErrorIds.CopyTimedOut,
+                            AmiShareErrorKind.OperationStopped,
+                            $"The copies {string.Join(", ", waiting.Select(e => $"{e.Plan.ImageId} ({e.Plan.Region})"))} were still pending after -TimeoutSec {request.Timeout.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture)}; they go on.",
+                            waiting[0].Plan.ImageId,
+                            "Run the same Publish-Ami again later: it finds these copies (no new CopyImage), waits for them and then shares, tags, deprecates and writes the SSM parameter."));
+                    }
+
                     return;
                 }
 
