@@ -13,13 +13,16 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
 
     public const string Usage =
         "Usage: AmiShare.Emulator [--port N] [--world PATH | --seed PATH] [--log] [--throttling] [--latency-ms N] [--time-scale X]\n" +
-        "                         [--fault SPEC]... [--fault-seed N]\n" +
+        "                         [--copy-pending-seconds N] [--fault SPEC]... [--fault-seed N]\n" +
         "  --port N         TCP port on 127.0.0.1 (default 4566; 0 = any free port)\n" +
         "  --world PATH     world JSON (alias --seed); default: the built-in demo world\n" +
         "  --log            print one line per request\n" +
         "  --throttling     model EC2 and SSM request token buckets (RequestLimitExceeded, ThrottlingException)\n" +
         "  --latency-ms N   delay every response by N milliseconds\n" +
         "  --time-scale X   speed up throttle refill and CopyImage pending time by X\n" +
+        "  --copy-pending-seconds N\n" +
+        "                   a CopyImage result stays pending N seconds (divided by the time scale) before it is\n" +
+        "                   available (default 0: available at once)\n" +
         "  --fault SPEC     inject a fault (repeatable); SPEC is " + FaultSyntax + "\n" +
         "                   ACTION: an AWS action such as ModifyImageAttribute, or * for any action\n" +
         "                   throttle: the service's own throttling error (EC2 RequestLimitExceeded 503, KMS ThrottlingException,\n" +
@@ -39,6 +42,9 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
 
     /// <summary>Faults to inject from the start (--fault), in order.</summary>
     public IReadOnlyList<FaultRule> Faults { get; init; } = Array.Empty<FaultRule>();
+
+    /// <summary>How long a CopyImage result stays pending (--copy-pending-seconds), before the time scale.</summary>
+    public TimeSpan CopyPending { get; init; } = TimeSpan.Zero;
 
     /// <summary>Seed for the random source of rate faults (--fault-seed); null = unseeded.</summary>
     public int? FaultSeed { get; init; }
@@ -74,6 +80,12 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
                     var t = Next();
                     if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var ts) || ts <= 0) throw new ArgumentException($"Invalid time scale '{t}': give a number greater than 0.");
                     r = r with { TimeScale = ts };
+                    break;
+                case "--copy-pending-seconds":
+                    var cp = Next();
+                    if (!double.TryParse(cp, NumberStyles.Float, CultureInfo.InvariantCulture, out var pendingSeconds) || pendingSeconds < 0 || pendingSeconds > 86400)
+                        throw new ArgumentException($"Invalid copy pending time '{cp}': give seconds from 0 to 86400.");
+                    r = r with { CopyPending = TimeSpan.FromSeconds(pendingSeconds) };
                     break;
                 case "--fault":
                     faults.Add(ParseFault(Next()));
@@ -146,7 +158,7 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
 
     public EmulatorOptions ToOptions()
     {
-        var o = new EmulatorOptions { Throttling = Throttling, Latency = Latency, TimeScale = TimeScale };
+        var o = new EmulatorOptions { Throttling = Throttling, Latency = Latency, TimeScale = TimeScale, CopyImagePendingTime = CopyPending };
         if (FaultSeed is { } seed) o.Random = new Random(seed);
         foreach (var f in Faults) o.AddFault(f);
         return o;

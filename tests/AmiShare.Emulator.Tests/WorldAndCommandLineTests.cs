@@ -116,6 +116,16 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Parse_CopyPendingSeconds_SetsTheCopyImagePendingTime()
+    {
+        var cl = EmulatorCommandLine.Parse(new[] { "--copy-pending-seconds", "90", "--time-scale", "3" });
+        Assert.Equal(TimeSpan.FromSeconds(90), cl.CopyPending);
+        EmulatorOptions o = cl.ToOptions();
+        Assert.Equal(TimeSpan.FromSeconds(90), o.CopyImagePendingTime);
+        Assert.Equal(TimeSpan.Zero, EmulatorCommandLine.Parse(Array.Empty<string>()).ToOptions().CopyImagePendingTime);
+    }
+
+    [Fact]
     public void Parse_SeedAlias_SetsWorldPath()
     {
         Assert.Equal("seed.json", EmulatorCommandLine.Parse(new[] { "--seed", "seed.json" }).WorldPath);
@@ -127,6 +137,8 @@ public sealed class CommandLineTests
     [InlineData("--port", "70000")]
     [InlineData("--bogus")]
     [InlineData("--time-scale", "0")]
+    [InlineData("--copy-pending-seconds", "-1")]
+    [InlineData("--copy-pending-seconds", "soon")]
     public void Parse_BadArguments_ThrowArgumentException(params string[] args)
     {
         Assert.Throws<ArgumentException>(() => EmulatorCommandLine.Parse(args));
