@@ -254,6 +254,19 @@ public sealed class PublishTests
     }
 
     [Fact]
+    public async Task Publish_AWarningTheSameForEveryRegion_IsWrittenOnce()
+    {
+        await using var t = await StartAsync();
+
+        // Snapshots can't be shared with an OU: the grant plan of each region says so in the same words.
+        var r = t.Run("Publish-Ami $args[0] -Region us-west-2, eu-west-1 -OrganizationalUnitArn $args[1] -IncludeSnapshot", Web, EngineeringOu).ThrowIfErrors();
+
+        Assert.Equal(2, r.Output.Count);
+        string warning = Assert.Single(r.Warnings);
+        Assert.Contains("Snapshots cannot be shared with organizations or OUs", warning);
+    }
+
+    [Fact]
     public async Task Publish_DefaultOutput_IsTheFormatFilesTable_GroupedBySource_WithTheKeysShortForm()
     {
         await using var t = await StartAsync();

@@ -23,6 +23,7 @@ namespace AmiShare.Engine.Distribution
         private readonly Func<string, RegionGateways> _regions;
         private readonly PublishSettings _settings;
         private readonly Dictionary<string, string> _ssmClaims = new Dictionary<string, string>(StringComparer.Ordinal);
+        private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
 
         /// <summary>A publisher over <paramref name="regions"/> (the gateways of a region by name) and <paramref name="settings"/>.</summary>
         public Publisher(Func<string, RegionGateways> regions, PublishSettings settings)
@@ -252,12 +253,24 @@ namespace AmiShare.Engine.Distribution
             }
         }
 
-        /// <summary>The grant plan's warnings (e.g. an OU left out of snapshot access), as Grant-AmiLaunchPermission writes them.</summary>
-        private static void Warn(RegionWork work, IPublishCallbacks callbacks)
+        /// <summary>
+        /// The grant plan's warnings (e.g. an OU left out of snapshot access), as Grant-AmiLaunchPermission writes them; a text
+        /// the command already wrote (the same for every region) is written once.
+        /// </summary>
+        private void Warn(RegionWork work, IPublishCallbacks callbacks)
         {
             foreach (string warning in work.Grant?.Warnings ?? Array.Empty<string>())
             {
-                callbacks.Warning(warning);
+                bool first;
+                lock (_warned)
+                {
+                    first = _warned.Add(warning);
+                }
+
+                if (first)
+                {
+                    callbacks.Warning(warning);
+                }
             }
         }
 
