@@ -51,5 +51,15 @@ namespace AmiShare.Engine.Distribution
 
         /// <summary>Gets or sets how long to wait for the copies, or null for no limit.</summary>
         public TimeSpan? Timeout { get; set; }
+
+        /// <summary>This request (the command's settings) for one source AMI in its region, with the given principals.</summary>
+        public PublishRequest ForSource(string imageId, string sourceRegion, IReadOnlyList<Principal> principals)
+        {
+            var request = (PublishRequest)MemberwiseClone();
+            request.SourceImageId = imageId;
+            request.SourceRegion = sourceRegion;
+            request.Principals = principals ?? Array.Empty<Principal>();
+            return request;
+        }
     }
 }

@@ -161,8 +161,7 @@ namespace AmiShare.Commands
             {
                 AmiShareService service = image.Value;
                 Publisher publisher = PublisherFor(service);
-                PublishRequest request = Copy(_template, image.Key, service.Region);
-                request.Principals = principals;
+                PublishRequest request = _template.ForSource(image.Key, service.Region, principals);
                 Submit(image.Key, service, (s, item, ct) => publisher.PublishAsync(request, new JobPublishCallbacks(item, AmiPublishResult.From), ct));
             }
         }
@@ -212,25 +211,6 @@ namespace AmiShare.Commands
 
             return publisher;
         }
-
-        private static PublishRequest Copy(PublishRequest t, string imageId, string sourceRegion) => new PublishRequest
-        {
-            SourceImageId = imageId,
-            SourceRegion = sourceRegion,
-            Regions = t.Regions,
-            KmsKeyId = t.KmsKeyId,
-            KmsKeyIds = t.KmsKeyIds,
-            Principals = t.Principals,
-            Options = t.Options,
-            Tags = t.Tags,
-            SharedTags = t.SharedTags,
-            DeprecateAt = t.DeprecateAt,
-            DeprecateAfter = t.DeprecateAfter,
-            SsmParameterName = t.SsmParameterName,
-            Name = t.Name,
-            NoWait = t.NoWait,
-            Timeout = t.Timeout,
-        };
 
         /// <summary>-KmsKeyId: one key as text, or a region = key table.</summary>
         private void ReadKeys(PublishRequest request)
