@@ -328,7 +328,8 @@ internal static partial class Ec2Api
          .El("deprecationTime", i.DeprecationTime is { } dt ? Ec2Ids.Iso(dt) : null)
          .El("sourceImageId", i.SourceImageId)
          .El("sourceImageRegion", i.SourceImageRegion)
-         .El("deregistrationProtection", i.DeregistrationProtection ? "enabled" : null);
+         .El("deregistrationProtection", i.DeregistrationProtection ? "enabled" : null)
+         .El("lastLaunchedTime", isOwner && w.LastLaunched(i) is { } ll ? Ec2Ids.Iso(ll) : null);
     }
 
     // ------------------------------------------------------------------------------------------ image attributes
@@ -368,7 +369,7 @@ internal static partial class Ec2Api
             case "bootMode": x.Value("bootMode", i.BootMode); break;
             case "tpmSupport": x.Value("tpmSupport", null); break;
             case "uefiData": x.Value("uefiData", null); break;
-            case "lastLaunchedTime": x.Value("lastLaunchedTime", null); break;
+            case "lastLaunchedTime": x.Value("lastLaunchedTime", w.LastLaunched(i) is { } ll ? Ec2Ids.Iso(ll) : null); break;
             case "imdsSupport": x.Value("imdsSupport", i.ImdsSupport); break;
             case "deregistrationProtection": x.Value("deregistrationProtection", i.DeregistrationProtection ? "enabled" : "disabled"); break;
         }
