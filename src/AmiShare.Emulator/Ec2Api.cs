@@ -47,6 +47,10 @@ internal static partial class Ec2Api
         ["GetSnapshotBlockPublicAccessState"] = GetSnapshotBlockPublicAccessState,
         ["EnableSnapshotBlockPublicAccess"] = EnableSnapshotBlockPublicAccess,
         ["DisableSnapshotBlockPublicAccess"] = DisableSnapshotBlockPublicAccess,
+        ["CreateImageUsageReport"] = CreateImageUsageReport,
+        ["DescribeImageUsageReports"] = DescribeImageUsageReports,
+        ["DescribeImageUsageReportEntries"] = DescribeImageUsageReportEntries,
+        ["DeleteImageUsageReport"] = DeleteImageUsageReport,
     };
 
     public static string Handle(World w, EmulatorOptions o, CallContext c)
@@ -68,6 +72,7 @@ internal static partial class Ec2Api
         "DescribeSnapshotAttribute", "ModifySnapshotAttribute", "ResetSnapshotAttribute", "CreateTags", "DeleteTags",
         "CopyImage", "DeregisterImage", "EnableImageDeprecation", "DisableImageDeprecation",
         "AttachImageWatermark", "DetachImageWatermark",
+        "CreateImageUsageReport", "DescribeImageUsageReports", "DescribeImageUsageReportEntries", "DeleteImageUsageReport",
     };
 
     /// <summary>Throws DryRunOperation when the request is a dry run (call once the resource checks have passed).</summary>
