@@ -13,7 +13,7 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
 
     public const string Usage =
         "Usage: AmiShare.Emulator [--port N] [--world PATH | --seed PATH] [--log] [--throttling] [--latency-ms N] [--time-scale X]\n" +
-        "                         [--copy-pending-seconds N] [--fault SPEC]... [--fault-seed N]\n" +
+        "                         [--copy-pending-seconds N] [--usage-report-pending-seconds N] [--fault SPEC]... [--fault-seed N]\n" +
         "  --port N         TCP port on 127.0.0.1 (default 4566; 0 = any free port)\n" +
         "  --world PATH     world JSON (alias --seed); default: the built-in demo world\n" +
         "  --log            print one line per request\n" +
@@ -22,6 +22,9 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
         "  --time-scale X   speed up throttle refill and CopyImage pending time by X\n" +
         "  --copy-pending-seconds N\n" +
         "                   a CopyImage result stays pending N seconds (divided by the time scale) before it is\n" +
+        "                   available (default 0: available at once)\n" +
+        "  --usage-report-pending-seconds N\n" +
+        "                   an image usage report stays pending N seconds (divided by the time scale) before it is\n" +
         "                   available (default 0: available at once)\n" +
         "  --fault SPEC     inject a fault (repeatable); SPEC is " + FaultSyntax + "\n" +
         "                   ACTION: an AWS action such as ModifyImageAttribute, or * for any action\n" +
@@ -45,6 +48,9 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
 
     /// <summary>How long a CopyImage result stays pending (--copy-pending-seconds), before the time scale.</summary>
     public TimeSpan CopyPending { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How long an image usage report stays pending (--usage-report-pending-seconds), before the time scale.</summary>
+    public TimeSpan UsageReportPending { get; init; } = TimeSpan.Zero;
 
     /// <summary>Seed for the random source of rate faults (--fault-seed); null = unseeded.</summary>
     public int? FaultSeed { get; init; }
@@ -86,6 +92,12 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
                     if (!double.TryParse(cp, NumberStyles.Float, CultureInfo.InvariantCulture, out var pendingSeconds) || pendingSeconds < 0 || pendingSeconds > 86400)
                         throw new ArgumentException($"Invalid copy pending time '{cp}': give seconds from 0 to 86400.");
                     r = r with { CopyPending = TimeSpan.FromSeconds(pendingSeconds) };
+                    break;
+                case "--usage-report-pending-seconds":
+                    var up = Next();
+                    if (!double.TryParse(up, NumberStyles.Float, CultureInfo.InvariantCulture, out var reportSeconds) || reportSeconds < 0 || reportSeconds > 86400)
+                        throw new ArgumentException($"Invalid usage report pending time '{up}': give seconds from 0 to 86400.");
+                    r = r with { UsageReportPending = TimeSpan.FromSeconds(reportSeconds) };
                     break;
                 case "--fault":
                     faults.Add(ParseFault(Next()));
@@ -158,7 +170,8 @@ public sealed record EmulatorCommandLine(int Port, string? WorldPath, bool LogRe
 
     public EmulatorOptions ToOptions()
     {
-        var o = new EmulatorOptions { Throttling = Throttling, Latency = Latency, TimeScale = TimeScale, CopyImagePendingTime = CopyPending };
+        var o = new EmulatorOptions { Throttling = Throttling, Latency = Latency, TimeScale = TimeScale, CopyImagePendingTime = CopyPending,
+                                     ImageUsageReportPendingTime = UsageReportPending };
         if (FaultSeed is { } seed) o.Random = new Random(seed);
         foreach (var f in Faults) o.AddFault(f);
         return o;

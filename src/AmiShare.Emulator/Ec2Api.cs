@@ -47,6 +47,10 @@ internal static partial class Ec2Api
         ["GetSnapshotBlockPublicAccessState"] = GetSnapshotBlockPublicAccessState,
         ["EnableSnapshotBlockPublicAccess"] = EnableSnapshotBlockPublicAccess,
         ["DisableSnapshotBlockPublicAccess"] = DisableSnapshotBlockPublicAccess,
+        ["CreateImageUsageReport"] = CreateImageUsageReport,
+        ["DescribeImageUsageReports"] = DescribeImageUsageReports,
+        ["DescribeImageUsageReportEntries"] = DescribeImageUsageReportEntries,
+        ["DeleteImageUsageReport"] = DeleteImageUsageReport,
     };
 
     public static string Handle(World w, EmulatorOptions o, CallContext c)
@@ -68,6 +72,7 @@ internal static partial class Ec2Api
         "DescribeSnapshotAttribute", "ModifySnapshotAttribute", "ResetSnapshotAttribute", "CreateTags", "DeleteTags",
         "CopyImage", "DeregisterImage", "EnableImageDeprecation", "DisableImageDeprecation",
         "AttachImageWatermark", "DetachImageWatermark",
+        "CreateImageUsageReport", "DescribeImageUsageReports", "DescribeImageUsageReportEntries", "DeleteImageUsageReport",
     };
 
     /// <summary>Throws DryRunOperation when the request is a dry run (call once the resource checks have passed).</summary>
@@ -328,7 +333,8 @@ internal static partial class Ec2Api
          .El("deprecationTime", i.DeprecationTime is { } dt ? Ec2Ids.Iso(dt) : null)
          .El("sourceImageId", i.SourceImageId)
          .El("sourceImageRegion", i.SourceImageRegion)
-         .El("deregistrationProtection", i.DeregistrationProtection ? "enabled" : null);
+         .El("deregistrationProtection", i.DeregistrationProtection ? "enabled" : null)
+         .El("lastLaunchedTime", isOwner && w.LastLaunched(i) is { } ll ? Ec2Ids.Iso(ll) : null);
     }
 
     // ------------------------------------------------------------------------------------------ image attributes
@@ -368,7 +374,7 @@ internal static partial class Ec2Api
             case "bootMode": x.Value("bootMode", i.BootMode); break;
             case "tpmSupport": x.Value("tpmSupport", null); break;
             case "uefiData": x.Value("uefiData", null); break;
-            case "lastLaunchedTime": x.Value("lastLaunchedTime", null); break;
+            case "lastLaunchedTime": x.Value("lastLaunchedTime", w.LastLaunched(i) is { } ll ? Ec2Ids.Iso(ll) : null); break;
             case "imdsSupport": x.Value("imdsSupport", i.ImdsSupport); break;
             case "deregistrationProtection": x.Value("deregistrationProtection", i.DeregistrationProtection ? "enabled" : "disabled"); break;
         }

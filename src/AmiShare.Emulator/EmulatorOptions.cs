@@ -17,6 +17,9 @@ public sealed class EmulatorOptions
     /// <summary>How long a CopyImage result stays "pending" (divided by TimeScale). Zero = available at once.</summary>
     public TimeSpan CopyImagePendingTime { get; set; } = TimeSpan.Zero;
 
+    /// <summary>How long a CreateImageUsageReport report stays "pending" (divided by TimeScale). Zero = available at once.</summary>
+    public TimeSpan ImageUsageReportPendingTime { get; set; } = TimeSpan.Zero;
+
     /// <summary>
     /// The emulator's clock for time-based behaviour (throttle bucket refill, CopyImage pending time). Tests
     /// substitute a clock they advance by hand, so nothing they assert depends on wall-clock time.

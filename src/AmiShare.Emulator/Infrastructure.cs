@@ -60,6 +60,8 @@ internal sealed class Xml
         foreach (var x in list) { Open("item"); item(this, x); Close("item"); }
         return Close(name);
     }
+    /// <summary>Escaped text at the current position (the content of a string list's &lt;item&gt;).</summary>
+    public Xml Text(string value) { _sb.Append(Esc(value)); return this; }
     public Xml Value(string name, string? value) => value == null ? Empty(name) : Open(name).El("value", value).Close(name);
     public override string ToString() => _sb.ToString();
 }

@@ -34,6 +34,7 @@ public sealed class RequestLog
         "EnableEbsEncryptionByDefault", "DisableEbsEncryptionByDefault", "ModifyEbsDefaultKmsKeyId", "ResetEbsDefaultKmsKeyId",
         "PutParameter", "DeleteParameter",
         "AttachImageWatermark", "DetachImageWatermark", "EnableSnapshotBlockPublicAccess", "DisableSnapshotBlockPublicAccess",
+        "CreateImageUsageReport", "DeleteImageUsageReport",
     };
 
     /// <summary>Raised after each entry is added (on the request thread).</summary>

@@ -95,6 +95,35 @@ public sealed class World
             if (i.Public && !i.IsPublic) i.LaunchPermissions.Add(new LaunchPermissionSpec { Group = "all" });
             i.Public = false;
         }
+        var n = 0;
+        foreach (var x in d.Instances)
+        {
+            n++;
+            x.InstanceId ??= "i-" + n.ToString("x17", System.Globalization.CultureInfo.InvariantCulture);
+            x.LaunchTime ??= new DateTime(2026, 11, 1, 12, 0, 0, DateTimeKind.Utc);
+            if (!string.IsNullOrEmpty(x.Region) && !d.Regions.Contains(x.Region)) d.Regions.Add(x.Region);
+        }
+        n = 0;
+        foreach (var t in d.LaunchTemplates)
+        {
+            n++;
+            t.LaunchTemplateId ??= "lt-" + n.ToString("x17", System.Globalization.CultureInfo.InvariantCulture);
+            if (!string.IsNullOrEmpty(t.Region) && !d.Regions.Contains(t.Region)) d.Regions.Add(t.Region);
+        }
+    }
+
+    /// <summary>
+    /// LastLaunchedTime: the later of the image's own value and the launch time of the newest instance launched from it in its region
+    /// (any account). [DOC] "When the AMI is used to launch an instance, there is a 24-hour delay before that usage is reported"; the
+    /// emulator reports it at once (a world states the times it wants).
+    /// </summary>
+    internal DateTime? LastLaunched(ImageSpec i)
+    {
+        var fromInstances = Doc.Instances.Where(x => x.Region == i.Region && x.ImageId == i.ImageId && x.LaunchTime != null)
+                                         .Select(x => x.LaunchTime!.Value).DefaultIfEmpty().Max();
+        DateTime? latest = fromInstances == default ? null : fromInstances;
+        if (i.LastLaunchedTime is { } own && (latest == null || own > latest)) latest = own;
+        return latest;
     }
 
     internal static string DefaultKeyPolicy(string account) =>

@@ -27,6 +27,55 @@ public sealed class WorldDocument
     public List<SnapshotBlockPublicAccessSpec> SnapshotBlockPublicAccess { get; set; } = new();
     /// <summary>Regions that need opting in (DescribeRegions optInStatus); a region not listed is opt-in-not-required.</summary>
     public List<OptInRegionSpec> OptInRegions { get; set; } = new();
+    /// <summary>EC2 instances per account × region that were launched from an AMI (image usage reports, LastLaunchedTime).</summary>
+    public List<InstanceSpec> Instances { get; set; } = new();
+    /// <summary>Launch templates per account × region whose latest version references an AMI (image usage reports).</summary>
+    public List<LaunchTemplateSpec> LaunchTemplates { get; set; } = new();
+    /// <summary>Image usage reports (CreateImageUsageReport), per owner account × region.</summary>
+    public List<ImageUsageReportSpec> ImageUsageReports { get; set; } = new();
+}
+
+public sealed class InstanceSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string? InstanceId { get; set; }
+    public string ImageId { get; set; } = "";
+    /// <summary>pending | running | stopping | stopped | shutting-down | terminated.</summary>
+    public string State { get; set; } = "running";
+    public DateTime? LaunchTime { get; set; }
+}
+
+public sealed class LaunchTemplateSpec
+{
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string? LaunchTemplateId { get; set; }
+    public string Name { get; set; } = "";
+    public string ImageId { get; set; } = "";
+}
+
+public sealed class ImageUsageReportSpec
+{
+    public string ReportId { get; set; } = "";
+    public string Account { get; set; } = "";
+    public string Region { get; set; } = "";
+    public string ImageId { get; set; } = "";
+    public List<string> ResourceTypes { get; set; } = new();
+    /// <summary>AccountId.N as given (empty = all accounts).</summary>
+    public List<string> AccountIds { get; set; } = new();
+    public DateTime CreationTime { get; set; }
+    public DateTime? AvailableAt { get; set; }
+    public Dictionary<string, string> Tags { get; set; } = new();
+    /// <summary>The entries, counted when the report was created: account, resource type, usage count.</summary>
+    public List<ImageUsageEntrySpec> Entries { get; set; } = new();
+}
+
+public sealed class ImageUsageEntrySpec
+{
+    public string AccountId { get; set; } = "";
+    public string ResourceType { get; set; } = "";
+    public long UsageCount { get; set; }
 }
 
 public sealed class OptInRegionSpec
@@ -264,6 +313,8 @@ public sealed class ImageSpec
     public string? SriovNetSupport { get; set; }
     public DateTime? CreationDate { get; set; }
     public DateTime? DeprecationTime { get; set; }
+    /// <summary>When the AMI last launched an instance (before any instance in the world's instances list; the later of the two is reported).</summary>
+    public DateTime? LastLaunchedTime { get; set; }
     public bool DeregistrationProtection { get; set; }
     public string? SourceImageId { get; set; }
     public string? SourceImageRegion { get; set; }

@@ -53,6 +53,24 @@ public sealed class DescribeImagesTests : FreshEmulatorTest
     }
 
     [Fact]
+    public async Task DescribeImages_ExecutableByAnotherAccount_LeavesOutItsOrgOuAndPublicShares_OwnIdActsAsSelf()
+    {
+        // [DOC] "If you specify an AWS account ID that is not your own, only AMIs shared with that specific AWS account ID are
+        // returned. However, AMIs that are shared with the account's organization or organizational unit (OU) are not returned."
+        // (Demo.ThirdPublic is public and visible to the owner: not returned for the consumer's id either.)
+        await Owner.AddAsync(Demo.Web, User(Demo.Consumer));
+        await Owner.AddAsync(Demo.Build, Ou(Demo.EngineeringOuArn));
+        await Owner.AddAsync(Demo.Cmk, Org(Demo.OrgArn));
+        Assert.Equal(new[] { Demo.Web }, await Owner.ImageIdsAsync(new DescribeImagesRequest { ExecutableUsers = new List<string> { Demo.Consumer } }));
+        // "If you specify self or your own AWS account ID, AMIs shared with your account are returned. In addition, AMIs that are
+        // shared with the organization or OU of which you are member are also returned." Public AMIs are ExecutableBy=all.
+        var self = await Consumer.ImageIdsAsync(new DescribeImagesRequest { ExecutableUsers = new List<string> { "self" } });
+        Assert.Equal(new[] { Demo.Web, Demo.Cmk, Demo.Build }, self);
+        Assert.Equal(self, await Consumer.ImageIdsAsync(new DescribeImagesRequest { ExecutableUsers = new List<string> { Demo.Consumer } }));
+        Assert.Equal(new[] { Demo.ThirdPublic }, await Consumer.ImageIdsAsync(new DescribeImagesRequest { ExecutableUsers = new List<string> { "all" } }));
+    }
+
+    [Fact]
     public async Task DescribeImages_ExecutableByAll_ReturnsPublicImages()
     {
         var ids = await Consumer.ImageIdsAsync(new DescribeImagesRequest { ExecutableUsers = new List<string> { "all" } });

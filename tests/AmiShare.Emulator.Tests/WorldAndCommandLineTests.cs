@@ -126,6 +126,16 @@ public sealed class CommandLineTests
     }
 
     [Fact]
+    public void Parse_UsageReportPendingSeconds_SetsTheImageUsageReportPendingTime()
+    {
+        var o = EmulatorCommandLine.Parse(new[] { "--usage-report-pending-seconds", "120" }).ToOptions();
+        Assert.Equal(TimeSpan.FromSeconds(120), o.ImageUsageReportPendingTime);
+        Assert.Equal(TimeSpan.Zero, EmulatorCommandLine.Parse(Array.Empty<string>()).ToOptions().ImageUsageReportPendingTime);
+        var e = Assert.Throws<ArgumentException>(() => EmulatorCommandLine.Parse(new[] { "--usage-report-pending-seconds", "-1" }));
+        Assert.Contains("'-1'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Parse_SeedAlias_SetsWorldPath()
     {
         Assert.Equal("seed.json", EmulatorCommandLine.Parse(new[] { "--seed", "seed.json" }).WorldPath);
