@@ -175,4 +175,18 @@ public sealed class ShareReportTests
         Assert.Contains(r.Errors, e => e.FullyQualifiedErrorId.StartsWith("ShareReportRegions,", StringComparison.Ordinal));
         Assert.Equal(0, t.Log.Total);
     }
+
+    [Fact]
+    public async Task PipedRows_ReportTheirAmisInTheirRegions()
+    {
+        World world = EmptyDemo();
+        BuildWorld(world);
+        await using var t = await StartAsync(world);
+
+        var r = t.Run("[pscustomobject]@{ ImageId = $args[0]; Region = 'eu-west-1' }, [pscustomobject]@{ ImageId = $args[1]; Region = 'us-west-2' } | Get-AmiShareReport", Ami(8), Ami(5)).ThrowIfErrors();
+
+        Assert.Equal([Ami(5), Ami(8)], r.Output.Select(o => (string)o.Properties["ImageId"].Value).OrderBy(x => x, StringComparer.Ordinal));
+        Assert.Equal(0, t.Log.Entries.Count(e => e.Region == "us-east-1" && e.Service == "ec2"));
+        Assert.Equal(1, t.Log.Entries.Count(e => e.Region == "eu-west-1" && e.Action == "DescribeImages"));
+    }
 }

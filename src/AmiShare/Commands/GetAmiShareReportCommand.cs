@@ -34,13 +34,24 @@ namespace AmiShare.Commands
         [Parameter(Mandatory = true, ParameterSetName = AllRegionsSet)]
         public SwitchParameter AllRegions { get; set; }
 
-        /// <summary>Only these AMIs (those the caller owns in the regions); default every owned AMI.</summary>
-        [Parameter]
+        /// <summary>Only these AMIs (those the caller owns in the regions); default every owned AMI. Piped rows add their ImageId and Region.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string[] ImageId { get; set; }
 
+        private readonly List<string> _images = new List<string>();
+        private readonly List<string> _regions = new List<string>();
+
         /// <summary>The first -Region is the session's (DescribeRegions for -AllRegions is called there).</summary>
         internal override object SessionRegion => RegionNames().FirstOrDefault() ?? base.SessionRegion;
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            // Every record's ids and regions are gathered; the report is read once, for all of them, at the end.
+            _images.AddRange(ImageId ?? Array.Empty<string>());
+            _regions.AddRange(RegionNames().Where(r => !_regions.Contains(r)));
+        }
 
         /// <inheritdoc />
         protected override void EndProcessing()
@@ -48,11 +59,12 @@ namespace AmiShare.Commands
             var images = new List<string>();
             try
             {
-                foreach (string id in ImageId ?? Array.Empty<string>())
+                foreach (string id in _images)
                 {
                     images.Add(ImageIds.Normalize(id));
                 }
 
+                Region = _regions.Count > 0 ? _regions.ToArray() : Region;
                 if (AllRegions && RegionNames().Count > 1)
                 {
                     throw new AmiShareException(ErrorIds.ShareReportRegions, AmiShareErrorKind.InvalidArgument, $"-AllRegions takes at most one -Region (the region to call DescribeRegions in), not {RegionNames().Count}.", string.Join(",", RegionNames()), "Give either -Region with the regions to report on, or -AllRegions (optionally with one -Region to call DescribeRegions in).");
