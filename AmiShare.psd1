@@ -21,6 +21,7 @@
         'Set-AmiLaunchPermission'
         'Copy-AmiLaunchPermission'
         'Publish-Ami'
+        'Get-AmiShareReport'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

@@ -155,5 +155,10 @@ namespace AmiShare.Engine
 
         /// <summary>A copy ended in state failed (EC2 could not copy it).</summary>
         public const string CopyFailed = nameof(CopyFailed);
+
+        // Get-AmiShareReport.
+
+        /// <summary>-AllRegions was given with more than one -Region.</summary>
+        public const string ShareReportRegions = nameof(ShareReportRegions);
     }
 }

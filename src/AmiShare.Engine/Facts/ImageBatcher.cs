@@ -262,6 +262,8 @@ namespace AmiShare.Engine.Facts
                 .Select(s => new SnapshotRef { DeviceName = s.DeviceName, SnapshotId = s.SnapshotId, Encrypted = s.Encrypted, KmsKeyId = s.KmsKeyId })
                 .ToList(),
             Watermarks = (info.Watermarks ?? Array.Empty<string>()).ToList(),
+            Tags = (info.Tags ?? new Dictionary<string, string>()).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal),
+            LastLaunchedTime = info.LastLaunchedTime,
         };
 
         /// <summary>Not an error anyone sees: "this id was not in the batch's answer; read it alone".</summary>

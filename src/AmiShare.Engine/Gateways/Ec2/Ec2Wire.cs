@@ -105,6 +105,7 @@ namespace AmiShare.Engine.Gateways
                 Snapshots = snapshots,
                 Watermarks = WatermarkKeys(image),
                 Tags = ToTagMap(image.Tags),
+                LastLaunchedTime = image.LastLaunchedTime,
             };
         }
 

@@ -38,5 +38,8 @@ namespace AmiShare.Engine.Gateways
 
         /// <summary>The AMI's tags (only its owner sees them, apart from ec2:SharedTag/ keys); empty when it has none.</summary>
         public IReadOnlyDictionary<string, string> Tags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>Gets or sets the last launch time as EC2 reports it to the owner (ISO 8601 text), or null.</summary>
+        public string LastLaunchedTime { get; set; }
     }
 }

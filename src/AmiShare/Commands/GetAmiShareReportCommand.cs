@@ -1,0 +1,214 @@
+using System;
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using AmiShare.Engine;
+using AmiShare.Engine.Aws;
+using AmiShare.Engine.Reports;
+using AmiShare.Engine.Sharing;
+
+namespace AmiShare.Commands
+{
+    /// <summary>
+    /// Audits sharing: one row per AMI the caller owns in the regions (-Region, or every enabled region with -AllRegions),
+    /// read concurrently per region, with who can launch it and which of the shared accounts are outside the caller's
+    /// organization. Reads only.
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "AmiShareReport", DefaultParameterSetName = RegionsSet)]
+    [OutputType(typeof(AmiShareReportRow))]
+    public sealed class GetAmiShareReportCommand : AwsSessionCmdlet, IDisposable
+    {
+        private const string RegionsSet = "Regions";
+        private const string AllRegionsSet = "AllRegions";
+        private const string Activity = "Get-AmiShareReport";
+
+        private readonly CancellationTokenSource _stop = new CancellationTokenSource();
+        private readonly ConcurrentQueue<KeyValuePair<bool, string>> _messages = new ConcurrentQueue<KeyValuePair<bool, string>>();
+        private AmiShareServiceFactory _factory;
+
+        /// <summary>Every region enabled for the account (DescribeRegions, called in the session's region).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = AllRegionsSet)]
+        public SwitchParameter AllRegions { get; set; }
+
+        /// <summary>Only these AMIs (those the caller owns in the regions); default every owned AMI. Piped rows add their ImageId and Region.</summary>
+        [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        public string[] ImageId { get; set; }
+
+        private readonly List<string> _images = new List<string>();
+        private readonly List<string> _regions = new List<string>();
+
+        /// <summary>The first -Region is the session's (DescribeRegions for -AllRegions is called there).</summary>
+        internal override object SessionRegion => RegionNames().FirstOrDefault() ?? base.SessionRegion;
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            // Every record's ids and regions are gathered; the report is read once, for all of them, at the end.
+            _images.AddRange(ImageId ?? Array.Empty<string>());
+            _regions.AddRange(RegionNames().Where(r => !_regions.Contains(r)));
+        }
+
+        /// <inheritdoc />
+        protected override void EndProcessing()
+        {
+            var images = new List<string>();
+            try
+            {
+                foreach (string id in _images)
+                {
+                    images.Add(ImageIds.Normalize(id));
+                }
+
+                Region = _regions.Count > 0 ? _regions.ToArray() : Region;
+                if (AllRegions && RegionNames().Count > 1)
+                {
+                    throw new AmiShareException(ErrorIds.ShareReportRegions, AmiShareErrorKind.InvalidArgument, $"-AllRegions takes at most one -Region (the region to call DescribeRegions in), not {RegionNames().Count}.", string.Join(",", RegionNames()), "Give either -Region with the regions to report on, or -AllRegions (optionally with one -Region to call DescribeRegions in).");
+                }
+
+                SessionParameters first = ReadSessionParameters();
+                SessionInput.Validate(first);
+                AwsSession session = Resolve(first);
+                IReadOnlyList<string> regions = AllRegions
+                    ? Wait(EnabledRegionLister.ListAsync(session, _factory.Reporter, _stop.Token))
+                    : (RegionNames().Count > 0 ? RegionNames() : new List<string> { session.Region });
+                var services = new List<AmiShareService>();
+                foreach (string region in regions.Distinct(StringComparer.Ordinal))
+                {
+                    SessionParameters parameters = ReadSessionParameters();
+                    parameters.Region = region;
+                    SessionInput.Validate(parameters);
+                    services.Add(_factory.For(Resolve(parameters)));
+                }
+
+                WriteVerbose($"Share report of {services.Count} region(s): {string.Join(", ", services.Select(s => s.Region))}.");
+                int done = 0, total = 0;
+                Task<IReadOnlyList<RegionShareReport>> work = AmiShareService.GetShareReportsAsync(services, images, (d, t) => { Volatile.Write(ref done, d); Volatile.Write(ref total, t); }, _stop.Token);
+                IReadOnlyList<RegionShareReport> reports = Wait(work, () =>
+                {
+                    int t = Volatile.Read(ref total), d = Volatile.Read(ref done);
+                    var record = new ProgressRecord(1, Activity, $"{d} of {t} AMIs in {services.Count} region(s)")
+                    {
+                        PercentComplete = t == 0 ? 0 : Math.Min(100, d * 100 / t),
+                    };
+                    WriteProgress(record);
+                });
+                WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                foreach (RegionShareReport report in reports)
+                {
+                    if (report.Error != null)
+                    {
+                        WriteError(ErrorRecords.From(report.Error, report.Region));
+                        continue;
+                    }
+
+                    foreach (ShareReportRow row in report.Rows)
+                    {
+                        WriteObject(AmiShareReportRow.From(row));
+                    }
+                }
+            }
+            catch (AmiShareException e)
+            {
+                FlushMessages();
+                ThrowTerminatingError(ErrorRecords.From(e, e.Target));
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void StopProcessing() => _stop.Cancel();
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            _factory?.Dispose();
+            _stop.Dispose();
+        }
+
+        private List<string> RegionNames()
+        {
+            object value = StoredAwsSettings.Unwrap(Region);
+            var names = new List<string>();
+            if (value is string one)
+            {
+                names.Add(one);
+            }
+            else if (value is IEnumerable many)
+            {
+                names.AddRange(many.Cast<object>().Select(StoredAwsSettings.Unwrap).Where(v => v != null).Select(v => v.ToString()));
+            }
+            else if (value != null)
+            {
+                names.Add(value.ToString());
+            }
+
+            return names;
+        }
+
+        private AwsSession Resolve(SessionParameters parameters)
+        {
+            var debugLines = new List<string>();
+            var warnings = new List<string>();
+            AwsSession session = new AwsSessionResolver(ProcessEnvironment.Instance).Resolve(parameters, debugLines.Add, warnings.Add);
+            debugLines.ForEach(WriteDebug);
+            warnings.ForEach(WriteWarning);
+            _factory = _factory ?? new AmiShareServiceFactory(new QueueReporter(_messages));
+            return session;
+        }
+
+        /// <summary>Waits for <paramref name="task"/> on the pipeline thread, writing queued messages and progress meanwhile.</summary>
+        private T Wait<T>(Task<T> task, Action tick = null)
+        {
+            while (!task.Wait(100))
+            {
+                FlushMessages();
+                tick?.Invoke();
+            }
+
+            FlushMessages();
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        private void FlushMessages()
+        {
+            while (_messages.TryDequeue(out KeyValuePair<bool, string> message))
+            {
+                if (message.Key)
+                {
+                    WriteWarning(message.Value);
+                }
+                else
+                {
+                    WriteVerbose(message.Value);
+                }
+            }
+        }
+
+        /// <summary>Engine messages from worker threads, written on the pipeline thread by <see cref="FlushMessages"/>.</summary>
+        private sealed class QueueReporter : IShareReporter
+        {
+            private readonly ConcurrentQueue<KeyValuePair<bool, string>> _queue;
+
+            public QueueReporter(ConcurrentQueue<KeyValuePair<bool, string>> queue) => _queue = queue;
+
+            public void Verbose(string message) => _queue.Enqueue(new KeyValuePair<bool, string>(false, message));
+
+            public void Debug(string message)
+            {
+            }
+
+            public void Warning(string message) => _queue.Enqueue(new KeyValuePair<bool, string>(true, message));
+        }
+    }
+}
