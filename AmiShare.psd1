@@ -21,6 +21,7 @@
         'Set-AmiLaunchPermission'
         'Copy-AmiLaunchPermission'
         'Publish-Ami'
+        'Get-AmiSharedWithMe'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()
