@@ -139,4 +139,25 @@ public sealed class SharedWithMeTests
         Assert.Equal("eu-west-1", rows["ami-0d0d0d0d0d0d0d0e1"].Region);
         Assert.Equal("us-east-1", rows[Direct].Region);
     }
+
+    [Fact]
+    public async Task EncryptedShare_CanUseKey_FollowsTheOwnersKeyPolicy_AskedOncePerKey()
+    {
+        await using var t = await StartAsync();
+
+        // The owner shares the CMK-encrypted AMI without touching its key policy: the member cannot use the key.
+        t.Run("Grant-AmiLaunchPermission $args[0] -AccountId $args[1] -WarningAction SilentlyContinue", Cmk, Consumer).ThrowIfErrors();
+        var before = Rows(t.Run($"Get-AmiSharedWithMe {AsConsumer}").ThrowIfErrors())[Cmk];
+        Assert.True((bool)before["Encrypted"]!);
+        Assert.False(before.CanUseKey);
+        Assert.Contains("kms:DescribeKey", before.Problem);
+        Assert.Contains("AccessDenied", before.Problem);
+
+        // With -IncludeKmsKey the owner's key policy lets the member in: DescribeKey as the member succeeds.
+        t.Run("Grant-AmiLaunchPermission $args[0] -AccountId $args[1] -IncludeKmsKey", Cmk, Consumer).ThrowIfErrors();
+        t.Log.Clear();
+        var after = Rows(t.Run($"Get-AmiSharedWithMe {AsConsumer}").ThrowIfErrors())[Cmk];
+        Assert.True(after.CanUseKey);
+        Assert.Equal(1, t.Log.Count("DescribeKey"));
+    }
 }
