@@ -10,6 +10,7 @@ public sealed class ManifestTests
         "Copy-AmiLaunchPermission", "Get-AmiLaunchPermission", "Grant-AmiLaunchPermission", "Reset-AmiLaunchPermission", "Revoke-AmiLaunchPermission",
         "Set-AmiLaunchPermission", "Set-AmiPublic", "Test-AmiLaunchAccess", "Test-AmiShareable",
         "Publish-Ami",
+        "Get-AmiSharedWithMe",
     }.OrderBy(n => n, StringComparer.Ordinal).ToArray();
 
     [Fact]
