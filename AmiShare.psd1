@@ -22,6 +22,7 @@
         'Copy-AmiLaunchPermission'
         'Publish-Ami'
         'Get-AmiShareReport'
+        'Get-AmiSharedWithMe'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

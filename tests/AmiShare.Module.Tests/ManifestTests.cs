@@ -11,6 +11,7 @@ public sealed class ManifestTests
         "Set-AmiLaunchPermission", "Set-AmiPublic", "Test-AmiLaunchAccess", "Test-AmiShareable",
         "Publish-Ami",
         "Get-AmiShareReport",
+        "Get-AmiSharedWithMe",
     }.OrderBy(n => n, StringComparer.Ordinal).ToArray();
 
     [Fact]
