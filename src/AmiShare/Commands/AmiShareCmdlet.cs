@@ -21,7 +21,6 @@ namespace AmiShare.Commands
     public abstract class AmiShareCmdlet : AwsSessionCmdlet, IDisposable
     {
         private readonly SessionCache _sessions = new SessionCache();
-        private bool _sdkChecked;
         private EngineJob _job;
         private JobPump _pump;
         private ChangeApproval _approval;
@@ -233,30 +232,6 @@ namespace AmiShare.Commands
         }
 
         private ConfirmImpact ReadConfirmImpact() => GetType().GetCustomAttribute<CmdletAttribute>()?.ConfirmImpact ?? ConfirmImpact.Medium;
-
-        /// <summary>
-        /// Windows PowerShell 5.1 only: stops with AwsSdkConflict when another module's AWSSDK.Core build is
-        /// loaded (the engine would bind to it and fail). Runs before any engine code that touches AWSSDK is compiled.
-        /// </summary>
-        private void ThrowIfAwsSdkConflict()
-        {
-            if (!ModuleInitializer.IsNetFramework || _sdkChecked)
-            {
-                return;
-            }
-
-            AwsSdkCheck check = AwsSdkConflict.CheckSession();
-            if (check.Decision == AwsSdkDecision.Conflict)
-            {
-                var record = new ErrorRecord(new InvalidOperationException(check.Message), AwsSdkConflict.ErrorId, ErrorCategory.ResourceUnavailable, check.Loaded.Location)
-                {
-                    ErrorDetails = new ErrorDetails(check.Message) { RecommendedAction = AwsSdkConflict.Remedy },
-                };
-                ThrowTerminatingError(record);
-            }
-
-            _sdkChecked = true;
-        }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
         private void ValidateSessionInputCore()

@@ -1,3 +1,4 @@
+using System;
 using System.Management.Automation;
 using AmiShare.Engine.Aws;
 
@@ -10,6 +11,32 @@ namespace AmiShare.Commands
     /// </summary>
     public abstract class AwsSessionCmdlet : PSCmdlet
     {
+        private bool _sdkChecked;
+
+        /// <summary>
+        /// Windows PowerShell 5.1 only: stops with AwsSdkConflict when another module's AWSSDK.Core build is
+        /// loaded (the engine would bind to it and fail). Runs before any engine code that touches AWSSDK is compiled.
+        /// </summary>
+        protected void ThrowIfAwsSdkConflict()
+        {
+            if (!ModuleInitializer.IsNetFramework || _sdkChecked)
+            {
+                return;
+            }
+
+            AwsSdkCheck check = AwsSdkConflict.CheckSession();
+            if (check.Decision == AwsSdkDecision.Conflict)
+            {
+                var record = new ErrorRecord(new InvalidOperationException(check.Message), AwsSdkConflict.ErrorId, ErrorCategory.ResourceUnavailable, check.Loaded.Location)
+                {
+                    ErrorDetails = new ErrorDetails(check.Message) { RecommendedAction = AwsSdkConflict.Remedy },
+                };
+                ThrowTerminatingError(record);
+            }
+
+            _sdkChecked = true;
+        }
+
         /// <summary>
         /// <para>The AWS region to call, e.g. us-east-1. Without it, $StoredAWSRegion (Set-DefaultAWSRegion), the default
         /// profile's region, then AWS_REGION / AWS_DEFAULT_REGION are used.</para>

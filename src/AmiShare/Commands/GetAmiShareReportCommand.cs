@@ -45,6 +45,9 @@ namespace AmiShare.Commands
         /// <summary>The first -Region is the session's (DescribeRegions for -AllRegions is called there).</summary>
         internal override object SessionRegion => RegionNames().FirstOrDefault() ?? base.SessionRegion;
 
+        /// <summary>Windows PowerShell 5.1: the AWSSDK check first, in a method that touches no engine type (see ThrowIfAwsSdkConflict).</summary>
+        protected override void BeginProcessing() => ThrowIfAwsSdkConflict();
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {

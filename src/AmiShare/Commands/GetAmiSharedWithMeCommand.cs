@@ -27,6 +27,9 @@ namespace AmiShare.Commands
         [Parameter]
         public SwitchParameter IncludePublic { get; set; }
 
+        /// <summary>Windows PowerShell 5.1: the AWSSDK check first, in a method that touches no engine type (see ThrowIfAwsSdkConflict).</summary>
+        protected override void BeginProcessing() => ThrowIfAwsSdkConflict();
+
         /// <inheritdoc />
         internal override object SessionRegion => Region != null && Region.Length > 0 ? Region[0] : null;
 
