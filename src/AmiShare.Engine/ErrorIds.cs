@@ -160,5 +160,10 @@ namespace AmiShare.Engine
 
         /// <summary>-AllRegions was given with more than one -Region.</summary>
         public const string ShareReportRegions = nameof(ShareReportRegions);
+
+        // Revoke-, Set-, Reset-AmiLaunchPermission -CheckUsage.
+
+        /// <summary>-CheckUsage: an account the change would take launch access from still has instances or launch templates on the AMI (-Force removes it anyway).</summary>
+        public const string AmiInUse = nameof(AmiInUse);
     }
 }
