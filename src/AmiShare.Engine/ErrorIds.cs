@@ -161,6 +161,14 @@ namespace AmiShare.Engine
         /// <summary>-AllRegions was given with more than one -Region.</summary>
         public const string ShareReportRegions = nameof(ShareReportRegions);
 
+        // Image usage reports (Get-AmiShareReport -IncludeUsage; -CheckUsage).
+
+        /// <summary>Image usage reports were still pending when the wait (AMISHARE_USAGE_TIMEOUT_SECONDS) ran out.</summary>
+        public const string UsageReportTimedOut = nameof(UsageReportTimedOut);
+
+        /// <summary>EC2 could not create an image usage report (state error).</summary>
+        public const string UsageReportFailed = nameof(UsageReportFailed);
+
         // Revoke-, Set-, Reset-AmiLaunchPermission -CheckUsage.
 
         /// <summary>-CheckUsage: an account the change would take launch access from still has instances or launch templates on the AMI (-Force removes it anyway).</summary>

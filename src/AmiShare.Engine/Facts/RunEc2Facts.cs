@@ -17,7 +17,7 @@ namespace AmiShare.Engine.Facts
     /// a plan decides on. Failed reads are kept only when they are the resource's own answer (not found, denied).
     /// Thread-safe: a job plans many AMIs at once.
     /// </summary>
-    public sealed class RunEc2Facts : IEc2Gateway, IImagePrefetch
+    public sealed partial class RunEc2Facts : IEc2Gateway, IImagePrefetch
     {
         private readonly IEc2Gateway _inner;
         private readonly ImageBatcher _images;

@@ -12,5 +12,11 @@ namespace AmiShare.Engine.Gateways
         /// DescribeImages.
         /// </summary>
         public const int MaxFilterValuesPerCall = 200;
+
+        /// <summary>CreateImageUsageReport takes at most 200 account ids (AccountId.N, "Maximum number of 200 items" in the API reference).</summary>
+        public const int MaxUsageReportAccountIds = 200;
+
+        /// <summary>DescribeImageUsageReports and DescribeImageUsageReportEntries take at most 200 report ids (ReportId.N, "Maximum number of 200 items").</summary>
+        public const int MaxUsageReportIdsPerCall = 200;
     }
 }
