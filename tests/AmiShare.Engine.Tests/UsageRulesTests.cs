@@ -15,7 +15,7 @@ public sealed class UsageRulesTests
     private const string Third = "999988887777";
     private const string OuArn = "arn:aws:organizations::123456789012:ou/o-abc1234567/ou-ab12-11111111";
 
-    private static Principal P(string value) => PrincipalParser.Parse(value);
+    private static Principal P(string value) => PrincipalParser.Parse(value, allowPublic: true);
 
     private static UsageFacts Facts(params AccountUsageFact[] accounts) => new() { ImageId = Ami, Region = "us-east-1", Accounts = accounts };
 
