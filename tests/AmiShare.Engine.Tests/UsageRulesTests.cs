@@ -59,7 +59,7 @@ public sealed class UsageRulesTests
         Assert.Equal(AmiShareErrorKind.InvalidOperation, refusal.Kind);
         Assert.Equal(Ami, refusal.Target);
         Assert.Contains($"{Consumer} has 1 instance and 0 launch templates using {Ami}", refusal.Message);
-        Assert.Contains("Nothing was changed on this AMI", refusal.Message);
+        Assert.Contains("Nothing was changed on this AMI. Ask that account", refusal.Message);
         Assert.Contains("-Force", refusal.Remedy);
         Assert.Contains("move off the AMI first", refusal.Remedy);
         Assert.Empty(warnings);
@@ -81,7 +81,7 @@ public sealed class UsageRulesTests
         Assert.Null(UsageRules.Check(Facts(Uses(Consumer, 1, 0)), force: true, warnings, null));
 
         string warning = Assert.Single(warnings);
-        Assert.StartsWith($"-Force: removing launch access to {Ami} in us-east-1", warning);
+        Assert.StartsWith($"-Force: removing launch access to {Ami} in us-east-1 from an account that still uses it: ", warning);
         Assert.Contains($"{Consumer} has 1 instance and 0 launch templates using {Ami}", warning);
     }
 

@@ -72,7 +72,7 @@ namespace AmiShare.Engine.Preflight
             string them = inUse.Count == 1 ? "that account" : "those accounts";
             if (force)
             {
-                warnings?.Add($"-Force: removing launch access to {facts.ImageId} in {facts.Region} from {(inUse.Count == 1 ? "an account" : "accounts")} that still use it: {who}. " +
+                warnings?.Add($"-Force: removing launch access to {facts.ImageId} in {facts.Region} from {(inUse.Count == 1 ? "an account that still uses" : "accounts that still use")} it: {who}. " +
                               "Their instances keep running, but they can no longer launch the AMI, and launches from those launch templates will fail.");
                 return null;
             }
@@ -81,7 +81,7 @@ namespace AmiShare.Engine.Preflight
                 ErrorIds.AmiInUse,
                 AmiShareErrorKind.InvalidOperation,
                 $"{facts.ImageId} in {facts.Region} is still in use by {(inUse.Count == 1 ? "an account" : "accounts")} the change would take launch access from: {who}. " +
-                "Nothing was changed on this AMI",
+                "Nothing was changed on this AMI.",
                 facts.ImageId,
                 $"Ask {them} to move off the AMI first (instances relaunched from another AMI, launch templates pointed at another AMI), then run the command again; " +
                 "or add -Force to remove the permission anyway (their running instances keep running, but new launches fail).");
