@@ -28,7 +28,7 @@ namespace AmiShare.Commands
 
         /// <summary>
         /// With -CheckUsage: removes accounts that still use the AMI anyway (their usage is written as a warning). Also skips the
-        /// confirmation prompt (-Confirm); -WhatIf still only shows what would happen.
+        /// confirmation prompt $ConfirmPreference would bring (an explicit -Confirm still asks); -WhatIf still only shows what would happen.
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
