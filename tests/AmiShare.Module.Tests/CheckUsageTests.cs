@@ -151,7 +151,7 @@ public sealed class CheckUsageTests
     }
 
     [Fact]
-    public async Task Revoke_CheckUsage_AccountKeepsAccessThroughOu_NotRefused()
+    public async Task Revoke_CheckUsage_AccountKeepsAccessThroughOu_NotRefused_NoReport()
     {
         // 111122223333 is in the Engineering OU, which stays shared: it can still launch the AMI.
         await using var t = await SharedAsync(WorldWith(new[] { (Consumer, Web, "running") }), Web, Consumer, EngineeringOu);
@@ -160,7 +160,24 @@ public sealed class CheckUsageTests
 
         Assert.Equal(1, t.Log.Count("ModifyImageAttribute"));
         Assert.Equal(new[] { "OrganizationalUnitArn:" + EngineeringOu }, t.PermissionsOf(Web));
-        Assert.Contains(r.Verbose, v => v.Contains($"{Consumer} has 1 instance and 0 launch templates using {Web}, and keeps launch access through OU ou-ab12-11111111"));
+        Assert.Equal(0, t.Log.Count("CreateImageUsageReport"));
+        Assert.Contains(r.Verbose, v => v.Contains($"{Consumer} keeps launch access through OU ou-ab12-11111111") && v.Contains("not asked about"));
+    }
+
+    [Fact]
+    public async Task Revoke_CheckUsage_ReportAsksOnlyAboutAccountsThatLoseAccess()
+    {
+        // 111122223333 stays covered by the Engineering OU; 999988887777 loses access and runs the AMI.
+        await using var t = await SharedAsync(WorldWith(new[] { (Consumer, Web, "running"), (Third, Web, "running") }), Web, Consumer, Third, EngineeringOu);
+
+        var r = t.Run("Revoke-AmiLaunchPermission $args[0] -AccountId $args[1],$args[2] -CheckUsage", Web, Consumer, Third);
+
+        var create = Assert.Single(t.Log.Entries, e => e.Action == "CreateImageUsageReport");
+        Assert.Equal(Third, create.Parameters["AccountId.1"]);
+        Assert.False(create.Parameters.ContainsKey("AccountId.2"));
+        string text = Assert.Single(r.Errors).ToString();
+        Assert.Contains($"{Third} has 1 instance", text);
+        Assert.DoesNotContain(Consumer, text);
     }
 
     [Fact]

@@ -14,7 +14,8 @@ namespace AmiShare.Engine.Planning
 {
     /// <summary>
     /// -CheckUsage on a Revoke / Set / Reset plan, before anything is written: when the plan removes someone, reads the AMI's image
-    /// usage report (one report, for the removed accounts, or for every account when an organization, OU or 'all' goes), works out
+    /// usage report (one report, for the removed accounts that lose access, or for every account when an organization, OU or 'all'
+    /// goes), works out
     /// for each account that uses the AMI whether the change takes its launch access away (the organization / OU evaluation the
     /// revoke warnings use, over the launch permissions before and after), and lets <see cref="UsageRules"/> decide: AmiInUse, or
     /// with -Force a warning. One instance per service; no state of its own.
@@ -48,8 +49,13 @@ namespace AmiShare.Engine.Planning
                 return;
             }
 
-            ImageUsage usage = await ReadAsync(plan, query, cancellationToken).ConfigureAwait(false);
             var evaluator = new LaunchAccessEvaluator(_organizations);
+            if (query.AccountIds != null && !await KeepLosingAsync(plan, query, evaluator, cancellationToken).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            ImageUsage usage = await ReadAsync(plan, query, cancellationToken).ConfigureAwait(false);
             var accounts = new List<AccountUsageFact>();
             foreach (AccountUsage account in usage.Accounts)
             {
@@ -81,6 +87,38 @@ namespace AmiShare.Engine.Planning
             {
                 _reporter.Verbose($"{plan.ImageId}: -CheckUsage: no account that loses launch access has instances or launch templates on it");
             }
+        }
+
+        /// <summary>
+        /// Narrows a report on named accounts to those that lose access (an account an organization or OU of what stays still
+        /// holds is not asked about; the evaluation is the revoke warnings', so Organizations is read once for both). False when
+        /// none is left, so no report is made.
+        /// </summary>
+        private async Task<bool> KeepLosingAsync(SharePlan plan, UsageQuery query, LaunchAccessEvaluator evaluator, CancellationToken cancellationToken)
+        {
+            var losing = new List<string>();
+            foreach (string account in query.AccountIds)
+            {
+                LaunchAccessEvaluator.Evaluation after = await evaluator.EvaluateSharesAsync(account, plan.Expected, cancellationToken).ConfigureAwait(false);
+                if (after.Grants.Count > 0)
+                {
+                    var kept = new AccountUsageFact { AccountId = account };
+                    Classify(kept, null, after);
+                    _reporter.Verbose($"{plan.ImageId}: -CheckUsage: {account} keeps launch access through {kept.Detail}, so its usage is not asked about");
+                    continue;
+                }
+
+                losing.Add(account);
+            }
+
+            if (losing.Count == 0)
+            {
+                _reporter.Verbose($"{plan.ImageId}: -CheckUsage: no account loses launch access, so no usage report is read");
+                return false;
+            }
+
+            query.AccountIds = losing;
+            return true;
         }
 
         /// <summary>
