@@ -45,8 +45,8 @@ public sealed class ImageUsageEmulatorTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    private AwsSession Session() =>
-        new(new BasicAWSCredentials("AKIAAMISHAREOWNER001", "owner-secret"), "the supplied key parameters", "us-east-1", "region parameter", _host.Endpoint);
+    private AwsSession Session(string region = "us-east-1") =>
+        new(new BasicAWSCredentials("AKIAAMISHAREOWNER001", "owner-secret"), "the supplied key parameters", region, "region parameter", _host.Endpoint);
 
     private ImageUsageSettings Settings() => new()
     {
@@ -103,6 +103,38 @@ public sealed class ImageUsageEmulatorTests : IAsyncLifetime
         Assert.Equal([Third], usage[Web].Accounts.Select(a => a.AccountId));
         Assert.Equal(Third, _host.Log.Entries.Single(e => e.Action == "CreateImageUsageReport").Parameters["AccountId.1"]);
         Assert.False(new AmiShareService(new FakeEc2Gateway(), null, null, _reporter).CanReadUsage);
+    }
+
+    [Fact]
+    public async Task ShareReports_WithUsage_RowsCarryTheirUsage_ProgressSumsTheRegions()
+    {
+        using var ec2 = new Ec2Gateway(Session(), _reporter);
+        await ec2.ModifyLaunchPermissionsAsync(Web, [Principal.FromWire(PrincipalType.Account, Consumer)], [], default);
+        var services = new[] { "us-east-1", "eu-west-1" }
+            .Select(r => new AmiShareService(new RunEc2Facts(new Ec2Gateway(Session(r), _reporter)), null, null, _reporter))
+            .ToList();
+        var usageProgress = new List<(int Ready, int Total)>();
+        try
+        {
+            IReadOnlyList<Reports.RegionShareReport> reports = await AmiShareService.GetShareReportsAsync(
+                services, null!, Settings(), null!, (r, t) => { lock (usageProgress) usageProgress.Add((r, t)); }, default);
+
+            Assert.All(reports, r => Assert.Null(r.Error));
+            var rows = reports.SelectMany(r => r.Rows).ToDictionary(r => r.ImageId);
+            Assert.Equal(6, rows.Count); // the demo owner's AMIs: five in us-east-1, one in eu-west-1
+            Assert.Equal([$"{Consumer} 2 1"], rows[Web].Usage.Select(a => $"{a.AccountId} {a.Instances} {a.LaunchTemplates}"));
+            Assert.All(rows.Values.Where(r => r.ImageId != Web), r => Assert.Empty(r.Usage));
+            Assert.Equal((6, 6), usageProgress[^1]);
+            Assert.Equal(1, _host.Log.Entries.Count(e => e.Action == "CreateImageUsageReport" && e.Region == "eu-west-1"));
+
+            IReadOnlyList<Reports.RegionShareReport> plain = await AmiShareService.GetShareReportsAsync(services, null!, null!, default);
+            Assert.All(plain.SelectMany(r => r.Rows), r => Assert.Null(r.Usage));
+            Assert.Equal(6, _host.Log.Count("CreateImageUsageReport"));
+        }
+        finally
+        {
+            services.ForEach(s => s.Dispose());
+        }
     }
 
     [Fact]

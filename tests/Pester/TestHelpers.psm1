@@ -197,9 +197,9 @@ function Start-AmiShareEmulator {
     Starts the emulator (demo world) on a port the system picks, stopping the previous one, and waits for
     its first output line, which names the endpoint. Returns an object with Port, EndpointUrl, Process and
     the paths of its output files. Start it once per test file (BeforeAll); Reset-AmiShareEmulator gives a
-    test a fresh world.
+    test a fresh world. -ArgumentList adds emulator options (e.g. '--world', $path, '--usage-report-pending-seconds', '2').
     #>
-    param([int] $TimeoutSeconds = 60)
+    param([int] $TimeoutSeconds = 60, [string[]] $ArgumentList = @())
 
     Stop-AmiShareEmulator
 
@@ -218,7 +218,7 @@ function Start-AmiShareEmulator {
     $stderr = Join-Path $logDir "$name.err.log"
 
     # Start-Process joins arguments with spaces and does not quote them: quote the path ourselves.
-    $arguments = @(('"' + $dll + '"'), '--port', '0')
+    $arguments = @(('"' + $dll + '"'), '--port', '0') + @($ArgumentList | ForEach-Object { '"' + $_ + '"' })
     $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru -NoNewWindow `
         -RedirectStandardOutput $stdout -RedirectStandardError $stderr
     $null = $process.Handle   # Windows PowerShell 5.1 reports ExitCode only when the handle was taken while it ran

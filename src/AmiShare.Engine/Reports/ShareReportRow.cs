@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using AmiShare.Engine.Usage;
 
 namespace AmiShare.Engine.Reports
 {
@@ -50,5 +51,11 @@ namespace AmiShare.Engine.Reports
 
         /// <summary>Gets or sets the tags consumers see (keys starting ec2:SharedTag/).</summary>
         public IReadOnlyDictionary<string, string> SharedTags { get; set; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        /// <summary>
+        /// Gets or sets the accounts that still use the AMI (instances, launch templates) from its image usage report, by account id;
+        /// null when usage was not read.
+        /// </summary>
+        public IReadOnlyList<AccountUsage> Usage { get; set; }
     }
 }

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AmiShare.Engine.Reports;
+using AmiShare.Engine.Usage;
 
 namespace AmiShare.Engine.Sharing
 {
@@ -23,36 +24,40 @@ namespace AmiShare.Engine.Sharing
         /// <paramref name="progress"/> gets (AMIs done, AMIs known so far) across all regions. A region that fails puts its
         /// exception in the result instead of rows; the other regions go on.
         /// </summary>
-        public static async Task<IReadOnlyList<RegionShareReport>> GetShareReportsAsync(IReadOnlyList<AmiShareService> services, IReadOnlyList<string> imageIds, Action<int, int> progress, CancellationToken cancellationToken)
+        public static Task<IReadOnlyList<RegionShareReport>> GetShareReportsAsync(IReadOnlyList<AmiShareService> services, IReadOnlyList<string> imageIds, Action<int, int> progress, CancellationToken cancellationToken)
+            => GetShareReportsAsync(services, imageIds, null, progress, null, cancellationToken);
+
+        /// <summary>
+        /// The share reports of several regions, read concurrently (one service per region), rows in the services' order; with
+        /// <paramref name="usage"/> (not null) each region then reads who still uses its AMIs (one image usage report per AMI,
+        /// <see cref="GetImageUsageAsync"/>) into <see cref="ShareReportRow.Usage"/>. <paramref name="progress"/> gets (AMIs done,
+        /// AMIs known so far) and <paramref name="usageProgress"/> (usage reports ready, reports created so far) across all regions.
+        /// A region that fails (its share report or its usage reports) puts its exception in the result instead of rows; the other
+        /// regions go on.
+        /// </summary>
+        public static async Task<IReadOnlyList<RegionShareReport>> GetShareReportsAsync(IReadOnlyList<AmiShareService> services, IReadOnlyList<string> imageIds, ImageUsageSettings usage, Action<int, int> progress, Action<int, int> usageProgress, CancellationToken cancellationToken)
         {
             if (services == null)
             {
                 throw new ArgumentNullException(nameof(services));
             }
 
-            var done = new int[services.Count];
-            var totals = new int[services.Count];
-            var gate = new object();
+            var amis = new ProgressSum(services.Count, progress);
+            var reports = new ProgressSum(services.Count, usageProgress);
             Task<RegionShareReport>[] tasks = services.Select(async (service, index) =>
             {
                 try
                 {
-                    IReadOnlyList<ShareReportRow> rows = await service.GetShareReportAsync(
-                        imageIds,
-                        (d, t) =>
+                    IReadOnlyList<ShareReportRow> rows = await service.GetShareReportAsync(imageIds, (d, t) => amis.Report(index, d, t), cancellationToken).ConfigureAwait(false);
+                    if (usage != null && rows.Count > 0)
+                    {
+                        IReadOnlyDictionary<string, ImageUsage> used = await service.GetImageUsageAsync(rows.Select(r => r.ImageId).ToList(), null, usage, (d, t) => reports.Report(index, d, t), cancellationToken).ConfigureAwait(false);
+                        foreach (ShareReportRow row in rows)
                         {
-                            int sumDone, sumTotal;
-                            lock (gate)
-                            {
-                                done[index] = d;
-                                totals[index] = t;
-                                sumDone = done.Sum();
-                                sumTotal = totals.Sum();
-                            }
+                            row.Usage = used.TryGetValue(row.ImageId, out ImageUsage u) ? u.Accounts : new List<AccountUsage>();
+                        }
+                    }
 
-                            progress?.Invoke(sumDone, sumTotal);
-                        },
-                        cancellationToken).ConfigureAwait(false);
                     return new RegionShareReport(service.Region, rows, null);
                 }
                 catch (AmiShareException e)
@@ -61,6 +66,35 @@ namespace AmiShare.Engine.Sharing
                 }
             }).ToArray();
             return await Task.WhenAll(tasks).ConfigureAwait(false);
+        }
+
+        /// <summary>Per-region (done, total) pairs summed across regions for one progress callback.</summary>
+        private sealed class ProgressSum
+        {
+            private readonly int[] _done;
+            private readonly int[] _totals;
+            private readonly Action<int, int> _report;
+
+            public ProgressSum(int regions, Action<int, int> report)
+            {
+                _done = new int[regions];
+                _totals = new int[regions];
+                _report = report;
+            }
+
+            public void Report(int index, int done, int total)
+            {
+                int sumDone, sumTotal;
+                lock (_done)
+                {
+                    _done[index] = done;
+                    _totals[index] = total;
+                    sumDone = _done.Sum();
+                    sumTotal = _totals.Sum();
+                }
+
+                _report?.Invoke(sumDone, sumTotal);
+            }
         }
     }
 }

@@ -10,13 +10,14 @@ using AmiShare.Engine;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Reports;
 using AmiShare.Engine.Sharing;
+using AmiShare.Engine.Usage;
 
 namespace AmiShare.Commands
 {
     /// <summary>
     /// Audits sharing: one row per AMI the caller owns in the regions (-Region, or every enabled region with -AllRegions),
     /// read concurrently per region, with who can launch it and which of the shared accounts are outside the caller's
-    /// organization. Reads only.
+    /// organization. Reads only. -IncludeUsage adds who still uses each AMI (one EC2 image usage report per AMI).
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "AmiShareReport", DefaultParameterSetName = RegionsSet)]
     [OutputType(typeof(AmiShareReportRow))]
@@ -25,6 +26,9 @@ namespace AmiShare.Commands
         private const string RegionsSet = "Regions";
         private const string AllRegionsSet = "AllRegions";
         private const string Activity = "Get-AmiShareReport";
+
+        /// <summary>The type name that selects the usage table view for -IncludeUsage rows.</summary>
+        private const string UsageTypeName = "AmiShare.AmiShareReportRow#Usage";
 
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
         private readonly ConcurrentQueue<KeyValuePair<bool, string>> _messages = new ConcurrentQueue<KeyValuePair<bool, string>>();
@@ -38,6 +42,10 @@ namespace AmiShare.Commands
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         public string[] ImageId { get; set; }
+
+        /// <summary>Adds who still uses each AMI: the accounts with instances or launch templates on it (one image usage report per AMI, waited for).</summary>
+        [Parameter]
+        public SwitchParameter IncludeUsage { get; set; }
 
         private readonly List<string> _images = new List<string>();
         private readonly List<string> _regions = new List<string>();
@@ -73,6 +81,7 @@ namespace AmiShare.Commands
                     throw new AmiShareException(ErrorIds.ShareReportRegions, AmiShareErrorKind.InvalidArgument, $"-AllRegions takes at most one -Region (the region to call DescribeRegions in), not {RegionNames().Count}.", string.Join(",", RegionNames()), "Give either -Region with the regions to report on, or -AllRegions (optionally with one -Region to call DescribeRegions in).");
                 }
 
+                ImageUsageSettings usageSettings = IncludeUsage ? ImageUsageSettings.FromEnvironment(ProcessEnvironment.Instance) : null;
                 SessionParameters first = ReadSessionParameters();
                 SessionInput.Validate(first);
                 AwsSession session = Resolve(first);
@@ -89,16 +98,27 @@ namespace AmiShare.Commands
                 }
 
                 WriteVerbose($"Share report of {services.Count} region(s): {string.Join(", ", services.Select(s => s.Region))}.");
-                int done = 0, total = 0;
-                Task<IReadOnlyList<RegionShareReport>> work = AmiShareService.GetShareReportsAsync(services, images, (d, t) => { Volatile.Write(ref done, d); Volatile.Write(ref total, t); }, _stop.Token);
+                int done = 0, total = 0, ready = 0, created = 0;
+                Task<IReadOnlyList<RegionShareReport>> work = AmiShareService.GetShareReportsAsync(
+                    services,
+                    images,
+                    usageSettings,
+                    (d, t) => { Volatile.Write(ref done, d); Volatile.Write(ref total, t); },
+                    (r, c) => { Volatile.Write(ref ready, r); Volatile.Write(ref created, c); },
+                    _stop.Token);
                 IReadOnlyList<RegionShareReport> reports = Wait(work, () =>
                 {
-                    int t = Volatile.Read(ref total), d = Volatile.Read(ref done);
-                    var record = new ProgressRecord(1, Activity, $"{d} of {t} AMIs in {services.Count} region(s)")
+                    int t = Volatile.Read(ref total), d = Volatile.Read(ref done), r = Volatile.Read(ref ready), c = Volatile.Read(ref created);
+                    string status = $"{d} of {t} AMIs in {services.Count} region(s)";
+                    int percent = t == 0 ? 0 : Math.Min(100, d * 100 / t);
+                    if (IncludeUsage)
                     {
-                        PercentComplete = t == 0 ? 0 : Math.Min(100, d * 100 / t),
-                    };
-                    WriteProgress(record);
+                        // The second phase: each region's usage reports, created once its AMIs are read, then waited for.
+                        status += $"; usage reports ready: {r} of {c}";
+                        percent = t == 0 ? 0 : Math.Min(100, (d + r) * 50 / t);
+                    }
+
+                    WriteProgress(new ProgressRecord(1, Activity, status) { PercentComplete = percent });
                 });
                 WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
                 foreach (RegionShareReport report in reports)
@@ -111,7 +131,13 @@ namespace AmiShare.Commands
 
                     foreach (ShareReportRow row in report.Rows)
                     {
-                        WriteObject(AmiShareReportRow.From(row));
+                        var output = new PSObject(AmiShareReportRow.From(row));
+                        if (IncludeUsage)
+                        {
+                            output.TypeNames.Insert(0, UsageTypeName);
+                        }
+
+                        WriteObject(output);
                     }
                 }
             }

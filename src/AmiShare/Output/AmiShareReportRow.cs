@@ -54,6 +54,15 @@ namespace AmiShare
         /// <summary>The tags consumers see (ec2:SharedTag/ keys), as key=value.</summary>
         public PrincipalList SharedTags { get; private set; }
 
+        /// <summary>
+        /// With -IncludeUsage: the accounts that still use the AMI, with their instance and launch template counts (empty when none
+        /// does); null without -IncludeUsage. Export-Csv writes "111122223333 (2 instances, 1 launch template); …".
+        /// </summary>
+        public AmiUsageList Usage { get; private set; }
+
+        /// <summary>With -IncludeUsage: the ids of the accounts in <see cref="Usage"/>; null without -IncludeUsage.</summary>
+        public PrincipalList UsedBy { get; private set; }
+
         internal static AmiShareReportRow From(ShareReportRow row) => new AmiShareReportRow
         {
             ImageId = row.ImageId,
@@ -70,6 +79,8 @@ namespace AmiShare
             DeprecationTime = row.DeprecationTime,
             LastLaunchedTime = row.LastLaunchedTime,
             SharedTags = new PrincipalList(row.SharedTags.Select(t => t.Key + "=" + t.Value).ToList()),
+            Usage = row.Usage == null ? null : new AmiUsageList(row.Usage.Select(AmiAccountUsage.From).ToList()),
+            UsedBy = row.Usage == null ? null : new PrincipalList(row.Usage.Select(u => u.AccountId).ToList()),
         };
 
         /// <inheritdoc />
