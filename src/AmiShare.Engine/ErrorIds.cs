@@ -168,5 +168,10 @@ namespace AmiShare.Engine
 
         /// <summary>EC2 could not create an image usage report (state error).</summary>
         public const string UsageReportFailed = nameof(UsageReportFailed);
+
+        // Revoke-, Set-, Reset-AmiLaunchPermission -CheckUsage.
+
+        /// <summary>-CheckUsage: an account the change would take launch access from still has instances or launch templates on the AMI (-Force removes it anyway).</summary>
+        public const string AmiInUse = nameof(AmiInUse);
     }
 }

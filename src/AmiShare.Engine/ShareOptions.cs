@@ -11,5 +11,14 @@ namespace AmiShare.Engine
 
         /// <summary>Also keep createVolumePermission of every backing snapshot in step for account principals.</summary>
         public bool IncludeSnapshot { get; set; }
+
+        /// <summary>
+        /// Revoke / Set / Reset: before removing anyone, read the AMI's usage report and refuse (AmiInUse) to take launch access from
+        /// an account that still has instances or launch templates on it.
+        /// </summary>
+        public bool CheckUsage { get; set; }
+
+        /// <summary>With <see cref="CheckUsage"/> (-Force): the usage is still read, but said as a warning and the access removed anyway.</summary>
+        public bool RemoveInUse { get; set; }
     }
 }

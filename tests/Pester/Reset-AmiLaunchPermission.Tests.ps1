@@ -117,3 +117,29 @@ Describe 'Reset-AmiLaunchPermission' -Tag CI {
         }
     }
 }
+
+Describe 'Reset-AmiLaunchPermission -CheckUsage' -Tag CI {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'UsageWorld.psm1') -Force
+        $script:UsageEndpoint = Start-AmiShareUsageEmulator -Usage @(New-AmiShareUsage -Account 555566667777 -ImageId $Demo.Unencrypted -LaunchTemplate)
+    }
+
+    AfterAll {
+        $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+    }
+
+    It 'refuses to reset an AMI an organization member launches through a launch template; -Force resets it' {
+        Reset-AmiShareEmulator
+        Grant-AmiLaunchPermission $Demo.Unencrypted -OrganizationArn $Demo.OrganizationArn -EndpointUrl $UsageEndpoint
+        Clear-AmiShareEmulatorLog
+
+        Reset-AmiLaunchPermission $Demo.Unencrypted -CheckUsage -Confirm:$false -EndpointUrl $UsageEndpoint -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeExactly "AmiInUse,$Id"
+        "$err" | Should -Match "555566667777 has 0 instances and 1 launch template using $($Demo.Unencrypted)"
+        Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+
+        Reset-AmiLaunchPermission $Demo.Unencrypted -CheckUsage -Force -EndpointUrl $UsageEndpoint -WarningAction SilentlyContinue
+        @(Get-AmiShareEmulatorWrite) | Should -Be @('ResetImageAttribute')
+        Get-Principal $Demo.Unencrypted | Should -BeNullOrEmpty
+    }
+}

@@ -191,3 +191,75 @@ Describe 'Revoke-AmiLaunchPermission' -Tag CI {
         }
     }
 }
+
+Describe 'Revoke-AmiLaunchPermission -CheckUsage' -Tag CI {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'UsageWorld.psm1') -Force
+        # 999988887777 runs an instance of the unencrypted AMI; 444455556666's instance of it is terminated;
+        # 111122223333 has a launch template on the two-snapshot AMI.
+        $script:UsageEndpoint = Start-AmiShareUsageEmulator -Usage @(
+            (New-AmiShareUsage -Account 999988887777 -ImageId $Demo.Unencrypted),
+            (New-AmiShareUsage -Account 444455556666 -ImageId $Demo.Unencrypted -State terminated),
+            (New-AmiShareUsage -Account 111122223333 -ImageId $Demo.TwoSnapshots -LaunchTemplate))
+    }
+
+    AfterAll {
+        # Back to the plain demo world for anything after this block.
+        $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+    }
+
+    BeforeEach {
+        Reset-AmiShareEmulator
+        Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 999988887777, 444455556666 -EndpointUrl $UsageEndpoint
+        Grant-AmiLaunchPermission $Demo.TwoSnapshots -AccountId 111122223333 -EndpointUrl $UsageEndpoint
+        Clear-AmiShareEmulatorLog
+    }
+
+    It 'refuses to remove an account with a running instance, naming it and the count, and writes nothing' {
+        Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId 999988887777 -CheckUsage -EndpointUrl $UsageEndpoint -ErrorVariable err -ErrorAction SilentlyContinue
+
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -BeExactly "AmiInUse,$Id"
+        "$err" | Should -Match "999988887777 has 1 instance and 0 launch templates using $($Demo.Unencrypted)"
+        $err[0].ErrorDetails.RecommendedAction | Should -Match '-Force'
+        Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+        @(Get-Principal $Demo.Unencrypted | Sort-Object) | Should -Be @('444455556666', '999988887777')
+    }
+
+    It 'removes it with -Force, and says who still uses the AMI' {
+        Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId 999988887777 -CheckUsage -Force -EndpointUrl $UsageEndpoint -WarningVariable warned -WarningAction SilentlyContinue
+
+        @(Get-AmiShareEmulatorWrite) | Should -Be @('ModifyImageAttribute')
+        Get-Principal $Demo.Unencrypted | Should -Be @('444455556666')
+        "$warned" | Should -Match '999988887777 has 1 instance'
+    }
+
+    It 'does not count a terminated instance' {
+        Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId 444455556666 -CheckUsage -EndpointUrl $UsageEndpoint
+
+        Get-Principal $Demo.Unencrypted | Should -Be @('999988887777')
+    }
+
+    It 'refuses for a launch template, and goes on with the other AMIs' {
+        $Demo.TwoSnapshots, $Demo.Unencrypted |
+            Revoke-AmiLaunchPermission -AccountId 111122223333, 444455556666 -CheckUsage -EndpointUrl $UsageEndpoint -ErrorVariable err -ErrorAction SilentlyContinue
+
+        $err.Count | Should -Be 1
+        "$err" | Should -Match "111122223333 has 0 instances and 1 launch template using $($Demo.TwoSnapshots)"
+        Get-Principal $Demo.TwoSnapshots | Should -Be @('111122223333')
+        Get-Principal $Demo.Unencrypted | Should -Be @('999988887777')
+    }
+
+    It 'shows the refusal under -WhatIf' {
+        { Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId 999988887777 -CheckUsage -WhatIf -EndpointUrl $UsageEndpoint -ErrorAction Stop } |
+            Should -Throw -ErrorId "AmiInUse,$Id"
+        Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+    }
+
+    It 'reads no usage report without -CheckUsage' {
+        Revoke-AmiLaunchPermission $Demo.Unencrypted -AccountId 999988887777 -EndpointUrl $UsageEndpoint
+
+        @((Get-AmiShareEmulatorLog).Entries | Where-Object { $_.action -like '*ImageUsageReport*' }) | Should -BeNullOrEmpty
+        Get-Principal $Demo.Unencrypted | Should -Be @('444455556666')
+    }
+}

@@ -133,3 +133,31 @@ Describe 'Set-AmiLaunchPermission' -Tag CI {
         }
     }
 }
+
+Describe 'Set-AmiLaunchPermission -CheckUsage' -Tag CI {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot 'UsageWorld.psm1') -Force
+        $script:UsageEndpoint = Start-AmiShareUsageEmulator -Usage @(New-AmiShareUsage -Account 999988887777 -ImageId $Demo.Unencrypted)
+    }
+
+    AfterAll {
+        $script:Endpoint = (Start-AmiShareEmulator).EndpointUrl
+    }
+
+    BeforeEach {
+        Reset-AmiShareEmulator
+        Grant-AmiLaunchPermission $Demo.Unencrypted -AccountId 999988887777 -EndpointUrl $UsageEndpoint
+        Clear-AmiShareEmulatorLog
+    }
+
+    It 'refuses a set that leaves out an account with a running instance; -Force makes it' {
+        Set-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -CheckUsage -Confirm:$false -EndpointUrl $UsageEndpoint -ErrorVariable err -ErrorAction SilentlyContinue
+
+        $err[0].FullyQualifiedErrorId | Should -BeExactly "AmiInUse,$Id"
+        "$err" | Should -Match "999988887777 has 1 instance and 0 launch templates using $($Demo.Unencrypted)"
+        Get-AmiShareEmulatorWrite | Should -BeNullOrEmpty
+
+        Set-AmiLaunchPermission $Demo.Unencrypted -AccountId 111122223333 -CheckUsage -Force -EndpointUrl $UsageEndpoint -WarningAction SilentlyContinue
+        Get-Principal $Demo.Unencrypted | Should -Be @('111122223333')
+    }
+}

@@ -6,7 +6,7 @@ namespace AmiShare.Engine.Jobs
     /// The <see cref="IShareReporter"/> a job's services are built with: a message goes to the item whose operation is
     /// running on this async flow (so it comes out in that item's place), or, outside any item, straight to the caller.
     /// </summary>
-    internal sealed class ItemReporter : IShareReporter
+    internal sealed class ItemReporter : IShareReporter, IShareProgress
     {
         private static readonly AsyncLocal<JobItem> s_current = new AsyncLocal<JobItem>();
         private readonly EngineJob _job;
@@ -28,6 +28,19 @@ namespace AmiShare.Engine.Jobs
         public void Debug(string message) => Send(JobEventKind.Debug, message);
 
         public void Warning(string message) => Send(JobEventKind.Warning, message);
+
+        /// <summary>A bar under the command's for a part of the item running on this async flow (none outside an item).</summary>
+        public void Progress(string key, string activity, string status, bool completed)
+        {
+            JobItem item = Current;
+            if (item != null && item.Job != null)
+            {
+                item.Job.Emit(item, new JobEvent(JobEventKind.Progress, item.Info)
+                {
+                    Progress = new JobProgress { Key = key, Activity = activity, Status = status, Completed = completed },
+                });
+            }
+        }
 
         private void Send(JobEventKind kind, string message)
         {

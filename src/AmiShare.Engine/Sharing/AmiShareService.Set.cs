@@ -19,7 +19,7 @@ namespace AmiShare.Engine.Sharing
         /// <summary>
         /// Set-AmiLaunchPermission / Copy-AmiLaunchPermission: plans making <paramref name="imageId"/>'s launch permissions exactly
         /// <paramref name="desired"/> (one ModifyImageAttribute with the adds and removes; none when already so). Adds pass Grant's
-        /// preflight (with 'all', Set-AmiPublic's public checks); removes carry Revoke's warnings. Reads only.
+        /// preflight (with 'all', Set-AmiPublic's public checks); removes carry Revoke's warnings (and, with -CheckUsage, the usage check). Reads only.
         /// </summary>
         public async Task<SharePlan> PlanSetAsync(string imageId, DesiredLaunchPermissions desired, ShareOptions options, CancellationToken cancellationToken)
         {
@@ -40,7 +40,8 @@ namespace AmiShare.Engine.Sharing
             }
 
             cancellationToken.ThrowIfCancellationRequested();
-            return Reported(await _planner.SetAsync(id, desired, options ?? ShareOptions.None, cancellationToken).ConfigureAwait(false));
+            SharePlan plan = await _planner.SetAsync(id, desired, options ?? ShareOptions.None, cancellationToken).ConfigureAwait(false);
+            return Reported(await UsageCheckedAsync(plan, options, cancellationToken).ConfigureAwait(false));
         }
 
         /// <summary>

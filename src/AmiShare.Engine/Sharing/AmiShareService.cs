@@ -106,14 +106,16 @@ namespace AmiShare.Engine.Sharing
 
         /// <summary>
         /// Revoke-AmiLaunchPermission, with warnings about access kept through organizations; with -IncludeKmsKey /
-        /// -IncludeSnapshot also the key policy and snapshot changes (access another AMI still needs is kept). Reads only.
+        /// -IncludeSnapshot also the key policy and snapshot changes (access another AMI still needs is kept); with -CheckUsage
+        /// the usage check (AmiInUse). Reads only (-CheckUsage creates the AMI's usage report).
         /// </summary>
         public async Task<SharePlan> PlanRevokeAsync(string imageId, IReadOnlyList<Principal> principals, ShareOptions options, CancellationToken cancellationToken)
         {
             string id = ImageIds.Normalize(imageId);
             IReadOnlyList<Principal> requested = PrincipalSet.Require(principals, id, "revoke");
             cancellationToken.ThrowIfCancellationRequested();
-            return Reported(await _planner.RevokeAsync(id, requested, options ?? ShareOptions.None, cancellationToken).ConfigureAwait(false));
+            SharePlan plan = await _planner.RevokeAsync(id, requested, options ?? ShareOptions.None, cancellationToken).ConfigureAwait(false);
+            return Reported(await UsageCheckedAsync(plan, options, cancellationToken).ConfigureAwait(false));
         }
 
         /// <summary>Set-AmiPublic: <paramref name="makePublic"/> runs the public checks (throws on a Fail); false removes group 'all'.</summary>
@@ -136,12 +138,13 @@ namespace AmiShare.Engine.Sharing
             return Reported(plan);
         }
 
-        /// <summary>Reset-AmiLaunchPermission, with -IncludeKmsKey / -IncludeSnapshot (<paramref name="options"/>) and warnings about access that stays.</summary>
+        /// <summary>Reset-AmiLaunchPermission, with -IncludeKmsKey / -IncludeSnapshot / -CheckUsage (<paramref name="options"/>) and warnings about access that stays.</summary>
         public async Task<SharePlan> PlanResetAsync(string imageId, ShareOptions options, CancellationToken cancellationToken)
         {
             string id = ImageIds.Normalize(imageId);
             cancellationToken.ThrowIfCancellationRequested();
-            return Reported(await _planner.ResetAsync(id, options ?? ShareOptions.None, cancellationToken).ConfigureAwait(false));
+            SharePlan plan = await _planner.ResetAsync(id, options ?? ShareOptions.None, cancellationToken).ConfigureAwait(false);
+            return Reported(await UsageCheckedAsync(plan, options, cancellationToken).ConfigureAwait(false));
         }
 
         /// <summary>

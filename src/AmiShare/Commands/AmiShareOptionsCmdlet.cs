@@ -23,7 +23,19 @@ namespace AmiShare.Commands
         public SwitchParameter IncludeSnapshot { get; set; }
 
         /// <summary>The options as the engine takes them.</summary>
-        protected ShareOptions Options => new ShareOptions { IncludeKmsKey = IncludeKmsKey.IsPresent, IncludeSnapshot = IncludeSnapshot.IsPresent };
+        protected ShareOptions Options => new ShareOptions
+        {
+            IncludeKmsKey = IncludeKmsKey.IsPresent,
+            IncludeSnapshot = IncludeSnapshot.IsPresent,
+            CheckUsage = CheckUsageRequested,
+            RemoveInUse = CheckUsageRequested && RemoveInUseRequested,
+        };
+
+        /// <summary>-CheckUsage of the cmdlets that remove launch permissions (Revoke, Set, Reset); false elsewhere.</summary>
+        protected virtual bool CheckUsageRequested => false;
+
+        /// <summary>-Force of those cmdlets: with -CheckUsage, accounts that still use the AMI are removed anyway (a warning).</summary>
+        protected virtual bool RemoveInUseRequested => false;
 
         /// <summary>
         /// Key policies and snapshot permissions belong to several AMIs, and whether a principal keeps them depends on the

@@ -47,7 +47,17 @@ namespace AmiShare.Commands
         [Parameter(ParameterSetName = PrincipalsSet)]
         public SwitchParameter Public { get; set; }
 
-        /// <summary>Skips the confirmation prompt. -WhatIf still only shows what would happen.</summary>
+        /// <summary>
+        /// Reads each AMI's image usage report before removing anyone, and refuses (AmiInUse) to take launch access from an account
+        /// that still has instances or launch templates on the AMI, naming the account and the counts. -Force removes it anyway.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter CheckUsage { get; set; }
+
+        /// <summary>
+        /// Skips the confirmation prompt. -WhatIf still only shows what would happen. With -CheckUsage, also removes accounts that
+        /// still use the AMI (their usage is written as a warning).
+        /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -60,6 +70,12 @@ namespace AmiShare.Commands
 
         /// <inheritdoc />
         protected override bool ForceWithoutPrompt => Force;
+
+        /// <inheritdoc />
+        protected override bool CheckUsageRequested => CheckUsage;
+
+        /// <inheritdoc />
+        protected override bool RemoveInUseRequested => Force;
 
         /// <summary>
         /// Removals with -IncludeKmsKey / -IncludeSnapshot depend on the run's other AMIs, and making AMIs public counts them

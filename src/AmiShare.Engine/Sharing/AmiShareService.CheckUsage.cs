@@ -1,0 +1,61 @@
+using System.Threading;
+using System.Threading.Tasks;
+using AmiShare.Engine.Aws;
+using AmiShare.Engine.Planning;
+using AmiShare.Engine.Plans;
+using AmiShare.Engine.Usage;
+
+namespace AmiShare.Engine.Sharing
+{
+    /// <summary>-CheckUsage of Revoke / Set / Reset: the usage check runs on the finished plan, before it is shown or applied.</summary>
+    public sealed partial class AmiShareService
+    {
+        private readonly object _usageGate = new object();
+        private UsageCheck _usageCheck;
+        private ImageUsageSettings _usageSettings;
+
+        /// <summary>How the usage check waits for reports (tests set it; otherwise read from the environment on first use).</summary>
+        internal ImageUsageSettings UsageSettings
+        {
+            get
+            {
+                lock (_usageGate)
+                {
+                    return _usageSettings ?? (_usageSettings = ImageUsageSettings.FromEnvironment(ProcessEnvironment.Instance));
+                }
+            }
+
+            set
+            {
+                lock (_usageGate)
+                {
+                    _usageSettings = value;
+                }
+            }
+        }
+
+        /// <summary>
+        /// With <see cref="ShareOptions.CheckUsage"/>: reads the usage of the AMI <paramref name="plan"/> takes launch access from and
+        /// throws AmiInUse (or, with <see cref="ShareOptions.RemoveInUse"/>, adds a warning) before anything is written. Without it,
+        /// nothing is read.
+        /// </summary>
+        private async Task<SharePlan> UsageCheckedAsync(SharePlan plan, ShareOptions options, CancellationToken cancellationToken)
+        {
+            if (options != null && options.CheckUsage)
+            {
+                await UsageChecker().CheckAsync(plan, cancellationToken).ConfigureAwait(false);
+            }
+
+            return plan;
+        }
+
+        private UsageCheck UsageChecker()
+        {
+            lock (_usageGate)
+            {
+                return _usageCheck ?? (_usageCheck = new UsageCheck(
+                    (images, accounts, progress, ct) => GetImageUsageAsync(images, accounts, UsageSettings, progress, ct), _organizations, _reporter));
+            }
+        }
+    }
+}
