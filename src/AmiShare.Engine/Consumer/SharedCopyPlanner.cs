@@ -137,6 +137,11 @@ namespace AmiShare.Engine.Consumer
                     throw AwsManaged(source, region, $"-KmsKeyId '{given}' is the AWS managed key aws/ebs");
                 }
 
+                if (key.AccountId != null && source.CallerAccount != null && !string.Equals(key.AccountId, source.CallerAccount, StringComparison.Ordinal))
+                {
+                    throw KeyNotUsable(given, region, $"the key belongs to account {key.AccountId}, not to this account {source.CallerAccount}, so the copy would still depend on another account's key", $"Give a customer managed key of account {source.CallerAccount} in {region} (alias/<name>, or its ARN).", null);
+                }
+
                 return key.KeyArn;
             }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using AmiShare.Engine.Distribution;
 
 namespace AmiShare.Engine.Consumer
@@ -37,11 +38,16 @@ namespace AmiShare.Engine.Consumer
         /// </summary>
         public void Validate()
         {
+            bool defaulted = Regions == null || Regions.Count == 0;
             var publish = new PublishRequest
             {
-                Regions = Regions == null || Regions.Count == 0 ? new List<string> { SourceRegion } : Regions,
+                Regions = defaulted ? new List<string> { SourceRegion } : Regions,
                 KmsKeyId = KmsKeyId,
-                KmsKeyIds = KmsKeyIds,
+
+                // Without -Region each source is copied into its own region: a table's keys for other regions serve other sources.
+                KmsKeyIds = defaulted && KmsKeyIds != null
+                    ? KmsKeyIds.Where(k => string.Equals(k.Key?.Trim(), SourceRegion, StringComparison.OrdinalIgnoreCase)).ToDictionary(k => k.Key, k => k.Value, StringComparer.Ordinal)
+                    : KmsKeyIds,
             };
             PublishInput.Validate(publish, DateTime.UtcNow);
             Regions = publish.Regions;
