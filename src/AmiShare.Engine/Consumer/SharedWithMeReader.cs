@@ -54,7 +54,7 @@ namespace AmiShare.Engine.Consumer
             IReadOnlyDictionary<string, string> keyProblems = await ReadKeysAsync(images.Values.Select(v => v.Image), cancellationToken).ConfigureAwait(false);
             ISet<string> restorable = await ReadRestorableAsync(images.Values.Select(v => v.Image), cancellationToken).ConfigureAwait(false);
             return images.Values
-                .Select(v => ToRow(v.Image, v.Via, keyProblems, restorable))
+                .Select(v => ToRow(v.Image, v.Via, keyProblems, restorable, callerAccount))
                 .OrderBy(r => r.OwnerId, StringComparer.Ordinal)
                 .ThenBy(r => r.Name, StringComparer.Ordinal)
                 .ThenBy(r => r.ImageId, StringComparer.Ordinal)
@@ -71,14 +71,14 @@ namespace AmiShare.Engine.Consumer
         private Task<ISet<string>> ReadRestorableAsync(IEnumerable<ImageInfo> images, CancellationToken cancellationToken) =>
             ConsumerAccess.ReadRestorableAsync(_ec2, images.SelectMany(i => i.Snapshots).Select(s => s.SnapshotId), cancellationToken);
 
-        private SharedImage ToRow(ImageInfo image, string via, IReadOnlyDictionary<string, string> keyProblems, ISet<string> restorable)
+        private SharedImage ToRow(ImageInfo image, string via, IReadOnlyDictionary<string, string> keyProblems, ISet<string> restorable, string callerAccount)
         {
             List<string> keys = KeysOf(image).ToList();
             var problems = keys.Where(k => keyProblems[k] != null).Select(k => ConsumerAccess.KeyProblemText(k, keyProblems[k])).ToList();
             IReadOnlyList<string> blocked = ConsumerAccess.Blocked(image, restorable);
             if (blocked.Count > 0)
             {
-                problems.Add($"snapshot {string.Join(", ", blocked)} is not restorable by this account: ask the owner to run ModifySnapshotAttribute createVolumePermission add for this account in {_ec2.Region}");
+                problems.Add($"snapshot {string.Join(", ", blocked)} is not restorable by this account (no createVolumePermission), so it can't be copied: ask the owner to run {ConsumerAccess.SnapshotGrant(image.ImageId, blocked, callerAccount, _ec2.Region)}");
             }
 
             return new SharedImage
