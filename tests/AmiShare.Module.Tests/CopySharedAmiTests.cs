@@ -243,4 +243,40 @@ public sealed class CopySharedAmiTests
         Assert.Contains("Copy-SharedAmi again", error.ErrorDetails.RecommendedAction);
         Assert.Equal(1, t.Log.Count("CopyImage"));
     }
+
+    [Fact]
+    public async Task CtrlCWhileWaiting_StopsAtOnce_LeavesTheCopyRunning_AndNamesIt()
+    {
+        await using var t = await StartCopyAsync();
+        ShareFully(t);
+        t.Emulator.Options.CopyImagePendingTime = TimeSpan.FromMinutes(10);
+
+        using var ps = PowerShell.Create();
+        ps.Runspace = t.Ps.Runspace;
+        ps.AddScript(Copy).AddArgument(Cmk);
+        IAsyncResult running = ps.BeginInvoke();
+        Assert.True(SpinWait.SpinUntil(() => t.Log.Count("CopyImage") == 1 && t.Log.Count("DescribeImages") >= 4, TimeSpan.FromSeconds(60)), "the copy was never started and polled");
+
+        ps.Stop();
+        Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(running));
+
+        string copy = Assert.Single(t.World.ImageIds("us-east-1", Consumer));
+        string host = t.Ps.HostOutput.ToString()!;
+        Assert.Contains($"left running: {copy} (us-east-1)", host);
+        Assert.Contains("Run the same Copy-SharedAmi again", host);
+    }
+
+    [Fact]
+    public async Task GetAmiSharedWithMe_Problem_NamesTheSameGrant_CopySharedAmiAsksFor()
+    {
+        await using var t = await StartCopyAsync();
+        t.Run("Grant-AmiLaunchPermission $args[0] -AccountId $args[1] -IncludeKmsKey", Cmk, Consumer).ThrowIfErrors();
+
+        PSObject row = t.Run($"Get-AmiSharedWithMe {AsConsumer}").ThrowIfErrors().Output.Single(o => P(o, "ImageId") == Cmk);
+        ErrorRecord error = Assert.Single(t.Run(Copy, Cmk).AllErrors);
+
+        string grant = $"Grant-AmiLaunchPermission -ImageId {Cmk} -AccountId {Consumer} -IncludeSnapshot -Region us-east-1 (or: aws ec2 modify-snapshot-attribute --snapshot-id {CmkSnapshot} --attribute createVolumePermission --operation-type add --user-ids {Consumer} --region us-east-1)";
+        Assert.Contains(grant, P(row, "Problem"));
+        Assert.Contains(grant, error.ErrorDetails.RecommendedAction);
+    }
 }
