@@ -23,6 +23,7 @@
         'Publish-Ami'
         'Get-AmiShareReport'
         'Get-AmiSharedWithMe'
+        'Copy-SharedAmi'
     )
     FunctionsToExport      = @()
     VariablesToExport      = @()

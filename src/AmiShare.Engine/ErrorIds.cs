@@ -173,5 +173,19 @@ namespace AmiShare.Engine
 
         /// <summary>-CheckUsage: an account the change would take launch access from still has instances or launch templates on the AMI (-Force removes it anyway).</summary>
         public const string AmiInUse = nameof(AmiInUse);
+
+        // Copy-SharedAmi.
+
+        /// <summary>The AMI to copy is not visible to the caller in the source region: no such AMI, or not shared with the caller (launch permission).</summary>
+        public const string SharedAmiNotFound = nameof(SharedAmiNotFound);
+
+        /// <summary>The AMI to copy belongs to the caller (Copy-SharedAmi copies AMIs other accounts share; Publish-Ami copies one's own).</summary>
+        public const string SharedAmiIsOwn = nameof(SharedAmiIsOwn);
+
+        /// <summary>A snapshot of the shared AMI is not restorable by the caller (no createVolumePermission): CopyImage would fail.</summary>
+        public const string SharedSnapshotNotRestorable = nameof(SharedSnapshotNotRestorable);
+
+        /// <summary>The shared AMI is encrypted with a KMS key the caller can't use (the owner's key policy does not allow it).</summary>
+        public const string SharedKeyNotUsable = nameof(SharedKeyNotUsable);
     }
 }

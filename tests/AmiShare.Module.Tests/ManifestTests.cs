@@ -12,6 +12,7 @@ public sealed class ManifestTests
         "Publish-Ami",
         "Get-AmiShareReport",
         "Get-AmiSharedWithMe",
+        "Copy-SharedAmi",
     }.OrderBy(n => n, StringComparer.Ordinal).ToArray();
 
     [Fact]

@@ -54,7 +54,7 @@ namespace AmiShare.Engine.Consumer
             IReadOnlyDictionary<string, string> keyProblems = await ReadKeysAsync(images.Values.Select(v => v.Image), cancellationToken).ConfigureAwait(false);
             ISet<string> restorable = await ReadRestorableAsync(images.Values.Select(v => v.Image), cancellationToken).ConfigureAwait(false);
             return images.Values
-                .Select(v => ToRow(v.Image, v.Via, keyProblems, restorable))
+                .Select(v => ToRow(v.Image, v.Via, keyProblems, restorable, callerAccount))
                 .OrderBy(r => r.OwnerId, StringComparer.Ordinal)
                 .ThenBy(r => r.Name, StringComparer.Ordinal)
                 .ThenBy(r => r.ImageId, StringComparer.Ordinal)
@@ -63,50 +63,22 @@ namespace AmiShare.Engine.Consumer
 
         private static bool IsOwn(ImageInfo image, string callerAccount) => string.Equals(image.OwnerId, callerAccount, StringComparison.Ordinal);
 
-        private static IEnumerable<string> KeysOf(ImageInfo image) =>
-            image.Snapshots.Where(s => s.Encrypted && !string.IsNullOrEmpty(s.KmsKeyId)).Select(s => s.KmsKeyId).Distinct(StringComparer.Ordinal);
+        private static IEnumerable<string> KeysOf(ImageInfo image) => ConsumerAccess.KeysOf(image);
 
-        /// <summary>Each key's problem (null when DescribeKey as the caller succeeds and the key is enabled).</summary>
-        private async Task<IReadOnlyDictionary<string, string>> ReadKeysAsync(IEnumerable<ImageInfo> images, CancellationToken cancellationToken)
-        {
-            var problems = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (string key in images.SelectMany(KeysOf).Distinct(StringComparer.Ordinal).OrderBy(k => k, StringComparer.Ordinal))
-            {
-                try
-                {
-                    Gateways.KmsKeyInfo info = await _kms.DescribeKeyAsync(key, cancellationToken).ConfigureAwait(false);
-                    problems[key] = info.Enabled ? null : $"the KMS key {key} is {info.KeyState ?? "not enabled"}: ask the owner to enable it";
-                }
-                catch (AmiShareException e) when (e.Kind == AmiShareErrorKind.PermissionDenied || e.Kind == AmiShareErrorKind.ObjectNotFound)
-                {
-                    problems[key] = $"the KMS key {key} is not usable by this account ({e.AwsErrorCode ?? e.ErrorId}): ask the owner to allow kms:DescribeKey, kms:CreateGrant, kms:Decrypt and kms:ReEncrypt* for this account in the key policy";
-                }
-            }
+        private Task<IReadOnlyDictionary<string, string>> ReadKeysAsync(IEnumerable<ImageInfo> images, CancellationToken cancellationToken) =>
+            ConsumerAccess.ReadKeyProblemsAsync(_kms, images.SelectMany(KeysOf), cancellationToken);
 
-            return problems;
-        }
+        private Task<ISet<string>> ReadRestorableAsync(IEnumerable<ImageInfo> images, CancellationToken cancellationToken) =>
+            ConsumerAccess.ReadRestorableAsync(_ec2, images.SelectMany(i => i.Snapshots).Select(s => s.SnapshotId), cancellationToken);
 
-        private async Task<ISet<string>> ReadRestorableAsync(IEnumerable<ImageInfo> images, CancellationToken cancellationToken)
-        {
-            var result = new HashSet<string>(StringComparer.Ordinal);
-            List<string> ids = images.SelectMany(i => i.Snapshots).Select(s => s.SnapshotId).Where(id => !string.IsNullOrEmpty(id)).Distinct(StringComparer.Ordinal).ToList();
-            for (int start = 0; start < ids.Count; start += Ec2Limits.MaxFilterValuesPerCall)
-            {
-                List<string> chunk = ids.Skip(start).Take(Ec2Limits.MaxFilterValuesPerCall).ToList();
-                result.UnionWith(await _ec2.DescribeRestorableSnapshotIdsAsync(chunk, cancellationToken).ConfigureAwait(false));
-            }
-
-            return result;
-        }
-
-        private SharedImage ToRow(ImageInfo image, string via, IReadOnlyDictionary<string, string> keyProblems, ISet<string> restorable)
+        private SharedImage ToRow(ImageInfo image, string via, IReadOnlyDictionary<string, string> keyProblems, ISet<string> restorable, string callerAccount)
         {
             List<string> keys = KeysOf(image).ToList();
-            var problems = keys.Select(k => keyProblems[k]).Where(p => p != null).ToList();
-            List<string> blocked = image.Snapshots.Select(s => s.SnapshotId).Where(id => !string.IsNullOrEmpty(id) && !restorable.Contains(id)).ToList();
+            var problems = keys.Where(k => keyProblems[k] != null).Select(k => ConsumerAccess.KeyProblemText(k, keyProblems[k])).ToList();
+            IReadOnlyList<string> blocked = ConsumerAccess.Blocked(image, restorable);
             if (blocked.Count > 0)
             {
-                problems.Add($"snapshot {string.Join(", ", blocked)} is not restorable by this account: ask the owner to run ModifySnapshotAttribute createVolumePermission add for this account in {_ec2.Region}");
+                problems.Add($"snapshot {string.Join(", ", blocked)} is not restorable by this account (no createVolumePermission), so it can't be copied: ask the owner to run {ConsumerAccess.SnapshotGrant(image.ImageId, blocked, callerAccount, _ec2.Region)}");
             }
 
             return new SharedImage
