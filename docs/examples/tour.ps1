@@ -135,3 +135,40 @@ Publish-Ami -ImageId $cmk -Region us-west-2 -AccountId 111122223333
 Step "The remedy for aws/ebs: re-encrypt in its own region with a customer managed key, share the copy; the source stays unshared"
 Publish-Ami -ImageId $awsEbs -Region us-east-1 -KmsKeyId alias/amishare-cmk -AccountId 111122223333 -IncludeKmsKey | Out-Default
 "Launch permissions of the aws/ebs source: $(@(Get-AmiLaunchPermission -ImageId $awsEbs).Count)"
+
+# ---------------------------------------------------------------------------------------------------
+# Audit (docs/audit.md): who can launch what, everywhere, which of them are outside the organization,
+# and who still uses each AMI; then retire a share without cutting off an account that still runs it.
+Grant-AmiLaunchPermission -ImageId $agent -AccountId 999988887777, 111122223333
+
+Step "Audit: one row per AMI you own in every enabled region (External = accounts outside the organization)"
+Get-AmiShareReport -AllRegions | Out-Default
+
+Step "Who still uses it? -IncludeUsage reads EC2's image usage reports (they can miss the last 24 hours)"
+Get-AmiShareReport -ImageId $agent -IncludeUsage | Out-Default
+
+Step "Revoke -CheckUsage refuses to cut off an account that still runs the AMI, naming it (before any write)"
+Revoke-AmiLaunchPermission -ImageId $agent -AccountId 999988887777, 111122223333 -CheckUsage
+
+Step "-Force removes it anyway; the usage becomes a warning"
+Revoke-AmiLaunchPermission -ImageId $agent -AccountId 999988887777, 111122223333 -CheckUsage -Force -PassThru | Out-Default
+
+# ---------------------------------------------------------------------------------------------------
+# Consumers (docs/consumers.md): the member account 111122223333 looks at what is shared with it,
+# and takes its own copy, re-encrypted with its own key.
+$member = @{ AccessKey = 'AKIAAMISHARECONSUMER1'; SecretKey = 'consumer-secret' }
+Grant-AmiLaunchPermission -ImageId $cmk -AccountId 111122223333 -IncludeKmsKey
+
+Step "As the member: what is shared with me, can I use the key, may I copy it?"
+Get-AmiSharedWithMe @member | Out-Default
+
+Step "Refusal: Copy-SharedAmi stops before any CopyImage, naming the grant the owner must make"
+Copy-SharedAmi -ImageId $cmk -KmsKeyId alias/consumer-cmk @member
+
+Step "The owner makes that grant; the member copies it to two regions, re-encrypted with its own key"
+Grant-AmiLaunchPermission -ImageId $cmk -AccountId 111122223333 -IncludeSnapshot
+Copy-SharedAmi -ImageId $cmk -Region us-east-1, us-west-2 -KmsKeyId alias/consumer-cmk @member | Out-Default
+
+Step "Run it again: the copies are found by their amishare:source tag (Reused, no CopyImage)"
+Copy-SharedAmi -ImageId $cmk -Region us-east-1, us-west-2 -KmsKeyId alias/consumer-cmk @member |
+    ForEach-Object { "$($_.Region): $($_.ImageId) $($_.Action)" }

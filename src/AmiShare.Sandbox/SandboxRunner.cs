@@ -36,7 +36,8 @@ public static class SandboxRunner
         session.SetVariable("AmiShareEndpoint", emulator.Endpoint);
 
         // Every AmiShare cmdlet talks to the emulator; the script itself stays as a user would write it.
-        session.Invoke("$global:PSDefaultParameterValues['*-Ami*:EndpointUrl'] = $AmiShareEndpoint").ThrowIfErrors();
+        // (Copy-SharedAmi's noun doesn't start with Ami, so it is named on its own.)
+        session.Invoke("$global:PSDefaultParameterValues['*-Ami*:EndpointUrl'] = $AmiShareEndpoint; $global:PSDefaultParameterValues['Copy-SharedAmi:EndpointUrl'] = $AmiShareEndpoint").ThrowIfErrors();
         bool completed = session.InvokeToHost(". $args[0]", script);
 
         output.WriteLine();

@@ -44,6 +44,20 @@ public sealed class SandboxTourTests
         Assert.Contains("The copy in region 'us-west-2' would be encrypted with the AWS managed key aws/ebs", text);
         Assert.Matches(@"us-east-1 +ami-[0-9a-f]{17} available Created +1234abcd-12ab-34cd-56ef-1234567890ab", text);
         Assert.Contains("Launch permissions of the aws/ebs source: 0", text);
+
+        // The audit chapter: the report across regions names the outside account; usage; -CheckUsage refuses, -Force removes.
+        Assert.Matches(@"us-east-1 +ami-0a1b2c3d4e5f60005 False +999988887777", text);
+        Assert.Matches(@"us-east-1 +ami-0a1b2c3d4e5f60005 999988887777 999988887777: 1 inst, 0 LT", text);
+        // (Error views wrap long messages onto "| " continuation lines; join them before matching a sentence.)
+        string flat = System.Text.RegularExpressions.Regex.Replace(text, @"\s*\n\s*\|\s", " ");
+        Assert.Contains("999988887777 has 1 instance and 0 launch templates using ami-0a1b2c3d4e5f60005. Nothing was changed on this AMI.", flat);
+        Assert.Contains("WARNING: -Force: removing launch access to ami-0a1b2c3d4e5f60005", text);
+
+        // The consumers chapter: the member's view, the refusal naming the owner's snapshot grant, two copies, a rerun that reuses them.
+        Assert.Matches(@"ami-0a1b2c3d4e5f60002 123456789012 DirectOrOrganization yes +NO", text);
+        Assert.Contains("Grant-AmiLaunchPermission -ImageId ami-0a1b2c3d4e5f60002 -AccountId 111122223333 -IncludeSnapshot -Region us-east-1", flat);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(text, @"(us-east-1|us-west-2) +ami-[0-9a-f]{17} available Created c0c0c0c0-").Count);
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(text, @"(us-east-1|us-west-2): ami-[0-9a-f]{17} Reused\r?\n").Count);
     }
 
     [Fact]
