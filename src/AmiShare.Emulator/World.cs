@@ -18,6 +18,8 @@ public sealed class World
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // A key given twice (say two "instances" lists) is refused, not silently reduced to the last one.
+        AllowDuplicateProperties = false,
     };
 
     private World(WorldDocument doc)

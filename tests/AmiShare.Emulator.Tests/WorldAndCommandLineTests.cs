@@ -58,6 +58,14 @@ public sealed class WorldTests
     }
 
     [Fact]
+    public void FromJson_KeyGivenTwice_Throws_RatherThanKeepingTheLastList()
+    {
+        var e = Assert.Throws<System.Text.Json.JsonException>(() => World.FromJson(
+            "{\"instances\":[{\"account\":\"111122223333\",\"region\":\"us-east-1\",\"imageId\":\"ami-0a1b2c3d4e5f60001\",\"state\":\"running\"}],\"instances\":[]}"));
+        Assert.Contains("instances", e.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Demo_FixedIds_MatchTheContract()
     {
         var w = World.Demo();
