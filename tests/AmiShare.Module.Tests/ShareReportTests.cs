@@ -177,6 +177,23 @@ public sealed class ShareReportTests
     }
 
     [Fact]
+    public async Task RegionsDifferingOnlyInCase_AreOneRegion_AndAnUnknownRegionIsWarnedOnce()
+    {
+        World world = EmptyDemo();
+        BuildWorld(world);
+        await using var t = await StartAsync(world);
+
+        var once = t.Run("Get-AmiShareReport -Region us-east-1").ThrowIfErrors();
+        var twice = t.Run("Get-AmiShareReport -Region us-east-1, US-EAST-1").ThrowIfErrors();
+        Assert.NotEmpty(once.Output);
+        Assert.Equal(once.Output.Count, twice.Output.Count);
+        Assert.All(twice.Output, o => Assert.Equal("us-east-1", o.Properties["Region"].Value));
+
+        var unknown = t.Run("Get-AmiShareReport -Region us-east-9");
+        Assert.Single(unknown.Warnings, w => w.Contains("us-east-9", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task PipedRows_ReportTheirAmisInTheirRegions()
     {
         World world = EmptyDemo();

@@ -160,4 +160,32 @@ public sealed class SharedWithMeTests
         Assert.True(after.CanUseKey);
         Assert.Equal(1, t.Log.Count("DescribeKey"));
     }
+
+    [Theory]
+    [InlineData("us-east-1, 'x y'")]
+    [InlineData("us-east-1, nowhere-1")]
+    [InlineData("us-east-1, eu-west")]
+    public async Task EveryRegion_IsCheckedBeforeAnyCall_NotOnlyTheFirst(string regions)
+    {
+        await using var t = await StartAsync();
+        AddWorld(t);
+
+        var r = t.Run($"Get-AmiSharedWithMe {AsConsumer} -Region {regions}");
+
+        Assert.Contains(r.ErrorIds, id => id.StartsWith("InvalidRegion,", StringComparison.Ordinal));
+        Assert.Empty(r.Output);
+        Assert.Equal(0, t.Log.Total);
+    }
+
+    [Fact]
+    public async Task RegionsDifferingOnlyInCase_AreOneRegion()
+    {
+        await using var t = await StartAsync();
+        AddWorld(t);
+
+        var r = t.Run($"Get-AmiSharedWithMe {AsConsumer} -Region us-east-1, US-EAST-1").ThrowIfErrors();
+
+        Assert.Single(r.Output, o => (string)o.Properties["ImageId"].Value == Direct);
+        Assert.All(r.Output, o => Assert.Equal("us-east-1", o.Properties["Region"].Value));
+    }
 }

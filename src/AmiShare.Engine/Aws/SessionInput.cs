@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.RegularExpressions;
 
 namespace AmiShare.Engine.Aws
@@ -84,6 +85,26 @@ namespace AmiShare.Engine.Aws
             }
 
             return value;
+        }
+
+        /// <summary>
+        /// A region list (such as a cmdlet's -Region string[]) checked as <see cref="ParseRegion"/> checks one name, every
+        /// name before any call, in order and without repeats: us-east-1 and US-EAST-1 are one region. Throws InvalidRegion
+        /// for the first bad name.
+        /// </summary>
+        public static IReadOnlyList<string> ParseRegions(IEnumerable<string> regions, string origin)
+        {
+            var names = new List<string>();
+            foreach (string region in regions ?? Array.Empty<string>())
+            {
+                string name = ParseRegion(region, origin);
+                if (!names.Contains(name))
+                {
+                    names.Add(name);
+                }
+            }
+
+            return names;
         }
 
         /// <summary>

@@ -49,6 +49,7 @@ namespace AmiShare.Commands
 
         private readonly List<string> _images = new List<string>();
         private readonly List<string> _regions = new List<string>();
+        private readonly HashSet<string> _warned = new HashSet<string>(StringComparer.Ordinal);
 
         /// <summary>The first -Region is the session's (DescribeRegions for -AllRegions is called there).</summary>
         internal override object SessionRegion => RegionNames().FirstOrDefault() ?? base.SessionRegion;
@@ -87,7 +88,7 @@ namespace AmiShare.Commands
                 AwsSession session = Resolve(first);
                 IReadOnlyList<string> regions = AllRegions
                     ? Wait(EnabledRegionLister.ListAsync(session, _factory.Reporter, _stop.Token))
-                    : (RegionNames().Count > 0 ? RegionNames() : new List<string> { session.Region });
+                    : (RegionNames().Count > 0 ? SessionInput.ParseRegions(RegionNames(), "-Region") : new List<string> { session.Region });
                 var services = new List<AmiShareService>();
                 foreach (string region in regions.Distinct(StringComparer.Ordinal))
                 {
@@ -184,7 +185,8 @@ namespace AmiShare.Commands
             var warnings = new List<string>();
             AwsSession session = new AwsSessionResolver(ProcessEnvironment.Instance).Resolve(parameters, debugLines.Add, warnings.Add);
             debugLines.ForEach(WriteDebug);
-            warnings.ForEach(WriteWarning);
+            // A session is resolved per region (and the first region once more for DescribeRegions): each warning once.
+            warnings.Where(_warned.Add).ToList().ForEach(WriteWarning);
             _factory = _factory ?? new AmiShareServiceFactory(new QueueReporter(_messages));
             return session;
         }

@@ -40,8 +40,19 @@ namespace AmiShare.Commands
             IReadOnlyList<SharedWithMeRegion> results;
             try
             {
+                // Every -Region is checked before any call (the session checks only the first, which it signs with).
+                IReadOnlyList<string> regions = Region == null ? null : SessionInput.ParseRegions(Region, "-Region");
                 AwsSession session = new AwsSessionResolver(ProcessEnvironment.Instance).Resolve(ReadSessionParameters(), WriteDebug, WriteWarning);
-                results = SharedWithMeRun.ReadAsync(session, Region, IncludePublic.IsPresent, new QueueReporter(lines), _stop.Token).GetAwaiter().GetResult();
+                foreach (string region in regions ?? new string[0])
+                {
+                    string unknown = region == session.Region ? null : AwsRegions.UnknownRegionWarning(region, "-Region");
+                    if (unknown != null)
+                    {
+                        WriteWarning(unknown);
+                    }
+                }
+
+                results = SharedWithMeRun.ReadAsync(session, regions, IncludePublic.IsPresent, new QueueReporter(lines), _stop.Token).GetAwaiter().GetResult();
             }
             catch (AmiShareException e)
             {
