@@ -109,8 +109,9 @@ public sealed class ShareReportTests
             Assert.Equal(OrgArn, byId[Ami(5)]["Organizations"].Value);
             Assert.Equal(EngineeringOu, byId[Ami(6)]["OrganizationalUnits"].Value);
             Assert.Equal("ec2:SharedTag/team=platform", byId[Ami(4)]["SharedTags"].Value);
-            Assert.StartsWith("2027-01-01", (string)byId[Ami(7)]["DeprecationTime"].Value, StringComparison.Ordinal);
-            Assert.StartsWith("2026-11-01", (string)byId[Ami(7)]["LastLaunchedTime"].Value, StringComparison.Ordinal);
+            // Export-Csv writes the UTC DateTimes in the session culture's format.
+            Assert.Equal(new DateTime(2027, 1, 1, 0, 0, 0), DateTime.Parse((string)byId[Ami(7)]["DeprecationTime"].Value, CultureInfo.CurrentCulture));
+            Assert.Equal(new DateTime(2026, 11, 1, 0, 0, 0), DateTime.Parse((string)byId[Ami(7)]["LastLaunchedTime"].Value, CultureInfo.CurrentCulture));
 
             // Calls per region: one DescribeImages (Owner=self; fewer AMIs than a page), one launchPermission read per AMI.
             var log = t.Log.Entries;
@@ -188,6 +189,12 @@ public sealed class ShareReportTests
         Assert.NotEmpty(once.Output);
         Assert.Equal(once.Output.Count, twice.Output.Count);
         Assert.All(twice.Output, o => Assert.Equal("us-east-1", o.Properties["Region"].Value));
+
+        // Times are UTC DateTimes, so `Where-Object LastLaunchedTime -lt (Get-Date).AddDays(-90)` compares times, not text.
+        var dated = Assert.Single(t.Run($"Get-AmiShareReport -Region us-west-2 -ImageId {Ami(7)}").ThrowIfErrors().Output);
+        Assert.Equal(new DateTime(2027, 1, 1, 0, 0, 0, DateTimeKind.Utc), Assert.IsType<DateTime>(dated.Properties["DeprecationTime"].Value));
+        Assert.Equal(DateTimeKind.Utc, Assert.IsType<DateTime>(dated.Properties["LastLaunchedTime"].Value).Kind);
+        Assert.Equal(new DateTime(2026, 11, 1, 0, 0, 0, DateTimeKind.Utc), (DateTime)dated.Properties["LastLaunchedTime"].Value);
 
         var unknown = t.Run("Get-AmiShareReport -Region us-east-9");
         Assert.Single(unknown.Warnings, w => w.Contains("us-east-9", StringComparison.Ordinal));

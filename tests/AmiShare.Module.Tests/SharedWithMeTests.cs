@@ -187,5 +187,6 @@ public sealed class SharedWithMeTests
 
         Assert.Single(r.Output, o => (string)o.Properties["ImageId"].Value == Direct);
         Assert.All(r.Output, o => Assert.Equal("us-east-1", o.Properties["Region"].Value));
+        Assert.All(r.Output, o => Assert.Equal(DateTimeKind.Utc, Assert.IsType<DateTime>(o.Properties["CreationDate"].Value).Kind));
     }
 }

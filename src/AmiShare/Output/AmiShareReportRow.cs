@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using AmiShare.Engine.Reports;
 
@@ -45,11 +46,11 @@ namespace AmiShare
         /// <summary>CMK (a customer managed key), aws/ebs (the AWS managed key), both, 'unknown', or empty when not encrypted.</summary>
         public string KeyManager { get; private set; }
 
-        /// <summary>When the AMI is (or was) deprecated, as EC2 reports it; empty when never.</summary>
-        public string DeprecationTime { get; private set; }
+        /// <summary>When the AMI is (or was) deprecated (UTC); null when never.</summary>
+        public DateTime? DeprecationTime { get; private set; }
 
-        /// <summary>When an instance was last launched from the AMI, as EC2 reports it to the owner; empty when never.</summary>
-        public string LastLaunchedTime { get; private set; }
+        /// <summary>When an instance was last launched from the AMI (UTC), as EC2 reports it to the owner; null when never.</summary>
+        public DateTime? LastLaunchedTime { get; private set; }
 
         /// <summary>The tags consumers see (ec2:SharedTag/ keys), as key=value.</summary>
         public PrincipalList SharedTags { get; private set; }
@@ -76,8 +77,8 @@ namespace AmiShare
             ExternalKnown = row.ExternalKnown,
             Encrypted = row.Encrypted,
             KeyManager = row.KeyManager,
-            DeprecationTime = row.DeprecationTime,
-            LastLaunchedTime = row.LastLaunchedTime,
+            DeprecationTime = Ec2Time.Parse(row.DeprecationTime),
+            LastLaunchedTime = Ec2Time.Parse(row.LastLaunchedTime),
             SharedTags = new PrincipalList(row.SharedTags.Select(t => t.Key + "=" + t.Value).ToList()),
             Usage = row.Usage == null ? null : new AmiUsageList(row.Usage.Select(AmiAccountUsage.From).ToList()),
             UsedBy = row.Usage == null ? null : new PrincipalList(row.Usage.Select(u => u.AccountId).ToList()),

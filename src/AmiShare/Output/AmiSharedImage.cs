@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using AmiShare.Engine.Consumer;
 
@@ -39,11 +40,11 @@ namespace AmiShare
         /// <summary>What stops use or copy, and what to ask the owner for; empty when nothing does.</summary>
         public string Problem { get; private set; }
 
-        /// <summary>The creation date EC2 reports.</summary>
-        public string CreationDate { get; private set; }
+        /// <summary>The creation date EC2 reports (UTC).</summary>
+        public DateTime? CreationDate { get; private set; }
 
-        /// <summary>The deprecation time, or empty.</summary>
-        public string DeprecationTime { get; private set; }
+        /// <summary>The deprecation time (UTC), or null.</summary>
+        public DateTime? DeprecationTime { get; private set; }
 
         internal static AmiSharedImage From(SharedImage s) => new AmiSharedImage
         {
@@ -58,8 +59,8 @@ namespace AmiShare
             CanUseKey = s.CanUseKey,
             CanCopy = s.CanCopy,
             Problem = s.Problem,
-            CreationDate = s.CreationDate,
-            DeprecationTime = s.DeprecationTime,
+            CreationDate = Ec2Time.Parse(s.CreationDate),
+            DeprecationTime = Ec2Time.Parse(s.DeprecationTime),
         };
     }
 }
