@@ -189,4 +189,20 @@ public sealed class SharedWithMeTests
         Assert.All(r.Output, o => Assert.Equal("us-east-1", o.Properties["Region"].Value));
         Assert.All(r.Output, o => Assert.Equal(DateTimeKind.Utc, Assert.IsType<DateTime>(o.Properties["CreationDate"].Value).Kind));
     }
+
+    [Fact]
+    public async Task KeyAndSnapshotBothMissing_ProblemNamesTheOwnersCommands_AndOneCommandForBoth()
+    {
+        await using var t = await StartAsync();
+        // The demo world's app-server-cmk: encrypted with the owner's CMK, whose default policy doesn't let the member use it.
+        t.Run($"Grant-AmiLaunchPermission -ImageId ami-0a1b2c3d4e5f60002 -AccountId {Consumer} -WarningAction SilentlyContinue").ThrowIfErrors();
+
+        var row = Rows(t.Run($"Get-AmiSharedWithMe {AsConsumer}").ThrowIfErrors())["ami-0a1b2c3d4e5f60002"];
+
+        Assert.False(row.CanCopy);
+        Assert.False(row.CanUseKey);
+        Assert.Contains($"Grant-AmiLaunchPermission -ImageId ami-0a1b2c3d4e5f60002 -AccountId {Consumer} -IncludeKmsKey -Region us-east-1", row.Problem);
+        Assert.Contains($"Grant-AmiLaunchPermission -ImageId ami-0a1b2c3d4e5f60002 -AccountId {Consumer} -IncludeSnapshot -Region us-east-1", row.Problem);
+        Assert.Contains($"both at once: Grant-AmiLaunchPermission -ImageId ami-0a1b2c3d4e5f60002 -AccountId {Consumer} -IncludeKmsKey -IncludeSnapshot -Region us-east-1", row.Problem);
+    }
 }

@@ -22,11 +22,21 @@ namespace AmiShare.Engine.Consumer
 
         private const string StatePrefix = "key state ";
 
-        /// <summary>The consumer's sentence for a key problem <see cref="ReadKeyProblemsAsync"/> found, with what to ask the owner for.</summary>
-        public static string KeyProblemText(string key, string problem) =>
-            problem.StartsWith(StatePrefix, StringComparison.Ordinal)
+        /// <summary>
+        /// The consumer's sentence for a key problem <see cref="ReadKeyProblemsAsync"/> found, with what to ask the owner for: to
+        /// enable a disabled key, or to allow <see cref="KeyActions"/>, which the owner's <see cref="KeyGrant"/> does.
+        /// </summary>
+        public static string KeyProblemText(string key, string problem, string imageId, string account, string region) =>
+            IsKeyState(problem)
                 ? $"the KMS key {key} is {problem.Substring(StatePrefix.Length)}: ask the owner to enable it"
-                : $"the KMS key {key} is not usable by this account ({problem}): ask the owner to allow {KeyActions} for this account in the key policy";
+                : $"the KMS key {key} is not usable by this account ({problem}): ask the owner to allow {KeyActions} for this account in the key policy: {KeyGrant(imageId, account, region)}";
+
+        /// <summary>True when <paramref name="problem"/> is a key state (disabled, pending deletion …) rather than missing access.</summary>
+        public static bool IsKeyState(string problem) => problem != null && problem.StartsWith(StatePrefix, StringComparison.Ordinal);
+
+        /// <summary>The owner's command that gives <paramref name="account"/> the key access an encrypted shared AMI needs.</summary>
+        public static string KeyGrant(string imageId, string account, string region) =>
+            $"Grant-AmiLaunchPermission -ImageId {imageId} -AccountId {account} -IncludeKmsKey -Region {region}";
 
         /// <summary>The KMS keys of <paramref name="image"/>'s encrypted snapshots (distinct, in device order).</summary>
         public static IEnumerable<string> KeysOf(ImageInfo image) =>

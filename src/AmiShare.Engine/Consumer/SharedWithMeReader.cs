@@ -74,11 +74,15 @@ namespace AmiShare.Engine.Consumer
         private SharedImage ToRow(ImageInfo image, string via, IReadOnlyDictionary<string, string> keyProblems, ISet<string> restorable, string callerAccount)
         {
             List<string> keys = KeysOf(image).ToList();
-            var problems = keys.Where(k => keyProblems[k] != null).Select(k => ConsumerAccess.KeyProblemText(k, keyProblems[k])).ToList();
+            var problems = keys.Where(k => keyProblems[k] != null).Select(k => ConsumerAccess.KeyProblemText(k, keyProblems[k], image.ImageId, callerAccount, _ec2.Region)).ToList();
             IReadOnlyList<string> blocked = ConsumerAccess.Blocked(image, restorable);
             if (blocked.Count > 0)
             {
                 problems.Add($"snapshot {string.Join(", ", blocked)} is not restorable by this account (no createVolumePermission), so it can't be copied: ask the owner to run {ConsumerAccess.SnapshotGrant(image.ImageId, blocked, callerAccount, _ec2.Region)}");
+                if (keys.Any(k => keyProblems[k] != null && !ConsumerAccess.IsKeyState(keyProblems[k])))
+                {
+                    problems.Add($"both at once: Grant-AmiLaunchPermission -ImageId {image.ImageId} -AccountId {callerAccount} -IncludeKmsKey -IncludeSnapshot -Region {_ec2.Region}");
+                }
             }
 
             return new SharedImage
