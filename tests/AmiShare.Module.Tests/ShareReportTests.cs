@@ -164,6 +164,20 @@ public sealed class ShareReportTests
         Assert.Equal(Ami(20), row["ImageId"].Value);
         Assert.Equal(false, row["ExternalKnown"].Value);
         Assert.Equal("unknown", row["External"].Value!.ToString());
+        Assert.Single(r.Warnings, w => w.Contains("External is 'unknown'", StringComparison.Ordinal) && w.Contains("management account", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ImageIdNotOwnedHere_IsWarnedAbout_NotSilentlyEmpty()
+    {
+        World world = EmptyDemo();
+        BuildWorld(world);
+        await using var t = await StartAsync(world);
+
+        var r = t.Run("Get-AmiShareReport -Region us-east-1 -ImageId ami-0123456789abcdef0").ThrowIfErrors();
+
+        Assert.Empty(r.Output);
+        Assert.Single(r.Warnings, w => w.Contains("ami-0123456789abcdef0", StringComparison.Ordinal) && w.Contains("us-east-1", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -141,11 +141,32 @@ namespace AmiShare.Commands
                         WriteObject(output);
                     }
                 }
+
+                WarnAboutGaps(reports, images);
             }
             catch (AmiShareException e)
             {
                 FlushMessages();
                 ThrowTerminatingError(ErrorRecords.From(e, e.Target));
+            }
+        }
+
+        /// <summary>
+        /// Says what a quiet report would hide: -ImageId values no region had among the caller's AMIs, and External 'unknown'
+        /// (AWS Organizations could not be read), each once.
+        /// </summary>
+        private void WarnAboutGaps(IReadOnlyList<RegionShareReport> reports, List<string> images)
+        {
+            var found = new HashSet<string>(reports.SelectMany(r => r.Rows).Select(r => r.ImageId), StringComparer.Ordinal);
+            List<string> missing = images.Distinct(StringComparer.Ordinal).Where(i => !found.Contains(i)).ToList();
+            if (missing.Count > 0 && reports.All(r => r.Error == null))
+            {
+                WriteWarning($"Not among this account's AMIs in {string.Join(", ", reports.Select(r => r.Region))}: {string.Join(", ", missing)}. The report lists only AMIs the caller owns; check the id and -Region (Get-AmiSharedWithMe lists AMIs others share with you).");
+            }
+
+            if (reports.SelectMany(r => r.Rows).Any(r => !r.ExternalKnown))
+            {
+                WriteWarning("External is 'unknown' on some rows: AWS Organizations could not be read with these credentials, so members can't be told from outside accounts. Run the report as the organization's management account or a delegated administrator (organizations:DescribeOrganization, organizations:ListParents).");
             }
         }
 
