@@ -279,4 +279,17 @@ public sealed class CopySharedAmiTests
         Assert.Contains(grant, P(row, "Problem"));
         Assert.Contains(grant, error.ErrorDetails.RecommendedAction);
     }
+
+    [Fact]
+    public async Task UnknownTargetRegion_IsWarnedAboutFirst_NotOnlyBlamedOnTheKey()
+    {
+        await using var t = await StartCopyAsync();
+        ShareFully(t);
+
+        var r = t.Run(Copy + " -Region us-est-1", Cmk);
+
+        string warning = Assert.Single(r.Warnings, w => w.Contains("'us-est-1'", StringComparison.Ordinal));
+        Assert.Contains("not one this AWS SDK build knows", warning, StringComparison.Ordinal);
+        Assert.Equal(0, t.Log.Count("CopyImage"));
+    }
 }

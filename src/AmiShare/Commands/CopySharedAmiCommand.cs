@@ -2,6 +2,7 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using AmiShare.Engine;
 using AmiShare.Engine.Aws;
@@ -100,6 +101,11 @@ namespace AmiShare.Commands
                     SharedCopyRequest check = _template.ForSource(null, null);
                     check.Validate();
                     _template = check;
+                    foreach (string unknown in _template.Regions.Select(r => AwsRegions.UnknownRegionWarning(r, "-Region")).Where(w => w != null))
+                    {
+                        // Said before the key check, which would otherwise blame the key for a mistyped region.
+                        WriteWarning(unknown);
+                    }
                 }
             }
             catch (AmiShareException e)
