@@ -36,7 +36,7 @@ namespace AmiShare.Engine.Consumer
         }
 
         /// <summary>Copies <paramref name="request"/>'s source into the caller's account; rows and messages go to <paramref name="callbacks"/>.</summary>
-        public async Task CopyAsync(SharedCopyRequest request, ISharedCopyCallbacks callbacks, CancellationToken cancellationToken)
+        public async Task CopyAsync(SharedCopyRequest request, ICopyCallbacks<SharedCopyResult> callbacks, CancellationToken cancellationToken)
         {
             if (request == null || callbacks == null)
             {

@@ -30,7 +30,7 @@ namespace AmiShare.Engine.Distribution
         }
 
         /// <summary>Publishes <paramref name="request"/>'s source; rows and messages go to <paramref name="callbacks"/>.</summary>
-        public async Task PublishAsync(PublishRequest request, IPublishCallbacks callbacks, CancellationToken cancellationToken)
+        public async Task PublishAsync(PublishRequest request, ICopyCallbacks<PublishResult> callbacks, CancellationToken cancellationToken)
         {
             if (request == null || callbacks == null)
             {
@@ -116,7 +116,7 @@ namespace AmiShare.Engine.Distribution
             }
         }
 
-        private async Task<Entry> ApproveAsync(PublishRequest request, RegionPlan plan, DateTime? deprecateAt, IPublishCallbacks callbacks, CancellationToken cancellationToken)
+        private async Task<Entry> ApproveAsync(PublishRequest request, RegionPlan plan, DateTime? deprecateAt, ICopyCallbacks<PublishResult> callbacks, CancellationToken cancellationToken)
         {
             var entry = new Entry { Plan = plan };
             IReadOnlyList<string> lines;
@@ -151,7 +151,7 @@ namespace AmiShare.Engine.Distribution
         /// The grant plan's warnings (e.g. an OU left out of snapshot access), as Grant-AmiLaunchPermission writes them; a text
         /// the command already wrote (the same for every region) is written once.
         /// </summary>
-        private void Warn(RegionWork work, IPublishCallbacks callbacks)
+        private void Warn(RegionWork work, ICopyCallbacks<PublishResult> callbacks)
         {
             foreach (string warning in work.Grant?.Warnings ?? Array.Empty<string>())
             {
@@ -168,7 +168,7 @@ namespace AmiShare.Engine.Distribution
             }
         }
 
-        private async Task FinishAsync(Entry e, PublishRequest request, DateTime? deprecateAt, IPublishCallbacks callbacks, CancellationToken cancellationToken)
+        private async Task FinishAsync(Entry e, PublishRequest request, DateTime? deprecateAt, ICopyCallbacks<PublishResult> callbacks, CancellationToken cancellationToken)
         {
             if (e.Failed || !CopyWaiter.IsAvailable(e.Plan.Image))
             {

@@ -116,7 +116,7 @@ namespace AmiShare.Commands
                 AmiShareService service = image.Value;
                 SharedCopier copier = CopierFor(service);
                 SharedCopyRequest request = _template.ForSource(image.Key, service.Region);
-                Submit(image.Key, service, (s, item, ct) => copier.CopyAsync(request, new JobSharedCopyCallbacks(item, AmiSharedCopy.From), ct));
+                Submit(image.Key, service, (s, item, ct) => copier.CopyAsync(request, new JobCopyCallbacks<SharedCopyResult>(item, AmiSharedCopy.From), ct));
             }
         }
 

@@ -162,7 +162,7 @@ namespace AmiShare.Commands
                 AmiShareService service = image.Value;
                 Publisher publisher = PublisherFor(service);
                 PublishRequest request = _template.ForSource(image.Key, service.Region, principals);
-                Submit(image.Key, service, (s, item, ct) => publisher.PublishAsync(request, new JobPublishCallbacks(item, AmiPublishResult.From), ct));
+                Submit(image.Key, service, (s, item, ct) => publisher.PublishAsync(request, new JobCopyCallbacks<PublishResult>(item, AmiPublishResult.From), ct));
             }
         }
 
