@@ -135,11 +135,9 @@ namespace AmiShare.Commands
         {
             if (!_copiers.TryGetValue(service, out SharedCopier copier))
             {
-                var regions = new RegionGatewaysFactory(ServiceFactory, service);
-                var consumer = new ConsumerGatewaysFactory(ServiceFactory, service);
+                var regions = new RegionGatewaysFactory(ServiceFactory, service, "-Region (a Copy-SharedAmi region)");
                 _factories.Add(regions);
-                _factories.Add(consumer);
-                copier = new SharedCopier(regions.For, consumer.For, consumer.CallerAccountAsync, _settings);
+                copier = new SharedCopier(regions.For, regions.Consumer, regions.CallerAccountAsync, _settings);
                 _copiers.Add(service, copier);
             }
 
