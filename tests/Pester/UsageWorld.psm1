@@ -33,13 +33,23 @@ function Start-AmiShareUsageEmulator {
     $demoPath = Join-Path (Get-AmiShareRepoRoot) (Join-Path 'src' (Join-Path 'AmiShare.Emulator' (Join-Path 'worlds' 'demo.json')))
     # Spliced into the demo world's text (no ConvertFrom-Json round trip, which would turn its date strings into local times).
     $demo = [IO.File]::ReadAllText($demoPath)
-    $parts = foreach ($kind in 'instances', 'launchTemplates') {
+    $json = $demo
+    foreach ($kind in 'instances', 'launchTemplates') {
         $rows = @($Usage | Where-Object kind -EQ $kind | Select-Object -Property * -ExcludeProperty kind)
-        '"' + $kind + '": ' + (ConvertTo-Json -InputObject $rows -Depth 5 -Compress)
+        $array = ConvertTo-Json -InputObject $rows -Depth 5 -Compress
+        $key = '"' + $kind + '": ['
+        $at = $json.IndexOf($key)
+        if ($at -lt 0) {
+            $open = $json.IndexOf('{')
+            $json = $json.Substring(0, $open + 1) + '"' + $kind + '": ' + $array + ', ' + $json.Substring($open + 1)
+        }
+        elseif ($rows.Count -gt 0) {
+            # The demo world has rows of this kind itself: the test's go into the same array (a second key would replace one).
+            $cut = $at + $key.Length
+            $separator = if ($json.Substring($cut).TrimStart().StartsWith(']')) { '' } else { ', ' }
+            $json = $json.Substring(0, $cut) + $array.Substring(1, $array.Length - 2) + $separator + $json.Substring($cut)
+        }
     }
-
-    $open = $demo.IndexOf('{')
-    $json = $demo.Substring(0, $open + 1) + ($parts -join ', ') + ', ' + $demo.Substring($open + 1)
     # The emulator keeps the world it loaded (Reset-AmiShareEmulator goes back to it), so the file can go once it listens.
     $worldPath = Join-Path ([IO.Path]::GetTempPath()) ('amishare-usage-world-' + [Guid]::NewGuid().ToString('N') + '.json')
     [IO.File]::WriteAllText($worldPath, $json)
