@@ -25,7 +25,7 @@ public sealed class PublishEmulatorTests : IAsyncLifetime
     private AwsSession Session(string region, string key = "AKIAAMISHAREOWNER001", string secret = "owner-secret") =>
         new(new BasicAWSCredentials(key, secret), "the supplied key parameters", region, "region parameter", _host.Endpoint);
 
-    private sealed class Rows : IPublishCallbacks
+    private sealed class Rows : ICopyCallbacks<PublishResult>
     {
         public List<PublishResult> Results { get; } = new();
 

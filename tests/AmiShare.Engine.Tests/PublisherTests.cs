@@ -112,7 +112,7 @@ public class PublisherTests
         }
     }
 
-    private sealed class Recorder : IPublishCallbacks
+    private sealed class Recorder : ICopyCallbacks<PublishResult>
     {
         public ApprovalAnswer Answer { get; set; } = ApprovalAnswer.Approved;
 
@@ -130,7 +130,7 @@ public class PublisherTests
             return Task.FromResult(Answer);
         }
 
-        void IPublishCallbacks.Progress(JobProgress progress) => Progress.Add(progress);
+        void ICopyCallbacks<PublishResult>.Progress(JobProgress progress) => Progress.Add(progress);
 
         public void Warning(string message)
         {

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -38,7 +36,7 @@ namespace AmiShare.Engine.Consumer
         }
 
         /// <summary>Copies <paramref name="request"/>'s source into the caller's account; rows and messages go to <paramref name="callbacks"/>.</summary>
-        public async Task CopyAsync(SharedCopyRequest request, ISharedCopyCallbacks callbacks, CancellationToken cancellationToken)
+        public async Task CopyAsync(SharedCopyRequest request, ICopyCallbacks<SharedCopyResult> callbacks, CancellationToken cancellationToken)
         {
             if (request == null || callbacks == null)
             {
@@ -54,10 +52,10 @@ namespace AmiShare.Engine.Consumer
             IReadOnlyDictionary<string, RegionFacts> facts = await DistributionFactsLoader.LoadRegionsAsync(publish, distribution, _regions, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<RegionPlan> plans = SharedCopyPlanner.Plan(request, source, facts);
 
-            var approved = new List<Entry>();
+            var approved = new List<PendingCopy>();
             foreach (RegionPlan plan in plans)
             {
-                var entry = new Entry { Plan = plan };
+                var entry = new PendingCopy { Plan = plan };
                 if (plan.Kind == RegionPlanKind.Reuse)
                 {
                     callbacks.Verbose($"{request.SourceRegion}/{request.SourceImageId} in {plan.Region}: already copied as {plan.ImageId} ({plan.Image.State}); no CopyImage");
@@ -73,31 +71,23 @@ namespace AmiShare.Engine.Consumer
                 }
             }
 
-            foreach (Entry e in approved.Where(e => e.Plan.Kind == RegionPlanKind.Create))
-            {
-                string id = await _regions(e.Plan.Region).Ec2.CopyImageAsync(e.Plan.Copy, cancellationToken).ConfigureAwait(false);
-                e.Plan.Image = new ImageInfo { ImageId = id, Name = e.Plan.Copy.Name, State = "pending", Tags = e.Plan.Copy.Tags };
-                e.Writes++;
-                NoteRunning(approved, callbacks);
-            }
-
-            var errors = new List<AmiShareException>();
+            var waiter = new CopyWaiter(_regions, _settings.PollInterval, request.Timeout, Texts(request), approved, callbacks.Progress, callbacks.StopNote);
+            await waiter.StartCopiesAsync(cancellationToken).ConfigureAwait(false);
             if (!request.NoWait)
             {
-                var clock = Stopwatch.StartNew();
                 await Task.WhenAll(approved.GroupBy(e => e.Plan.Region, StringComparer.Ordinal)
-                    .Select(region => WaitAsync(region.ToList(), approved, request, clock, callbacks, errors, cancellationToken))).ConfigureAwait(false);
+                    .Select(region => waiter.WaitAsync(region.ToList(), cancellationToken))).ConfigureAwait(false);
             }
 
-            foreach (Entry e in approved.Where(e => !e.Failed))
+            foreach (PendingCopy e in approved.Where(e => !e.Failed))
             {
                 callbacks.Result(Row(e, request, source));
             }
 
             callbacks.StopNote(null);
-            if (errors.Count > 0)
+            if (waiter.FirstError != null)
             {
-                throw errors[0];
+                throw waiter.FirstError;
             }
         }
 
@@ -131,92 +121,7 @@ namespace AmiShare.Engine.Consumer
             return facts;
         }
 
-        private static void NoteRunning(IEnumerable<Entry> entries, ISharedCopyCallbacks callbacks)
-        {
-            List<string> running = entries
-                .Where(e => !e.Failed && e.Plan.Image != null && !IsAvailable(e.Plan.Image))
-                .Select(e => $"{e.Plan.Image.ImageId} ({e.Plan.Region})")
-                .ToList();
-            callbacks.StopNote(running.Count == 0 ? null : $"Copy-SharedAmi: copies still being made, left running: {string.Join(", ", running)}. Run the same Copy-SharedAmi again to wait for them (it finds them by their {CopyIdentity.SourceTagKey} tag; no new copy).");
-        }
-
-        /// <summary>Polls one region's pending copies until they are available, failed, or past -TimeoutSec.</summary>
-        private async Task WaitAsync(List<Entry> region, List<Entry> all, SharedCopyRequest request, Stopwatch clock, ISharedCopyCallbacks callbacks, List<AmiShareException> errors, CancellationToken cancellationToken)
-        {
-            List<Entry> waiting = region.Where(e => !IsAvailable(e.Plan.Image)).ToList();
-            while (waiting.Count > 0)
-            {
-                await PollAsync(waiting, request, clock.Elapsed, callbacks, errors, cancellationToken).ConfigureAwait(false);
-                waiting = waiting.Where(e => !e.Failed && !IsAvailable(e.Plan.Image)).ToList();
-                lock (all)
-                {
-                    NoteRunning(all, callbacks);
-                }
-
-                if (waiting.Count == 0)
-                {
-                    return;
-                }
-
-                if (request.Timeout.HasValue && clock.Elapsed >= request.Timeout.Value)
-                {
-                    foreach (Entry e in waiting)
-                    {
-                        e.Failed = true;
-                        callbacks.Progress(new JobProgress { Key = e.Plan.Region, Activity = Activity(e, request), Status = "timed out", Completed = true });
-                    }
-
-                    lock (errors)
-                    {
-                        errors.Add(new AmiShareException(
-                            ErrorIds.CopyTimedOut,
-                            AmiShareErrorKind.OperationStopped,
-                            $"The copies {string.Join(", ", waiting.Select(e => $"{e.Plan.ImageId} ({e.Plan.Region})"))} were still pending after -TimeoutSec {request.Timeout.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture)}; they go on.",
-                            waiting[0].Plan.ImageId,
-                            "Run the same Copy-SharedAmi again later: it finds these copies (no new CopyImage) and waits for them."));
-                    }
-
-                    return;
-                }
-
-                await Task.Delay(_settings.PollInterval, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        private async Task PollAsync(List<Entry> region, SharedCopyRequest request, TimeSpan elapsed, ISharedCopyCallbacks callbacks, List<AmiShareException> errors, CancellationToken cancellationToken)
-        {
-            RegionGateways g = _regions(region[0].Plan.Region);
-            IReadOnlyList<ImageInfo> now = await g.Ec2.DescribeImagesAsync(region.Select(e => e.Plan.ImageId).ToList(), cancellationToken).ConfigureAwait(false);
-            foreach (Entry e in region)
-            {
-                ImageInfo info = now.FirstOrDefault(i => string.Equals(i.ImageId, e.Plan.ImageId, StringComparison.Ordinal));
-                if (info == null)
-                {
-                    // Just created: DescribeImages is eventually consistent, so an absent copy is still pending.
-                    callbacks.Progress(new JobProgress { Key = e.Plan.Region, Activity = Activity(e, request), Status = $"{e.Plan.ImageId}: pending ({Minutes(elapsed)})" });
-                    continue;
-                }
-
-                e.Plan.Image = info;
-                bool done = !string.Equals(info.State ?? "pending", "pending", StringComparison.Ordinal);
-                callbacks.Progress(new JobProgress { Key = e.Plan.Region, Activity = Activity(e, request), Status = $"{info.ImageId}: {info.State} ({Minutes(elapsed)})", Completed = done });
-                if (done && !IsAvailable(info))
-                {
-                    e.Failed = true;
-                    lock (errors)
-                    {
-                        errors.Add(new AmiShareException(
-                            ErrorIds.CopyFailed,
-                            AmiShareErrorKind.InvalidOperation,
-                            $"The copy {info.ImageId} of {request.SourceRegion}/{request.SourceImageId} in {e.Plan.Region} ended in state '{info.State}'.",
-                            info.ImageId,
-                            "Check the copy's StateReason (Get-EC2Image), e.g. a key the copy can't use or the owner's grants withdrawn meanwhile; deregister the failed copy, fix the cause and run Copy-SharedAmi again."));
-                    }
-                }
-            }
-        }
-
-        private static SharedCopyResult Row(Entry e, SharedCopyRequest request, SharedSourceFacts source)
+        private static SharedCopyResult Row(PendingCopy e, SharedCopyRequest request, SharedSourceFacts source)
         {
             ImageInfo image = e.Plan.Image;
             return new SharedCopyResult
@@ -234,21 +139,14 @@ namespace AmiShare.Engine.Consumer
             };
         }
 
-        private static bool IsAvailable(ImageInfo image) => image != null && string.Equals(image.State, "available", StringComparison.Ordinal);
-
-        private static string Activity(Entry e, SharedCopyRequest request) => $"Copying shared {request.SourceRegion}/{request.SourceImageId} to {e.Plan.Region}";
-
-        private static string Minutes(TimeSpan elapsed) => elapsed.TotalMinutes >= 1
-            ? ((int)elapsed.TotalMinutes).ToString(CultureInfo.InvariantCulture) + " min"
-            : ((int)elapsed.TotalSeconds).ToString(CultureInfo.InvariantCulture) + " s";
-
-        private sealed class Entry
+        private static CopyWaitTexts Texts(SharedCopyRequest request) => new CopyWaitTexts
         {
-            public RegionPlan Plan { get; set; }
-
-            public int Writes { get; set; }
-
-            public bool Failed { get; set; }
-        }
+            Command = "Copy-SharedAmi",
+            Rerun = "wait for them",
+            Source = $"{request.SourceRegion}/{request.SourceImageId}",
+            Activity = region => $"Copying shared {request.SourceRegion}/{request.SourceImageId} to {region}",
+            TimeoutRemedy = "Run the same Copy-SharedAmi again later: it finds these copies (no new CopyImage) and waits for them.",
+            FailedRemedy = "Check the copy's StateReason (Get-EC2Image), e.g. a key the copy can't use or the owner's grants withdrawn meanwhile; deregister the failed copy, fix the cause and run Copy-SharedAmi again.",
+        };
     }
 }

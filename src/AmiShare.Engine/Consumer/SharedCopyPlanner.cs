@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.RegularExpressions;
 using AmiShare.Engine.Distribution;
 using AmiShare.Engine.Gateways;
 
@@ -15,8 +14,6 @@ namespace AmiShare.Engine.Consumer
     /// </summary>
     public static class SharedCopyPlanner
     {
-        private static readonly string[] s_deadStates = { "failed", "deregistered", "invalid", "error", "disabled" };
-
         /// <summary>One plan per target region (Create or Reuse), in the request's region order.</summary>
         public static IReadOnlyList<RegionPlan> Plan(SharedCopyRequest request, SharedSourceFacts source, IReadOnlyDictionary<string, RegionFacts> regions)
         {
@@ -32,19 +29,7 @@ namespace AmiShare.Engine.Consumer
                 RegionFacts facts = regions[region];
                 string keyArn = KeyFor(source, facts, region);
                 var plan = new RegionPlan { Region = region, KmsKeyArn = keyArn };
-                ImageInfo existing = FindCopy(facts.ExistingCopies, keyArn);
-                if (existing != null)
-                {
-                    plan.Kind = RegionPlanKind.Reuse;
-                    plan.Image = existing;
-                }
-                else
-                {
-                    plan.Kind = RegionPlanKind.Create;
-                    plan.Copy = CopyFor(request, source, region, keyArn);
-                }
-
-                plans.Add(plan);
+                plans.Add(DistributionPlanner.ReuseOrCreate(plan, facts.ExistingCopies, () => CopyFor(request, source, region, keyArn)));
             }
 
             return plans;
@@ -123,13 +108,13 @@ namespace AmiShare.Engine.Consumer
                 if (facts.RequestedKeyError != null || facts.RequestedKey == null)
                 {
                     string why = facts.RequestedKeyError?.Reason ?? "KMS did not describe it";
-                    throw KeyNotUsable(given, region, $"KMS DescribeKey failed: {why}", $"Check the key id, that the key exists in {region} and that this account may call kms:DescribeKey on it.", facts.RequestedKeyError);
+                    throw DistributionPlanner.KeyNotUsable(given, region, $"KMS DescribeKey failed: {why}", $"Check the key id, that the key exists in {region} and that this account may call kms:DescribeKey on it.", facts.RequestedKeyError);
                 }
 
                 KmsKeyInfo key = facts.RequestedKey;
                 if (!key.Enabled)
                 {
-                    throw KeyNotUsable(given, region, $"the key is {key.KeyState ?? "disabled"}", "Enable the key (Enable-KMSKey) or cancel its deletion, or give another key.", null);
+                    throw DistributionPlanner.KeyNotUsable(given, region, $"the key is {key.KeyState ?? "disabled"}", "Enable the key (Enable-KMSKey) or cancel its deletion, or give another key.", null);
                 }
 
                 if (key.IsAwsManaged)
@@ -139,7 +124,7 @@ namespace AmiShare.Engine.Consumer
 
                 if (key.AccountId != null && source.CallerAccount != null && !string.Equals(key.AccountId, source.CallerAccount, StringComparison.Ordinal))
                 {
-                    throw KeyNotUsable(given, region, $"the key belongs to account {key.AccountId}, not to this account {source.CallerAccount}, so the copy would still depend on another account's key", $"Give a customer managed key of account {source.CallerAccount} in {region} (alias/<name>, or its ARN).", null);
+                    throw DistributionPlanner.KeyNotUsable(given, region, $"the key belongs to account {key.AccountId}, not to this account {source.CallerAccount}, so the copy would still depend on another account's key", $"Give a customer managed key of account {source.CallerAccount} in {region} (alias/<name>, or its ARN).", null);
                 }
 
                 return key.KeyArn;
@@ -164,20 +149,11 @@ namespace AmiShare.Engine.Consumer
             return facts.DefaultKeyArn ?? facts.DefaultKeyId;
         }
 
-        private static ImageInfo FindCopy(IReadOnlyList<ImageInfo> copies, string keyArn) =>
-            (copies ?? Array.Empty<ImageInfo>())
-                .Where(i => !s_deadStates.Contains(i.State ?? string.Empty, StringComparer.OrdinalIgnoreCase))
-                .Where(i => keyArn == null || keyArn.StartsWith("alias/", StringComparison.Ordinal)
-                    || i.Snapshots.Where(s => s.Encrypted).All(s => s.KmsKeyId == null || string.Equals(s.KmsKeyId, keyArn, StringComparison.Ordinal)))
-                .OrderBy(i => string.Equals(i.State, "available", StringComparison.Ordinal) ? 0 : 1)
-                .ThenByDescending(i => i.CreationDate, StringComparer.Ordinal)
-                .FirstOrDefault();
-
         private static CopyImageSpec CopyFor(SharedCopyRequest request, SharedSourceFacts source, string region, string keyArn)
         {
             string pattern = request.Name ?? DistributionPlanner.DefaultName;
             string name = DistributionPlanner.CopyName(pattern, source.Image, region);
-            if (name.Length < 3 || name.Length > 128 || !Regex.IsMatch(name, @"^[A-Za-z0-9()\[\] ./\-'@_]+\z"))
+            if (!DistributionPlanner.IsAmiName(name))
             {
                 throw new AmiShareException(
                     ErrorIds.InvalidCopyName,
@@ -211,13 +187,5 @@ namespace AmiShare.Engine.Consumer
             $"The copy of {source.ImageId} in region '{region}' would be encrypted with the AWS managed key aws/ebs ({why}); Copy-SharedAmi re-encrypts a shared AMI with a customer managed key of this account, which it can share and control.",
             region,
             $"Give a customer managed key of this account for that region: -KmsKeyId alias/<name> (one key; an alias resolves in every region) or -KmsKeyId @{{ '{region}' = 'alias/<name>' }}; New-KMSKey creates one. Nothing was copied.");
-
-        private static AmiShareException KeyNotUsable(string given, string region, string why, string remedy, Exception inner) => new AmiShareException(
-            ErrorIds.KmsKeyNotUsable,
-            AmiShareErrorKind.InvalidArgument,
-            $"The KMS key '{given}' for region '{region}' can't be used: {why.TrimEnd('.')}.",
-            given,
-            remedy + " Nothing was copied.",
-            inner);
     }
 }

@@ -60,19 +60,7 @@ namespace AmiShare.Engine.Distribution
                 }
 
                 var plan = new RegionPlan { Region = region, KmsKeyArn = keyArn, ReEncrypts = sameRegion };
-                ImageInfo existing = FindCopy(facts.ExistingCopies, keyArn);
-                if (existing != null)
-                {
-                    plan.Kind = RegionPlanKind.Reuse;
-                    plan.Image = existing;
-                }
-                else
-                {
-                    plan.Kind = RegionPlanKind.Create;
-                    plan.Copy = CopyFor(request, source, region, encrypted, keyArn, sameRegion);
-                }
-
-                plans.Add(plan);
+                plans.Add(ReuseOrCreate(plan, facts.ExistingCopies, () => CopyFor(request, source, region, encrypted, keyArn, sameRegion)));
             }
 
             return plans;
@@ -190,10 +178,49 @@ namespace AmiShare.Engine.Distribution
             return key;
         }
 
+        /// <summary>
+        /// <paramref name="plan"/> as a Reuse of the earlier copy among <paramref name="copies"/> (not dead, encrypted with the
+        /// plan's key, available before pending, then the newest), or else as a Create of <paramref name="copy"/>'s spec.
+        /// </summary>
+        internal static RegionPlan ReuseOrCreate(RegionPlan plan, IReadOnlyList<ImageInfo> copies, Func<CopyImageSpec> copy)
+        {
+            ImageInfo existing = FindCopy(copies, plan.KmsKeyArn);
+            if (existing != null)
+            {
+                plan.Kind = RegionPlanKind.Reuse;
+                plan.Image = existing;
+            }
+            else
+            {
+                plan.Kind = RegionPlanKind.Create;
+                plan.Copy = copy();
+            }
+
+            return plan;
+        }
+
+        /// <summary>Whether EC2 accepts <paramref name="name"/> as an AMI name: 3 to 128 letters, digits, spaces and ( ) [ ] . / - ' @ _.</summary>
+        internal static bool IsAmiName(string name) =>
+            name.Length >= 3 && name.Length <= 128 && System.Text.RegularExpressions.Regex.IsMatch(name, @"^[A-Za-z0-9()\[\] ./\-'@_]+\z");
+
+        /// <summary>A key (-KmsKeyId) that can't encrypt the copy in <paramref name="region"/>; the message says why, the remedy what to give.</summary>
+        internal static AmiShareException KeyNotUsable(string given, string region, string why, string remedy, Exception inner) => new AmiShareException(
+            ErrorIds.KmsKeyNotUsable,
+            AmiShareErrorKind.InvalidArgument,
+            $"The KMS key '{given}' for region '{region}' can't be used: {why.TrimEnd('.')}.",
+            given,
+            remedy + " Nothing was copied.",
+            inner);
+
+        /// <summary>
+        /// An alias name as the key (the caller's aws/ebs default, whose ARN is not read) matches a copy under any key: the
+        /// copy is found by its source tag, and its snapshots name the key by ARN.
+        /// </summary>
         private static ImageInfo FindCopy(IReadOnlyList<ImageInfo> copies, string keyArn) =>
             (copies ?? Array.Empty<ImageInfo>())
                 .Where(i => !s_deadStates.Contains(i.State ?? string.Empty, StringComparer.OrdinalIgnoreCase))
-                .Where(i => keyArn == null || i.Snapshots.Where(s => s.Encrypted).All(s => s.KmsKeyId == null || string.Equals(s.KmsKeyId, keyArn, StringComparison.Ordinal)))
+                .Where(i => keyArn == null || keyArn.StartsWith("alias/", StringComparison.Ordinal)
+                    || i.Snapshots.Where(s => s.Encrypted).All(s => s.KmsKeyId == null || string.Equals(s.KmsKeyId, keyArn, StringComparison.Ordinal)))
                 .OrderBy(i => string.Equals(i.State, "available", StringComparison.Ordinal) ? 0 : 1)
                 .ThenByDescending(i => i.CreationDate, StringComparer.Ordinal)
                 .FirstOrDefault();
@@ -202,8 +229,7 @@ namespace AmiShare.Engine.Distribution
         {
             string pattern = request.Name ?? (sameRegion ? DefaultSameRegionName : DefaultName);
             string name = CopyName(pattern, source.Image, region);
-            if (name.Length < 3 || name.Length > 128 || !System.Text.RegularExpressions.Regex.IsMatch(name, @"^[A-Za-z0-9()\[\] ./\-'@_]+\z")
-                || (sameRegion && string.Equals(name, source.Image?.Name, StringComparison.Ordinal)))
+            if (!IsAmiName(name) || (sameRegion && string.Equals(name, source.Image?.Name, StringComparison.Ordinal)))
             {
                 throw new AmiShareException(
                     ErrorIds.InvalidCopyName,
@@ -239,14 +265,6 @@ namespace AmiShare.Engine.Distribution
                 region,
                 $"Give a customer managed key for that region: -KmsKeyId @{{ '{region}' = 'alias/<name>' }} (with -IncludeKmsKey to share it), or make one the region's EBS default key (Set-EC2EbsDefaultKmsKeyId). Nothing was copied.");
         }
-
-        private static AmiShareException KeyNotUsable(string given, string region, string why, string remedy, Exception inner) => new AmiShareException(
-            ErrorIds.KmsKeyNotUsable,
-            AmiShareErrorKind.InvalidArgument,
-            $"The KMS key '{given}' for region '{region}' can't be used: {why.TrimEnd('.')}.",
-            given,
-            remedy + " Nothing was copied.",
-            inner);
 
         /// <summary>The region of a KMS ARN (arn:partition:kms:region:account:key/…), or null for an id or alias name.</summary>
         private static string RegionOfArn(string arn)

@@ -1,7 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,7 +17,6 @@ namespace AmiShare.Engine.Distribution
     /// </summary>
     public sealed class Publisher
     {
-        private static readonly string[] s_unfinished = { "pending" };
         private readonly Func<string, RegionGateways> _regions;
         private readonly PublishSettings _settings;
         private readonly Dictionary<string, string> _ssmClaims = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -33,7 +30,7 @@ namespace AmiShare.Engine.Distribution
         }
 
         /// <summary>Publishes <paramref name="request"/>'s source; rows and messages go to <paramref name="callbacks"/>.</summary>
-        public async Task PublishAsync(PublishRequest request, IPublishCallbacks callbacks, CancellationToken cancellationToken)
+        public async Task PublishAsync(PublishRequest request, ICopyCallbacks<PublishResult> callbacks, CancellationToken cancellationToken)
         {
             if (request == null || callbacks == null)
             {
@@ -65,9 +62,8 @@ namespace AmiShare.Engine.Distribution
                 }
             }
 
-            await CopyAsync(approved, callbacks, cancellationToken).ConfigureAwait(false);
-            var errors = new List<AmiShareException>();
-            var clock = Stopwatch.StartNew();
+            var waiter = new CopyWaiter(_regions, _settings.PollInterval, request.Timeout, Texts(request), approved, callbacks.Progress, callbacks.StopNote);
+            await waiter.StartCopiesAsync(cancellationToken).ConfigureAwait(false);
 
             // Each region goes on as soon as its own copy is available: a slow region never holds up the others' sharing,
             // and a stop while one region still waits leaves the finished ones shared.
@@ -76,7 +72,7 @@ namespace AmiShare.Engine.Distribution
                 List<Entry> entries = region.ToList();
                 if (!request.NoWait)
                 {
-                    await WaitAsync(entries, approved, request, clock, callbacks, errors, cancellationToken).ConfigureAwait(false);
+                    await waiter.WaitAsync(entries, cancellationToken).ConfigureAwait(false);
                 }
 
                 await Task.WhenAll(entries.Select(e => FinishAsync(e, request, deprecateAt, callbacks, cancellationToken))).ConfigureAwait(false);
@@ -87,9 +83,9 @@ namespace AmiShare.Engine.Distribution
             }
 
             callbacks.StopNote(null);
-            if (errors.Count > 0)
+            if (waiter.FirstError != null)
             {
-                throw errors[0];
+                throw waiter.FirstError;
             }
         }
 
@@ -120,11 +116,11 @@ namespace AmiShare.Engine.Distribution
             }
         }
 
-        private async Task<Entry> ApproveAsync(PublishRequest request, RegionPlan plan, DateTime? deprecateAt, IPublishCallbacks callbacks, CancellationToken cancellationToken)
+        private async Task<Entry> ApproveAsync(PublishRequest request, RegionPlan plan, DateTime? deprecateAt, ICopyCallbacks<PublishResult> callbacks, CancellationToken cancellationToken)
         {
             var entry = new Entry { Plan = plan };
             IReadOnlyList<string> lines;
-            if (plan.Image != null && IsAvailable(plan.Image))
+            if (plan.Image != null && CopyWaiter.IsAvailable(plan.Image))
             {
                 entry.Work = await RegionSteps.PlanAsync(request, plan, plan.Image, _regions(plan.Region), deprecateAt, cancellationToken).ConfigureAwait(false);
                 Warn(entry.Work, callbacks);
@@ -151,113 +147,11 @@ namespace AmiShare.Engine.Distribution
             return answer == ApprovalAnswer.Approved ? entry : null;
         }
 
-        private async Task CopyAsync(List<Entry> entries, IPublishCallbacks callbacks, CancellationToken cancellationToken)
-        {
-            NoteRunning(entries, callbacks);
-            foreach (Entry e in entries.Where(e => e.Plan.Kind == RegionPlanKind.Create))
-            {
-                RegionGateways g = _regions(e.Plan.Region);
-                string id = await g.Ec2.CopyImageAsync(e.Plan.Copy, cancellationToken).ConfigureAwait(false);
-                e.Plan.Image = new ImageInfo { ImageId = id, Name = e.Plan.Copy.Name, State = "pending", Tags = e.Plan.Copy.Tags };
-                e.Writes++;
-                NoteRunning(entries, callbacks);
-            }
-        }
-
-        /// <summary>
-        /// What a stop says now: every copy (made by this run or found pending from an earlier one) that is not yet available.
-        /// </summary>
-        private static void NoteRunning(IEnumerable<Entry> entries, IPublishCallbacks callbacks)
-        {
-            List<string> running = entries
-                .Where(e => !e.Failed && e.Plan.Image != null && !IsAvailable(e.Plan.Image))
-                .Select(e => $"{e.Plan.Image.ImageId} ({e.Plan.Region})")
-                .ToList();
-            callbacks.StopNote(running.Count == 0 ? null : $"Publish-Ami: copies still being made, left running: {string.Join(", ", running)}. Run the same Publish-Ami again to finish them (it finds them by their {CopyIdentity.SourceTagKey} tag; no new copy).");
-        }
-
-        /// <summary>Polls one region's pending copies until they are available, failed, or past -TimeoutSec (counted from the copies).</summary>
-        private async Task WaitAsync(List<Entry> region, List<Entry> all, PublishRequest request, Stopwatch clock, IPublishCallbacks callbacks, List<AmiShareException> errors, CancellationToken cancellationToken)
-        {
-            List<Entry> waiting = region.Where(e => !IsAvailable(e.Plan.Image)).ToList();
-            while (waiting.Count > 0)
-            {
-                await PollAsync(waiting, request, clock.Elapsed, callbacks, errors, cancellationToken).ConfigureAwait(false);
-                waiting = waiting.Where(e => !e.Failed && !IsAvailable(e.Plan.Image)).ToList();
-                lock (all)
-                {
-                    NoteRunning(all, callbacks);
-                }
-
-                if (waiting.Count == 0)
-                {
-                    break;
-                }
-
-                if (request.Timeout.HasValue && clock.Elapsed >= request.Timeout.Value)
-                {
-                    foreach (Entry e in waiting)
-                    {
-                        e.Failed = true;
-                        callbacks.Progress(new JobProgress { Key = e.Plan.Region, Activity = Activity(e, request), Status = "timed out", Completed = true });
-                    }
-
-                    lock (errors)
-                    {
-                        errors.Add(new AmiShareException(
-                            ErrorIds.CopyTimedOut,
-                            AmiShareErrorKind.OperationStopped,
-                            $"The copies {string.Join(", ", waiting.Select(e => $"{e.Plan.ImageId} ({e.Plan.Region})"))} were still pending after -TimeoutSec {request.Timeout.Value.TotalSeconds.ToString(CultureInfo.InvariantCulture)}; they go on.",
-                            waiting[0].Plan.ImageId,
-                            "Run the same Publish-Ami again later: it finds these copies (no new CopyImage), waits for them and then shares, tags, deprecates and writes the SSM parameter."));
-                    }
-
-                    return;
-                }
-
-                await Task.Delay(_settings.PollInterval, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        /// <summary>One DescribeImages for every pending copy of one region.</summary>
-        private async Task PollAsync(List<Entry> region, PublishRequest request, TimeSpan elapsed, IPublishCallbacks callbacks, List<AmiShareException> errors, CancellationToken cancellationToken)
-        {
-            RegionGateways g = _regions(region[0].Plan.Region);
-            IReadOnlyList<ImageInfo> now = await g.Ec2.DescribeImagesAsync(region.Select(e => e.Plan.ImageId).ToList(), cancellationToken).ConfigureAwait(false);
-            foreach (Entry e in region)
-            {
-                ImageInfo info = now.FirstOrDefault(i => string.Equals(i.ImageId, e.Plan.ImageId, StringComparison.Ordinal));
-                if (info == null)
-                {
-                    // Just created: DescribeImages is eventually consistent, so an absent copy is still pending.
-                    callbacks.Progress(new JobProgress { Key = e.Plan.Region, Activity = Activity(e, request), Status = $"{e.Plan.ImageId}: pending ({Minutes(elapsed)})" });
-                    continue;
-                }
-
-                e.Plan.Image = info;
-                bool done = !s_unfinished.Contains(info.State ?? "pending", StringComparer.Ordinal);
-                callbacks.Progress(new JobProgress { Key = e.Plan.Region, Activity = Activity(e, request), Status = $"{info.ImageId}: {info.State} ({Minutes(elapsed)})", Completed = done });
-                if (done && !IsAvailable(info))
-                {
-                    e.Failed = true;
-                    lock (errors)
-                    {
-                        errors.Add(new AmiShareException(
-                            ErrorIds.CopyFailed,
-                            AmiShareErrorKind.InvalidOperation,
-                            $"The copy {info.ImageId} of {request.SourceRegion}/{request.SourceImageId} in {e.Plan.Region} ended in state '{info.State}'.",
-                            info.ImageId,
-                            "Check the copy's StateReason (Get-EC2Image), e.g. a key the copy can't use or the source's storage not readable; deregister the failed copy, fix the cause and run Publish-Ami again."));
-                    }
-                }
-            }
-        }
-
         /// <summary>
         /// The grant plan's warnings (e.g. an OU left out of snapshot access), as Grant-AmiLaunchPermission writes them; a text
         /// the command already wrote (the same for every region) is written once.
         /// </summary>
-        private void Warn(RegionWork work, IPublishCallbacks callbacks)
+        private void Warn(RegionWork work, ICopyCallbacks<PublishResult> callbacks)
         {
             foreach (string warning in work.Grant?.Warnings ?? Array.Empty<string>())
             {
@@ -274,9 +168,9 @@ namespace AmiShare.Engine.Distribution
             }
         }
 
-        private async Task FinishAsync(Entry e, PublishRequest request, DateTime? deprecateAt, IPublishCallbacks callbacks, CancellationToken cancellationToken)
+        private async Task FinishAsync(Entry e, PublishRequest request, DateTime? deprecateAt, ICopyCallbacks<PublishResult> callbacks, CancellationToken cancellationToken)
         {
-            if (e.Failed || !IsAvailable(e.Plan.Image))
+            if (e.Failed || !CopyWaiter.IsAvailable(e.Plan.Image))
             {
                 return;
             }
@@ -315,23 +209,19 @@ namespace AmiShare.Engine.Distribution
             };
         }
 
-        private static bool IsAvailable(ImageInfo image) => image != null && string.Equals(image.State, "available", StringComparison.Ordinal);
-
-        private static string Activity(Entry e, PublishRequest request) => $"Copying {request.SourceRegion}/{request.SourceImageId} to {e.Plan.Region}";
-
-        private static string Minutes(TimeSpan elapsed) => elapsed.TotalMinutes >= 1
-            ? ((int)elapsed.TotalMinutes).ToString(CultureInfo.InvariantCulture) + " min"
-            : ((int)elapsed.TotalSeconds).ToString(CultureInfo.InvariantCulture) + " s";
-
-        private sealed class Entry
+        private static CopyWaitTexts Texts(PublishRequest request) => new CopyWaitTexts
         {
-            public RegionPlan Plan { get; set; }
+            Command = "Publish-Ami",
+            Rerun = "finish them",
+            Source = $"{request.SourceRegion}/{request.SourceImageId}",
+            Activity = region => $"Copying {request.SourceRegion}/{request.SourceImageId} to {region}",
+            TimeoutRemedy = "Run the same Publish-Ami again later: it finds these copies (no new CopyImage), waits for them and then shares, tags, deprecates and writes the SSM parameter.",
+            FailedRemedy = "Check the copy's StateReason (Get-EC2Image), e.g. a key the copy can't use or the source's storage not readable; deregister the failed copy, fix the cause and run Publish-Ami again.",
+        };
 
+        private sealed class Entry : PendingCopy
+        {
             public RegionWork Work { get; set; }
-
-            public int Writes { get; set; }
-
-            public bool Failed { get; set; }
 
             public bool Finished { get; set; }
 

@@ -1,7 +1,5 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using AmiShare.Engine;
@@ -122,7 +120,7 @@ namespace AmiShare.Commands
                 AmiShareService service = image.Value;
                 SharedCopier copier = CopierFor(service);
                 SharedCopyRequest request = _template.ForSource(image.Key, service.Region);
-                Submit(image.Key, service, (s, item, ct) => copier.CopyAsync(request, new JobSharedCopyCallbacks(item, AmiSharedCopy.From), ct));
+                Submit(image.Key, service, (s, item, ct) => copier.CopyAsync(request, new JobCopyCallbacks<SharedCopyResult>(item, AmiSharedCopy.From), ct));
             }
         }
 
@@ -141,11 +139,9 @@ namespace AmiShare.Commands
         {
             if (!_copiers.TryGetValue(service, out SharedCopier copier))
             {
-                var regions = new RegionGatewaysFactory(ServiceFactory, service);
-                var consumer = new ConsumerGatewaysFactory(ServiceFactory, service);
+                var regions = new RegionGatewaysFactory(ServiceFactory, service, "-Region (a Copy-SharedAmi region)");
                 _factories.Add(regions);
-                _factories.Add(consumer);
-                copier = new SharedCopier(regions.For, consumer.For, consumer.CallerAccountAsync, _settings);
+                copier = new SharedCopier(regions.For, regions.Consumer, regions.CallerAccountAsync, _settings);
                 _copiers.Add(service, copier);
             }
 
@@ -155,42 +151,9 @@ namespace AmiShare.Commands
         /// <summary>-KmsKeyId: one key as text, or a region = key table.</summary>
         private void ReadKeys(SharedCopyRequest request)
         {
-            object value = KmsKeyId is PSObject wrapped ? wrapped.BaseObject : KmsKeyId;
-            if (value == null)
-            {
-                return;
-            }
-
-            if (value is IDictionary table)
-            {
-                var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (DictionaryEntry entry in table)
-                {
-                    keys[Text(entry.Key)] = Text(entry.Value);
-                }
-
-                request.KmsKeyIds = keys;
-                return;
-            }
-
-            if (value is string text)
-            {
-                request.KmsKeyId = text;
-                return;
-            }
-
-            throw new AmiShareException(
-                ErrorIds.KmsKeyNotUsable,
-                AmiShareErrorKind.InvalidArgument,
-                $"-KmsKeyId got a {value.GetType().Name}, which is neither a key nor a table of region = key.",
-                value,
-                "Give one key (-KmsKeyId alias/mine) or a hashtable: -KmsKeyId @{ 'us-east-1' = 'alias/mine'; 'eu-west-1' = 'arn:aws:kms:eu-west-1:111122223333:key/…' }.");
-        }
-
-        private static string Text(object value)
-        {
-            object bare = value is PSObject p ? p.BaseObject : value;
-            return bare == null ? string.Empty : Convert.ToString(bare, CultureInfo.InvariantCulture);
+            KmsKeyArgument.Read(KmsKeyId, "Give one key (-KmsKeyId alias/mine) or a hashtable: -KmsKeyId @{ 'us-east-1' = 'alias/mine'; 'eu-west-1' = 'arn:aws:kms:eu-west-1:111122223333:key/…' }.", out string key, out IReadOnlyDictionary<string, string> keys);
+            request.KmsKeyId = key ?? request.KmsKeyId;
+            request.KmsKeyIds = keys ?? request.KmsKeyIds;
         }
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Management.Automation;
 using AmiShare.Engine;
 using AmiShare.Engine.Aws;
@@ -162,7 +161,7 @@ namespace AmiShare.Commands
                 AmiShareService service = image.Value;
                 Publisher publisher = PublisherFor(service);
                 PublishRequest request = _template.ForSource(image.Key, service.Region, principals);
-                Submit(image.Key, service, (s, item, ct) => publisher.PublishAsync(request, new JobPublishCallbacks(item, AmiPublishResult.From), ct));
+                Submit(image.Key, service, (s, item, ct) => publisher.PublishAsync(request, new JobCopyCallbacks<PublishResult>(item, AmiPublishResult.From), ct));
             }
         }
 
@@ -215,36 +214,9 @@ namespace AmiShare.Commands
         /// <summary>-KmsKeyId: one key as text, or a region = key table.</summary>
         private void ReadKeys(PublishRequest request)
         {
-            object value = KmsKeyId is PSObject wrapped ? wrapped.BaseObject : KmsKeyId;
-            if (value == null)
-            {
-                return;
-            }
-
-            if (value is IDictionary table)
-            {
-                var keys = new Dictionary<string, string>(StringComparer.Ordinal);
-                foreach (DictionaryEntry entry in table)
-                {
-                    keys[Text(entry.Key)] = Text(entry.Value);
-                }
-
-                request.KmsKeyIds = keys;
-                return;
-            }
-
-            if (value is string text)
-            {
-                request.KmsKeyId = text;
-                return;
-            }
-
-            throw new AmiShareException(
-                ErrorIds.KmsKeyNotUsable,
-                AmiShareErrorKind.InvalidArgument,
-                $"-KmsKeyId got a {value.GetType().Name}, which is neither a key nor a table of region = key.",
-                value,
-                "Give one key (-KmsKeyId alias/golden) or a hashtable: -KmsKeyId @{ 'us-west-2' = 'alias/golden'; 'eu-west-1' = 'arn:aws:kms:eu-west-1:111122223333:key/…' }.");
+            KmsKeyArgument.Read(KmsKeyId, "Give one key (-KmsKeyId alias/golden) or a hashtable: -KmsKeyId @{ 'us-west-2' = 'alias/golden'; 'eu-west-1' = 'arn:aws:kms:eu-west-1:111122223333:key/…' }.", out string key, out IReadOnlyDictionary<string, string> keys);
+            request.KmsKeyId = key ?? request.KmsKeyId;
+            request.KmsKeyIds = keys ?? request.KmsKeyIds;
         }
 
         private static Dictionary<string, string> ToStrings(Hashtable table)
@@ -252,16 +224,10 @@ namespace AmiShare.Commands
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (DictionaryEntry entry in table ?? new Hashtable())
             {
-                result[Text(entry.Key)] = Text(entry.Value);
+                result[KmsKeyArgument.Text(entry.Key)] = KmsKeyArgument.Text(entry.Value);
             }
 
             return result;
-        }
-
-        private static string Text(object value)
-        {
-            object bare = value is PSObject p ? p.BaseObject : value;
-            return bare == null ? string.Empty : Convert.ToString(bare, CultureInfo.InvariantCulture);
         }
     }
 }
