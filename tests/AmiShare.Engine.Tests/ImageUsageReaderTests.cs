@@ -105,10 +105,24 @@ public sealed class ImageUsageReaderTests
         var e = await Assert.ThrowsAsync<AmiShareException>(() => reader.ReadAsync([A, B], null!, null!, default));
 
         Assert.Equal(ErrorIds.UsageReportTimedOut, e.ErrorId);
-        Assert.Contains($"1 AMI(s) in region 'us-east-1' were still pending after 720 seconds: {A}.", e.Message);
+        Assert.Contains($"The image usage report of 1 AMI in region 'us-east-1' was still pending after 720 seconds: {A}.", e.Message);
         Assert.Contains(ImageUsageSettings.TimeoutVariable, e.Remedy);
         Assert.Equal(3, ec2.Calls.Count(c => c.StartsWith("DescribeImageUsageReports", StringComparison.Ordinal)));
         Assert.DoesNotContain(ec2.Calls, c => c.StartsWith("DescribeImageUsageReportEntries", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TwoStillPendingAfterTheTimeout_PluralReportsAndAmis()
+    {
+        var ec2 = new FakeUsageGateway();
+        ec2.PendingPolls[A] = int.MaxValue;
+        ec2.PendingPolls[B] = int.MaxValue;
+        var now = new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc);
+        ec2.OnPoll = () => now += TimeSpan.FromMinutes(11);
+
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => new ImageUsageReader(ec2, Settings(() => now)).ReadAsync([A, B], null!, null!, default));
+
+        Assert.Contains($"The image usage reports of 2 AMIs in region 'us-east-1' were still pending after 660 seconds: {A}, {B}.", e.Message);
     }
 
     [Fact]

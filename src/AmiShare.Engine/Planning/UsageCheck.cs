@@ -72,7 +72,7 @@ namespace AmiShare.Engine.Planning
             var facts = new UsageFacts { ImageId = plan.ImageId, Region = plan.Region, Accounts = accounts };
             var warnings = new List<string>();
             var verbose = new List<string>();
-            AmiShareException refusal = UsageRules.Check(facts, plan.Options.RemoveInUse, warnings, verbose);
+            AmiShareException refusal = UsageRules.Check(facts, plan.Options.RemoveInUse, warnings, verbose, plan.Options.WhatIf);
             verbose.ForEach(_reporter.Verbose);
             if (refusal != null)
             {

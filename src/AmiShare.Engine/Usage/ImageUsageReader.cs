@@ -142,7 +142,7 @@ namespace AmiShare.Engine.Usage
                     throw new AmiShareException(
                         ErrorIds.UsageReportTimedOut,
                         AmiShareErrorKind.OperationStopped,
-                        $"The image usage reports of {images.Count} AMI(s) in region '{_ec2.Region}' were still pending after {Seconds(waited)} seconds: {names}.",
+                        $"The image usage {(images.Count == 1 ? "report" : "reports")} of {Words.Amis(images.Count)} in region '{_ec2.Region}' {(images.Count == 1 ? "was" : "were")} still pending after {Seconds(waited)} seconds: {names}.",
                         string.Join(",", images),
                         $"Run the command again later, or wait longer: set $env:{ImageUsageSettings.TimeoutVariable} to more seconds (now {Seconds(_settings.Timeout)}).");
                 }
