@@ -166,6 +166,11 @@ namespace AmiShare.Engine.Planning
                     cancellationToken).ConfigureAwait(false);
                 return read.TryGetValue(plan.ImageId, out ImageUsage usage) ? usage : new ImageUsage(plan.ImageId, plan.Region, Array.Empty<AccountUsage>());
             }
+            catch (AmiShareException e) when (e.ErrorId != ErrorIds.UsageReportTimedOut && e.ErrorId != ErrorIds.UsageReportFailed)
+            {
+                // AccessDenied, a server error …: said about the AMI (not only a report id), with the IAM permissions the reports need.
+                throw UsageFailure.ForImages(e, new[] { plan.ImageId }, plan.Region, "nothing was changed on it");
+            }
             finally
             {
                 progress?.Progress(key, activity, "done", true);

@@ -139,6 +139,11 @@ namespace AmiShare.Commands
 
                         WriteObject(output);
                     }
+
+                    if (report.UsageError != null)
+                    {
+                        WriteError(ErrorRecords.From(report.UsageError, report.UsageError.Target));
+                    }
                 }
             }
             catch (AmiShareException e)
