@@ -20,5 +20,14 @@ namespace AmiShare.Engine
 
         /// <summary>With <see cref="CheckUsage"/> (-Force): the usage is still read, but said as a warning and the access removed anyway.</summary>
         public bool RemoveInUse { get; set; }
+
+        /// <summary>-WhatIf: the change is only shown, so the -Force usage warning says what would be removed.</summary>
+        public bool WhatIf { get; set; }
+
+        /// <summary>With <see cref="CheckUsage"/>: the poll interval of the usage reports (AMISHARE_USAGE_POLL_SECONDS, read when the options are built); null: the default.</summary>
+        public System.TimeSpan? UsagePollInterval { get; set; }
+
+        /// <summary>With <see cref="CheckUsage"/>: how long to wait for the usage reports (AMISHARE_USAGE_TIMEOUT_SECONDS, read when the options are built); null: the default.</summary>
+        public System.TimeSpan? UsageTimeout { get; set; }
     }
 }

@@ -70,9 +70,9 @@ public sealed class ImageUsageEmulatorTests : IAsyncLifetime
 
         IReadOnlyDictionary<string, ImageUsage> usage = await new ImageUsageReader(ec2, Settings()).ReadAsync([Web, Cmk, Build], null!, (r, t) => progress.Add((r, t)), default);
 
-        // Pending for 10 s, polled every 4 s: at 0, 4 and 8 s still pending, available at 12 s.
+        // One ImageId.N look-up (no report to reuse yet); pending for 10 s, polled every 4 s: at 0, 4 and 8 s still pending, available at 12 s.
         Assert.Equal(3, _host.Log.Count("CreateImageUsageReport"));
-        Assert.Equal(4, _host.Log.Count("DescribeImageUsageReports"));
+        Assert.Equal(5, _host.Log.Count("DescribeImageUsageReports"));
         Assert.Equal(1, _host.Log.Count("DescribeImageUsageReportEntries"));
         Assert.Equal([(0, 3), (0, 3), (0, 3), (0, 3), (3, 3)], progress);
         Assert.All(_host.Log.Entries.Where(e => e.Action == "CreateImageUsageReport"), e =>

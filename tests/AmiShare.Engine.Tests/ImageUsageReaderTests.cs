@@ -45,6 +45,7 @@ public sealed class ImageUsageReaderTests
 
         Assert.Equal(
         [
+            $"DescribeImageUsageReports ImageId={B},{A},{C}",
             $"CreateImageUsageReport {B} ec2:Instance,ec2:LaunchTemplate accounts=all",
             $"CreateImageUsageReport {A} ec2:Instance,ec2:LaunchTemplate accounts=all",
             $"CreateImageUsageReport {C} ec2:Instance,ec2:LaunchTemplate accounts=all",
@@ -69,13 +70,13 @@ public sealed class ImageUsageReaderTests
         var ec2 = new FakeUsageGateway().Use(A, Consumer, 1).Use(A, Third, 4);
 
         IReadOnlyDictionary<string, ImageUsage> one = await new ImageUsageReader(ec2, Settings()).ReadAsync([A], [Third], null!, default);
-        Assert.Equal($"CreateImageUsageReport {A} ec2:Instance,ec2:LaunchTemplate accounts=1", ec2.Calls[0]);
+        Assert.Equal($"CreateImageUsageReport {A} ec2:Instance,ec2:LaunchTemplate accounts=1", ec2.Calls[1]);
         Assert.Equal([Third], one[A].Accounts.Select(a => a.AccountId));
 
         ec2.Calls.Clear();
         var many = Enumerable.Range(0, 201).Select(i => (100000000000L + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(Consumer).ToList();
         IReadOnlyDictionary<string, ImageUsage> wide = await new ImageUsageReader(ec2, Settings()).ReadAsync([A], many, null!, default);
-        Assert.Equal($"CreateImageUsageReport {A} ec2:Instance,ec2:LaunchTemplate accounts=all", ec2.Calls[0]);
+        Assert.Equal($"CreateImageUsageReport {A} ec2:Instance,ec2:LaunchTemplate accounts=all", ec2.Calls[1]);
         Assert.Equal([Consumer], wide[A].Accounts.Select(a => a.AccountId));
     }
 
@@ -89,7 +90,7 @@ public sealed class ImageUsageReaderTests
 
         Assert.Equal(250, usage.Count);
         Assert.Equal(250, ec2.Calls.Count(c => c.StartsWith("CreateImageUsageReport", StringComparison.Ordinal)));
-        Assert.Equal([200, 50], ec2.Calls.Where(c => c.StartsWith("DescribeImageUsageReports ", StringComparison.Ordinal)).Select(c => c.Split(' ')[1].Split(',').Length));
+        Assert.Equal([200, 50], ec2.Calls.Where(c => c.StartsWith("DescribeImageUsageReports amiur-", StringComparison.Ordinal)).Select(c => c.Split(' ')[1].Split(',').Length));
         Assert.Equal([200, 50], ec2.Calls.Where(c => c.StartsWith("DescribeImageUsageReportEntries ", StringComparison.Ordinal)).Select(c => c.Split(' ')[1].Split(',').Length));
     }
 
@@ -105,10 +106,88 @@ public sealed class ImageUsageReaderTests
         var e = await Assert.ThrowsAsync<AmiShareException>(() => reader.ReadAsync([A, B], null!, null!, default));
 
         Assert.Equal(ErrorIds.UsageReportTimedOut, e.ErrorId);
-        Assert.Contains($"1 AMI(s) in region 'us-east-1' were still pending after 720 seconds: {A}.", e.Message);
+        Assert.Contains($"The image usage report of 1 AMI in region 'us-east-1' was still pending after 720 seconds: {A}.", e.Message);
         Assert.Contains(ImageUsageSettings.TimeoutVariable, e.Remedy);
-        Assert.Equal(3, ec2.Calls.Count(c => c.StartsWith("DescribeImageUsageReports", StringComparison.Ordinal)));
+        Assert.Equal(3, ec2.Calls.Count(c => c.StartsWith("DescribeImageUsageReports amiur-", StringComparison.Ordinal)));
         Assert.DoesNotContain(ec2.Calls, c => c.StartsWith("DescribeImageUsageReportEntries", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TwoStillPendingAfterTheTimeout_PluralReportsAndAmis()
+    {
+        var ec2 = new FakeUsageGateway();
+        ec2.PendingPolls[A] = int.MaxValue;
+        ec2.PendingPolls[B] = int.MaxValue;
+        var now = new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc);
+        ec2.OnPoll = () => now += TimeSpan.FromMinutes(11);
+
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => new ImageUsageReader(ec2, Settings(() => now)).ReadAsync([A, B], null!, null!, default));
+
+        Assert.Contains($"The image usage reports of 2 AMIs in region 'us-east-1' were still pending after 660 seconds: {A}, {B}.", e.Message);
+    }
+
+    [Fact]
+    public async Task RerunAfterTimeout_ReusesThePendingReports_NoCreate_CompletesOnceAvailable()
+    {
+        var ec2 = new FakeUsageGateway().Use(A, Consumer, 2);
+        ec2.PendingPolls[A] = 3;
+        var now = new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc);
+        ec2.Now = () => now;
+        ec2.OnPoll = () => now += TimeSpan.FromMinutes(6);
+        var e = await Assert.ThrowsAsync<AmiShareException>(() => new ImageUsageReader(ec2, Settings(() => now)).ReadAsync([A], null!, null!, default));
+        Assert.Equal(ErrorIds.UsageReportTimedOut, e.ErrorId);
+        Assert.Contains("reuses the pending reports", e.Remedy);
+        ec2.Calls.Clear();
+
+        IReadOnlyDictionary<string, ImageUsage> usage = await new ImageUsageReader(ec2, Settings(() => now)).ReadAsync([A], null!, null!, default);
+
+        Assert.Equal(0, ec2.Calls.Count(c => c.StartsWith("CreateImageUsageReport", StringComparison.Ordinal)));
+        Assert.Equal($"DescribeImageUsageReports ImageId={A}", ec2.Calls[0]);
+        Assert.Contains("DescribeImageUsageReportEntries amiur-00000000000000001", ec2.Calls);
+        Assert.Equal([$"{Consumer} 2 0"], usage[A].Accounts.Select(a => $"{a.AccountId} {a.Instances} {a.LaunchTemplates}"));
+    }
+
+    [Fact]
+    public async Task AvailableRecentReport_Reused_NewestWins_AccountsFilteredToTheOnesAsked()
+    {
+        var ec2 = new FakeUsageGateway().Use(A, Consumer, 1).Use(A, Third, 4);
+        DateTime now = new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc);
+        ec2.AddReport(A, now - TimeSpan.FromMinutes(50), state: ImageUsageReportStatus.Available);
+        string newest = ec2.AddReport(A, now - TimeSpan.FromMinutes(10), accounts: [Consumer, Third], state: ImageUsageReportStatus.Available);
+        ec2.AddReport(A, now - TimeSpan.FromMinutes(1), state: ImageUsageReportStatus.Error);
+
+        IReadOnlyDictionary<string, ImageUsage> usage = await new ImageUsageReader(ec2, Settings(() => now)).ReadAsync([A], [Third], null!, default);
+
+        Assert.DoesNotContain(ec2.Calls, c => c.StartsWith("CreateImageUsageReport", StringComparison.Ordinal));
+        Assert.Contains($"DescribeImageUsageReportEntries {newest}", ec2.Calls);
+        Assert.Equal([Third], usage[A].Accounts.Select(a => a.AccountId));
+    }
+
+    [Theory]
+    [InlineData("old")]
+    [InlineData("narrower accounts")]
+    [InlineData("instances only")]
+    [InlineData("error")]
+    [InlineData("named accounts, all asked")]
+    public async Task ReportThatDoesNotCover_NotReused_ANewOneIsCreated(string kind)
+    {
+        var ec2 = new FakeUsageGateway().Use(A, Consumer, 1);
+        DateTime now = new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc);
+        string available = ImageUsageReportStatus.Available;
+        string[] asked = kind == "named accounts, all asked" ? null! : [Consumer, Third];
+        _ = kind switch
+        {
+            "old" => ec2.AddReport(A, now - ImageUsageReader.ReuseWindow - TimeSpan.FromMinutes(1), state: available),
+            "narrower accounts" => ec2.AddReport(A, now, accounts: [Consumer], state: available),
+            "instances only" => ec2.AddReport(A, now, types: [ImageUsageResourceTypes.Instance], state: available),
+            "error" => ec2.AddReport(A, now, state: ImageUsageReportStatus.Error),
+            _ => ec2.AddReport(A, now, accounts: [Consumer, Third], state: available),
+        };
+
+        await new ImageUsageReader(ec2, Settings(() => now)).ReadAsync([A], asked, null!, default);
+
+        Assert.Single(ec2.Calls, c => c.StartsWith("CreateImageUsageReport", StringComparison.Ordinal));
+        Assert.Contains("DescribeImageUsageReportEntries amiur-00000000000000002", ec2.Calls);
     }
 
     [Fact]
@@ -131,12 +210,12 @@ public sealed class ImageUsageReaderTests
         using var cts = new CancellationTokenSource();
         ec2.OnPoll = () =>
         {
-            if (ec2.Calls.Count(c => c.StartsWith("DescribeImageUsageReports", StringComparison.Ordinal)) == 2) cts.Cancel();
+            if (ec2.Calls.Count(c => c.StartsWith("DescribeImageUsageReports amiur-", StringComparison.Ordinal)) == 2) cts.Cancel();
         };
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new ImageUsageReader(ec2, Settings()).ReadAsync([A], null!, null!, cts.Token));
 
-        Assert.Equal(2, ec2.Calls.Count(c => c.StartsWith("DescribeImageUsageReports", StringComparison.Ordinal)));
+        Assert.Equal(2, ec2.Calls.Count(c => c.StartsWith("DescribeImageUsageReports amiur-", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -72,7 +72,7 @@ public sealed class UsageCheckTests
 
         Assert.Equal(ErrorIds.AmiInUse, e.ErrorId);
         Assert.Contains($"{Consumer} has 1 instance and 0 launch templates using {Ami}", e.Message);
-        Assert.Equal($"CreateImageUsageReport {Ami} ec2:Instance,ec2:LaunchTemplate accounts=1", _usage.Calls[0]);
+        Assert.Equal($"CreateImageUsageReport {Ami} ec2:Instance,ec2:LaunchTemplate accounts=1", _usage.Calls[1]);
         Assert.Empty(_orgs.Calls);
     }
 
@@ -96,7 +96,7 @@ public sealed class UsageCheckTests
 
         Assert.Contains($"{FinanceMember} has 3 instances", e.Message);
         Assert.DoesNotContain(Consumer, e.Message);
-        Assert.EndsWith("accounts=all", _usage.Calls[0]);
+        Assert.EndsWith("accounts=all", _usage.Calls[1]);
         Assert.Contains(_reporter.VerboseLines, v => v.Contains($"{Consumer} has 1 instance and 0 launch templates using {Ami}, and keeps launch access through its own launch permission"));
     }
 

@@ -86,6 +86,18 @@ public sealed class UsageRulesTests
     }
 
     [Fact]
+    public void Check_ForceWhatIf_WarningSaysWouldRemove()
+    {
+        var warnings = new List<string>();
+        Assert.Null(UsageRules.Check(Facts(Uses(Consumer, 1, 0)), force: true, warnings, null, whatIf: true));
+
+        string warning = Assert.Single(warnings);
+        Assert.StartsWith($"-Force: would remove launch access to {Ami} in us-east-1 from an account that still uses it: ", warning);
+        Assert.Contains("launches from those launch templates would fail", warning);
+        Assert.DoesNotContain("removing", warning);
+    }
+
+    [Fact]
     public void Check_AccountKeepsAccess_NotARefusal_SaidInVerbose()
     {
         var verbose = new List<string>();

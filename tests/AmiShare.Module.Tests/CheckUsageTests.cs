@@ -223,6 +223,8 @@ public sealed class CheckUsageTests
 
         var forced = t.Run("Revoke-AmiLaunchPermission $args[0] -AccountId $args[1] -CheckUsage -Force -WhatIf", Web, Third).ThrowIfErrors();
         Assert.Contains(forced.Warnings, w => w.Contains($"{Third} has 1 instance"));
+        Assert.Contains(forced.Warnings, w => w.StartsWith($"-Force: would remove launch access to {Web}", StringComparison.Ordinal));
+        Assert.DoesNotContain(forced.Warnings, w => w.Contains("-Force: removing", StringComparison.Ordinal));
 
         Assert.Equal(0, t.Log.Count("ModifyImageAttribute"));
         Assert.Equal(new[] { "UserId:" + Third }, t.PermissionsOf(Web));
@@ -272,4 +274,28 @@ public sealed class CheckUsageTests
         Assert.Equal(1, t.Log.Count("ResetImageAttribute"));
         Assert.Empty(t.PermissionsOf(Web));
     }
+
+    [Theory]
+    [InlineData("Revoke-AmiLaunchPermission $args[0] -AccountId 999988887777 -CheckUsage", "AMISHARE_USAGE_POLL_SECONDS")]
+    [InlineData("Set-AmiLaunchPermission $args[0] -AccountId 111122223333 -CheckUsage -Confirm:$false", "AMISHARE_USAGE_TIMEOUT_SECONDS")]
+    [InlineData("Reset-AmiLaunchPermission $args[0] -CheckUsage -Confirm:$false", "AMISHARE_USAGE_POLL_SECONDS")]
+    public async Task CheckUsage_BadUsageSetting_OneStopBeforeAnyCall(string command, string variable)
+    {
+        await using var t = await SharedAsync(ThirdRunsWeb(), Web, Third);
+        Environment.SetEnvironmentVariable(variable, "soon");
+        try
+        {
+            var r = t.Run(command.Replace("$args[0]", "$args[0],$args[1]", StringComparison.Ordinal), Web, Agent);
+
+            Assert.Equal(new[] { "InvalidRetrySetting," + CommandClass(command) }, r.ErrorIds);
+            Assert.Contains($"{variable} is 'soon'", r.FirstErrorText);
+            Assert.Empty(t.Log.Entries);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(variable, null);
+        }
+    }
+
+    private static string CommandClass(string command) => "AmiShare.Commands." + command.Split(' ')[0].Replace("-", string.Empty, StringComparison.Ordinal) + "Command";
 }

@@ -197,7 +197,7 @@ public sealed class ShareReportAcceptanceTests
         int polls = 0;
         t.Log.EntryAdded += e =>
         {
-            if (e.Action == "DescribeImageUsageReports" && Interlocked.Increment(ref polls) == 3)
+            if (e.Action == "DescribeImageUsageReports" && e.Parameters.ContainsKey("ReportId.1") && Interlocked.Increment(ref polls) == 3)
             {
                 clock.Advance(TimeSpan.FromHours(2));
             }
@@ -230,7 +230,11 @@ public sealed class ShareReportAcceptanceTests
             }
 
             Assert.InRange(polls, 4, int.MaxValue);
-            Assert.All(log.Where(e => e.Action == "DescribeImageUsageReports"), e => Assert.True(e.Parameters.ContainsKey("ReportId.1")));
+            // Before creating, one look-up per region for reports to reuse (ImageId.N); none here, so every AMI got a new one.
+            foreach (string region in Regions)
+            {
+                Assert.Single(log, e => e.Action == "DescribeImageUsageReports" && e.Region == region && e.Parameters.ContainsKey("ImageId.1"));
+            }
         }
         finally
         {
@@ -239,18 +243,32 @@ public sealed class ShareReportAcceptanceTests
     }
 
     [Fact]
-    public async Task IncludeUsage_ReportsStillPendingAtTheTimeout_RegionErrorNamesTheAmisAndTheVariable()
+    public async Task IncludeUsage_ReportsStillPendingAtTheTimeout_RowsWithoutUsage_ErrorNamesTheAmis_RerunReusesTheReport()
     {
         var (world, _) = BuildWorld();
         await using var t = await StartAsync(world);
-        t.Emulator.Options.ImageUsageReportPendingTime = TimeSpan.FromDays(1);
+        var clock = new TestClock(DateTimeOffset.UtcNow);
+        t.Emulator.Options.Clock = clock;
+        t.Emulator.Options.ImageUsageReportPendingTime = TimeSpan.FromMinutes(30);
         t.Run("$env:AMISHARE_USAGE_POLL_SECONDS = '0.05'; $env:AMISHARE_USAGE_TIMEOUT_SECONDS = '1'").ThrowIfErrors();
         try
         {
             var r = t.Run("Get-AmiShareReport -Region eu-west-1 -ImageId $args[0] -IncludeUsage", Ami(2));
 
-            Assert.Empty(r.Output);
-            ErrorRecordAssert(r, "UsageReportTimedOut", Ami(2), "AMISHARE_USAGE_TIMEOUT_SECONDS");
+            var row = Assert.Single(r.Output);
+            Assert.Equal(Ami(2), row.Properties["ImageId"].Value);
+            Assert.Null(row.Properties["Usage"].Value);
+            ErrorRecordAssert(r, "UsageReportTimedOut", Ami(2), "AMISHARE_USAGE_TIMEOUT_SECONDS", "The usage of 1 AMI in region 'eu-west-1' could not be read", "reuses the pending reports");
+            Assert.Equal(1, t.Log.Count("CreateImageUsageReport"));
+
+            // "Run the command again later": the report is still there, pending, and becomes available; the rerun creates none.
+            clock.Advance(TimeSpan.FromMinutes(40));
+            t.Log.Clear();
+            var again = t.Run("Get-AmiShareReport -Region eu-west-1 -ImageId $args[0] -IncludeUsage", Ami(2)).ThrowIfErrors();
+
+            Assert.Equal(0, t.Log.Count("CreateImageUsageReport"));
+            Assert.Equal("", Assert.Single(again.Output).Properties["Usage"].Value.ToString());
+            Assert.Equal(1, t.Log.Count("DescribeImageUsageReportEntries"));
         }
         finally
         {

@@ -10,7 +10,7 @@ namespace AmiShare.Module.Tests;
 /// Ctrl+C while a slower command further down the pipeline is busy with an earlier row (found by helper "try" in real
 /// pwsh: `$ids | Grant-AmiLaunchPermission -PassThru | % { Start-Sleep -m 300; … }`, ^C after 20 rows: 130 AMIs
 /// changed, 20 rows written, no warning). The stop then surfaces as a PipelineStoppedException out of WriteObject,
-/// not out of the job's TryTake, and the "Stopped: N AMI(s) had already been changed" warning must still be shown.
+/// not out of the job's TryTake, and the "Stopped: N AMIs had already been changed" warning must still be shown.
 /// </summary>
 public sealed class StopWarningTests
 {
@@ -48,7 +48,7 @@ public sealed class StopWarningTests
         int written = output.Count;
         Assert.True(changed - written >= 30, $"changed {changed}, written {written}");
 
-        var warning = Regex.Match(t.Ps.HostOutput.ToString() ?? string.Empty, @"Stopped: (\d+) AMI\(s\) had already been changed");
+        var warning = Regex.Match(t.Ps.HostOutput.ToString() ?? string.Empty, @"Stopped: (\d+) AMIs? had already been changed");
         Assert.True(warning.Success, $"no Stopped warning although {changed} AMIs were changed and {written} rows written; host output: {t.Ps.HostOutput}");
         Assert.InRange(int.Parse(warning.Groups[1].Value), changed - written - 10, changed - written); // at most the 10 in flight unknown
     }

@@ -121,6 +121,13 @@ Describe 'Get-AmiShareReport -IncludeUsage' -Tag CI {
         (Get-AmiShareEmulatorLog).Counts['CreateImageUsageReport'] | Should -Be 6
     }
 
+    It 'reuses the reports on a rerun: the same usage, no new CreateImageUsageReport' {
+        $again = @(Get-AmiShareReport -AllRegions -IncludeUsage -EndpointUrl $Endpoint)
+        $again.Count | Should -Be 6
+        @(($again | Where-Object ImageId -EQ $Demo.Unencrypted).UsedBy) | Should -Be @($Consumer, $Outside)
+        (Get-AmiShareEmulatorLog).Counts['CreateImageUsageReport'] | Should -Be 6
+    }
+
     It 'exports Usage to CSV as one readable cell and to JSON as objects' {
         $csv = Join-Path ([IO.Path]::GetTempPath()) "amishare-usage-$([guid]::NewGuid().ToString('N')).csv"
         try {
@@ -148,6 +155,8 @@ Describe 'Get-AmiShareReport -IncludeUsage' -Tag CI {
     }
 
     It 'shows the wait for the usage reports as a phase of its progress bar' {
+        # The reports of the runs above would be reused (already available): start from the world as loaded, so this run waits.
+        Reset-AmiShareEmulator
         $shell = [PowerShell]::Create()
         try {
             $null = $shell.AddCommand('Import-Module').AddArgument((Get-AmiShareModuleManifest)).AddStatement()

@@ -26,6 +26,10 @@ namespace AmiShare.Engine.Facts
         public Task<IReadOnlyList<ImageUsageReportLine>> DescribeImageUsageReportEntriesAsync(IReadOnlyList<string> reportIds, CancellationToken cancellationToken) =>
             Usage().DescribeImageUsageReportEntriesAsync(reportIds, cancellationToken);
 
+        /// <inheritdoc />
+        public Task<IReadOnlyList<ImageUsageReportStatus>> DescribeImageUsageReportsOfImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken) =>
+            Usage().DescribeImageUsageReportsOfImagesAsync(imageIds, cancellationToken);
+
         private IEc2UsageGateway Usage() =>
             _inner as IEc2UsageGateway
             ?? throw new System.NotSupportedException($"The EC2 gateway of region '{Region}' ({_inner.GetType().Name}) cannot read image usage reports: it does not implement IEc2UsageGateway.");

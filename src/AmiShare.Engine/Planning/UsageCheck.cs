@@ -72,7 +72,7 @@ namespace AmiShare.Engine.Planning
             var facts = new UsageFacts { ImageId = plan.ImageId, Region = plan.Region, Accounts = accounts };
             var warnings = new List<string>();
             var verbose = new List<string>();
-            AmiShareException refusal = UsageRules.Check(facts, plan.Options.RemoveInUse, warnings, verbose);
+            AmiShareException refusal = UsageRules.Check(facts, plan.Options.RemoveInUse, warnings, verbose, plan.Options.WhatIf);
             verbose.ForEach(_reporter.Verbose);
             if (refusal != null)
             {
@@ -165,6 +165,11 @@ namespace AmiShare.Engine.Planning
                     (done, total) => progress?.Progress(key, activity, done >= total ? "image usage report ready" : "waiting for the image usage report (pending)", false),
                     cancellationToken).ConfigureAwait(false);
                 return read.TryGetValue(plan.ImageId, out ImageUsage usage) ? usage : new ImageUsage(plan.ImageId, plan.Region, Array.Empty<AccountUsage>());
+            }
+            catch (AmiShareException e) when (e.ErrorId != ErrorIds.UsageReportTimedOut && e.ErrorId != ErrorIds.UsageReportFailed)
+            {
+                // AccessDenied, a server error …: said about the AMI (not only a report id), with the IAM permissions the reports need.
+                throw UsageFailure.ForImages(e, new[] { plan.ImageId }, plan.Region, "nothing was changed on it");
             }
             finally
             {

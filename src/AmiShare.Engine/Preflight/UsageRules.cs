@@ -39,10 +39,11 @@ namespace AmiShare.Engine.Preflight
         /// <summary>
         /// The decision for one AMI: null when no account that loses (or may lose) access uses it; otherwise, without
         /// <paramref name="force"/>, the <see cref="ErrorIds.AmiInUse"/> refusal naming each such account and its counts, and with
-        /// it, the same facts as one warning in <paramref name="warnings"/> (the change then goes ahead). Accounts that use the AMI
+        /// it, the same facts as one warning in <paramref name="warnings"/> (the change then goes ahead; under <paramref name="whatIf"/> it
+        /// says "would remove"). Accounts that use the AMI
         /// but keep access are said in <paramref name="verbose"/>.
         /// </summary>
-        public static AmiShareException Check(UsageFacts facts, bool force, ICollection<string> warnings, ICollection<string> verbose)
+        public static AmiShareException Check(UsageFacts facts, bool force, ICollection<string> warnings, ICollection<string> verbose, bool whatIf = false)
         {
             if (facts == null)
             {
@@ -72,8 +73,10 @@ namespace AmiShare.Engine.Preflight
             string them = inUse.Count == 1 ? "that account" : "those accounts";
             if (force)
             {
-                warnings?.Add($"-Force: removing launch access to {facts.ImageId} in {facts.Region} from {(inUse.Count == 1 ? "an account that still uses" : "accounts that still use")} it: {who}. " +
-                              "Their instances keep running, but they can no longer launch the AMI, and launches from those launch templates will fail.");
+                warnings?.Add($"-Force: {(whatIf ? "would remove" : "removing")} launch access to {facts.ImageId} in {facts.Region} from {(inUse.Count == 1 ? "an account that still uses" : "accounts that still use")} it: {who}. " +
+                              (whatIf
+                                  ? "Their instances would keep running, but they could no longer launch the AMI, and launches from those launch templates would fail."
+                                  : "Their instances keep running, but they can no longer launch the AMI, and launches from those launch templates will fail."));
                 return null;
             }
 

@@ -13,6 +13,13 @@ namespace AmiShare.Engine.Reports
             Error = error;
         }
 
+        /// <summary>Creates a region's report whose rows came out but whose usage could not be read (<paramref name="usageError"/>).</summary>
+        public RegionShareReport(string region, IReadOnlyList<ShareReportRow> rows, AmiShareException error, AmiShareException usageError)
+            : this(region, rows, error)
+        {
+            UsageError = usageError;
+        }
+
         /// <summary>Gets the region.</summary>
         public string Region { get; }
 
@@ -21,5 +28,8 @@ namespace AmiShare.Engine.Reports
 
         /// <summary>Gets the error that stopped the region, or null.</summary>
         public AmiShareException Error { get; }
+
+        /// <summary>Gets the error that kept the region's usage from being read (its rows then have no Usage), or null.</summary>
+        public AmiShareException UsageError { get; }
     }
 }

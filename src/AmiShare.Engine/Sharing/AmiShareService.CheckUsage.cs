@@ -1,6 +1,5 @@
 using System.Threading;
 using System.Threading.Tasks;
-using AmiShare.Engine.Aws;
 using AmiShare.Engine.Planning;
 using AmiShare.Engine.Plans;
 using AmiShare.Engine.Usage;
@@ -11,17 +10,19 @@ namespace AmiShare.Engine.Sharing
     public sealed partial class AmiShareService
     {
         private readonly object _usageGate = new object();
-        private UsageCheck _usageCheck;
         private ImageUsageSettings _usageSettings;
 
-        /// <summary>How the usage check waits for reports (tests set it; otherwise read from the environment on first use).</summary>
+        /// <summary>
+        /// How the usage check waits for reports when tests set it; otherwise (null) the settings the options carry
+        /// (<see cref="ShareOptions.UsagePollInterval"/>, <see cref="ShareOptions.UsageTimeout"/>, read by the cmdlet before any call).
+        /// </summary>
         internal ImageUsageSettings UsageSettings
         {
             get
             {
                 lock (_usageGate)
                 {
-                    return _usageSettings ?? (_usageSettings = ImageUsageSettings.FromEnvironment(ProcessEnvironment.Instance));
+                    return _usageSettings;
                 }
             }
 
@@ -43,19 +44,24 @@ namespace AmiShare.Engine.Sharing
         {
             if (options != null && options.CheckUsage)
             {
-                await UsageChecker().CheckAsync(plan, cancellationToken).ConfigureAwait(false);
+                await UsageChecker(options).CheckAsync(plan, cancellationToken).ConfigureAwait(false);
             }
 
             return plan;
         }
 
-        private UsageCheck UsageChecker()
+        private UsageCheck UsageChecker(ShareOptions options)
         {
-            lock (_usageGate)
-            {
-                return _usageCheck ?? (_usageCheck = new UsageCheck(
-                    (images, accounts, progress, ct) => GetImageUsageAsync(images, accounts, UsageSettings, progress, ct), _organizations, _reporter));
-            }
+            ImageUsageSettings settings = UsageSettings ?? SettingsOf(options);
+            return new UsageCheck((images, accounts, progress, ct) => GetImageUsageAsync(images, accounts, settings, progress, ct), _organizations, _reporter);
+        }
+
+        private static ImageUsageSettings SettingsOf(ShareOptions options)
+        {
+            var settings = new ImageUsageSettings();
+            settings.PollInterval = options.UsagePollInterval ?? settings.PollInterval;
+            settings.Timeout = options.UsageTimeout ?? settings.Timeout;
+            return settings;
         }
     }
 }

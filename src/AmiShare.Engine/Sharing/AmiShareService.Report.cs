@@ -32,7 +32,8 @@ namespace AmiShare.Engine.Sharing
         /// <paramref name="usage"/> (not null) each region then reads who still uses its AMIs (one image usage report per AMI,
         /// <see cref="GetImageUsageAsync"/>) into <see cref="ShareReportRow.Usage"/>. <paramref name="progress"/> gets (AMIs done,
         /// AMIs known so far) and <paramref name="usageProgress"/> (usage reports ready, reports created so far) across all regions.
-        /// A region that fails (its share report or its usage reports) puts its exception in the result instead of rows; the other
+        /// A region whose share report fails puts its exception in the result instead of rows; one whose usage reports fail keeps
+        /// its rows (Usage null) and puts the usage error, naming the AMIs, in <see cref="RegionShareReport.UsageError"/>. The other
         /// regions go on.
         /// </summary>
         public static async Task<IReadOnlyList<RegionShareReport>> GetShareReportsAsync(IReadOnlyList<AmiShareService> services, IReadOnlyList<string> imageIds, ImageUsageSettings usage, Action<int, int> progress, Action<int, int> usageProgress, CancellationToken cancellationToken)
@@ -49,16 +50,26 @@ namespace AmiShare.Engine.Sharing
                 try
                 {
                     IReadOnlyList<ShareReportRow> rows = await service.GetShareReportAsync(imageIds, (d, t) => amis.Report(index, d, t), cancellationToken).ConfigureAwait(false);
+                    AmiShareException usageError = null;
                     if (usage != null && rows.Count > 0)
                     {
-                        IReadOnlyDictionary<string, ImageUsage> used = await service.GetImageUsageAsync(rows.Select(r => r.ImageId).ToList(), null, usage, (d, t) => reports.Report(index, d, t), cancellationToken).ConfigureAwait(false);
-                        foreach (ShareReportRow row in rows)
+                        List<string> images = rows.Select(r => r.ImageId).ToList();
+                        try
                         {
-                            row.Usage = used.TryGetValue(row.ImageId, out ImageUsage u) ? u.Accounts : new List<AccountUsage>();
+                            IReadOnlyDictionary<string, ImageUsage> used = await service.GetImageUsageAsync(images, null, usage, (d, t) => reports.Report(index, d, t), cancellationToken).ConfigureAwait(false);
+                            foreach (ShareReportRow row in rows)
+                            {
+                                row.Usage = used.TryGetValue(row.ImageId, out ImageUsage u) ? u.Accounts : new List<AccountUsage>();
+                            }
+                        }
+                        catch (AmiShareException e)
+                        {
+                            // The sharing rows stand on their own: they come out with Usage null (not reported), and the usage failure is one error.
+                            usageError = UsageFailure.ForImages(e, images, service.Region, "their rows are written without Usage");
                         }
                     }
 
-                    return new RegionShareReport(service.Region, rows, null);
+                    return new RegionShareReport(service.Region, rows, null, usageError);
                 }
                 catch (AmiShareException e)
                 {

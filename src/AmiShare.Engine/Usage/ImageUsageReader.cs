@@ -9,14 +9,22 @@ using AmiShare.Engine.Gateways;
 namespace AmiShare.Engine.Usage
 {
     /// <summary>
-    /// Reads who still uses AMIs in one region from EC2 image usage reports: one CreateImageUsageReport per AMI (instances and
-    /// launch templates), then one DescribeImageUsageReports per poll for every report still pending (up to 200 ids a call),
+    /// Reads who still uses AMIs in one region from EC2 image usage reports: first one DescribeImageUsageReports ImageId.N per
+    /// 200 AMIs, to reuse a report that already covers an AMI (both resource types; every account, or the accounts asked about;
+    /// pending, or available and created within <see cref="ReuseWindow"/>; the newest such), so a rerun picks up where a timed-out run
+    /// left off and reports do not pile up; then one CreateImageUsageReport per AMI left (instances and launch templates), then one DescribeImageUsageReports per poll for every report still pending (up to 200 ids a call),
     /// then DescribeImageUsageReportEntries for the reports (200 a call, every page). Reports are not deleted: EC2 deletes
     /// them 30 days after creation. What a report counts lags: AWS says instance activity from the past 24 hours and launch
     /// template activity from the past few days might not appear ("View your AMI usage", EC2 User Guide).
     /// </summary>
     public sealed class ImageUsageReader
     {
+        /// <summary>
+        /// How old an available report may be and still be reused (1 hour). What a report counts lags up to 24 hours anyway, so a
+        /// report from the last hour says as much as a new one.
+        /// </summary>
+        public static readonly TimeSpan ReuseWindow = TimeSpan.FromHours(1);
+
         private readonly IEc2UsageGateway _ec2;
         private readonly ImageUsageSettings _settings;
 
@@ -50,10 +58,13 @@ namespace AmiShare.Engine.Usage
 
             DateTime started = _settings.UtcNow();
             var reports = new Dictionary<string, string>(StringComparer.Ordinal);
+            IReadOnlyDictionary<string, string> reusable = await ReusableAsync(images, asked, started, cancellationToken).ConfigureAwait(false);
             foreach (string image in images)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                string reportId = await _ec2.CreateImageUsageReportAsync(image, ImageUsageResourceTypes.All, asked, cancellationToken).ConfigureAwait(false);
+                string reportId = reusable.TryGetValue(image, out string existing)
+                    ? existing
+                    : await _ec2.CreateImageUsageReportAsync(image, ImageUsageResourceTypes.All, asked, cancellationToken).ConfigureAwait(false);
                 reports[reportId] = image;
             }
 
@@ -142,13 +153,45 @@ namespace AmiShare.Engine.Usage
                     throw new AmiShareException(
                         ErrorIds.UsageReportTimedOut,
                         AmiShareErrorKind.OperationStopped,
-                        $"The image usage reports of {images.Count} AMI(s) in region '{_ec2.Region}' were still pending after {Seconds(waited)} seconds: {names}.",
+                        $"The image usage {(images.Count == 1 ? "report" : "reports")} of {Words.Amis(images.Count)} in region '{_ec2.Region}' {(images.Count == 1 ? "was" : "were")} still pending after {Seconds(waited)} seconds: {names}.",
                         string.Join(",", images),
-                        $"Run the command again later, or wait longer: set $env:{ImageUsageSettings.TimeoutVariable} to more seconds (now {Seconds(_settings.Timeout)}).");
+                        $"Run the command again later (it reuses the pending reports instead of creating new ones), or wait longer: set $env:{ImageUsageSettings.TimeoutVariable} to more seconds (now {Seconds(_settings.Timeout)}).");
                 }
 
                 await _settings.Delay(_settings.PollInterval, cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>
+        /// Per AMI, the id of the newest existing report that covers it: both resource types, every account (no account ids) or a
+        /// superset of <paramref name="asked"/> (null: every account is needed), and pending, or available and created within
+        /// <see cref="ReuseWindow"/> of <paramref name="now"/>. Reports in state error are never reused.
+        /// </summary>
+        private async Task<IReadOnlyDictionary<string, string>> ReusableAsync(List<string> images, IReadOnlyList<string> asked, DateTime now, CancellationToken cancellationToken)
+        {
+            var wanted = new HashSet<string>(images, StringComparer.Ordinal);
+            var found = new List<ImageUsageReportStatus>();
+            foreach (List<string> batch in Batches(images))
+            {
+                found.AddRange(await _ec2.DescribeImageUsageReportsOfImagesAsync(batch, cancellationToken).ConfigureAwait(false));
+            }
+
+            return found
+                .Where(r => r.ReportId != null && r.ImageId != null && wanted.Contains(r.ImageId) && Covers(r, asked, now))
+                .GroupBy(r => r.ImageId, StringComparer.Ordinal)
+                .ToDictionary(g => g.Key, g => g.OrderByDescending(r => r.CreationTime ?? DateTime.MinValue).First().ReportId, StringComparer.Ordinal);
+        }
+
+        private static bool Covers(ImageUsageReportStatus report, IReadOnlyList<string> asked, DateTime now)
+        {
+            bool fresh = string.Equals(report.State, ImageUsageReportStatus.Pending, StringComparison.Ordinal)
+                || (string.Equals(report.State, ImageUsageReportStatus.Available, StringComparison.Ordinal)
+                    && report.CreationTime.HasValue && now - report.CreationTime.Value <= ReuseWindow);
+            IReadOnlyList<string> types = report.ResourceTypes ?? Array.Empty<string>();
+            IReadOnlyList<string> accounts = report.AccountIds ?? Array.Empty<string>();
+            return fresh
+                && ImageUsageResourceTypes.All.All(t => types.Contains(t, StringComparer.Ordinal))
+                && (accounts.Count == 0 || (asked != null && asked.All(a => accounts.Contains(a, StringComparer.Ordinal))));
         }
 
         private static IEnumerable<List<string>> Batches(List<string> ids)

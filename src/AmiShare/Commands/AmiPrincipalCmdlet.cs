@@ -32,6 +32,7 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             _commandLinePrincipals = ParseCommandLinePrincipals(AllowPublic);
         }
 

@@ -140,6 +140,11 @@ namespace AmiShare.Commands
 
                         WriteObject(output);
                     }
+
+                    if (report.UsageError != null)
+                    {
+                        WriteError(ErrorRecords.From(report.UsageError, report.UsageError.Target));
+                    }
                 }
 
                 WarnAboutGaps(reports, images);

@@ -1,5 +1,4 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -193,10 +192,7 @@ namespace AmiShare.Commands
 
             try
             {
-                const int named = 10;
-                string ids = string.Join(", ", changed.Take(named)) + (changed.Count > named ? $" and {changed.Count - named} more" : string.Empty);
-                _cmdlet.Host?.UI?.WriteWarningLine(
-                    $"Stopped: {changed.Count} AMI(s) had already been changed when the command stopped, and their results were not written: {ids}. Run Get-AmiLaunchPermission on them to see their permissions now.");
+                _cmdlet.Host?.UI?.WriteWarningLine(StoppedWarning.Text(changed));
             }
             catch (Exception ex) when (ex is PipelineStoppedException || ex is InvalidOperationException || ex is NotImplementedException)
             {

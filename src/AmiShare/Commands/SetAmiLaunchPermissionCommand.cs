@@ -89,6 +89,7 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override void BeginProcessing()
         {
+            base.BeginProcessing();
             if (ParameterSetName == ManifestSet)
             {
                 return;

@@ -57,10 +57,7 @@ namespace AmiShare.Engine.Gateways
             {
                 var request = new DescribeImageUsageReportsRequest { ReportIds = ids, NextToken = next };
                 DescribeImageUsageReportsResponse response = await _calls.InvokeAsync("DescribeImageUsageReports", target, ct => _client.DescribeImageUsageReportsAsync(request, ct), cancellationToken).ConfigureAwait(false);
-                foreach (ImageUsageReport report in response.ImageUsageReports ?? new List<ImageUsageReport>())
-                {
-                    result.Add(new ImageUsageReportStatus { ReportId = report.ReportId, ImageId = report.ImageId, State = report.State, StateReason = report.StateReason });
-                }
+                result.AddRange((response.ImageUsageReports ?? new List<ImageUsageReport>()).Select(StatusOf));
 
                 next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
             }
@@ -104,6 +101,46 @@ namespace AmiShare.Engine.Gateways
 
             return result;
         }
+
+        /// <inheritdoc />
+        public async Task<IReadOnlyList<ImageUsageReportStatus>> DescribeImageUsageReportsOfImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken)
+        {
+            var result = new List<ImageUsageReportStatus>();
+            if (imageIds == null || imageIds.Count == 0)
+            {
+                return result;
+            }
+
+            if (imageIds.Count > Ec2Limits.MaxUsageReportIdsPerCall)
+            {
+                throw new ArgumentException($"DescribeImageUsageReportsOfImagesAsync takes at most {Ec2Limits.MaxUsageReportIdsPerCall} AMI ids per call; split the list.", nameof(imageIds));
+            }
+
+            var ids = new List<string>(imageIds);
+            string target = ids.Count <= 3 ? string.Join(", ", ids) : string.Join(", ", ids.Take(3)) + $" and {ids.Count - 3} more AMIs";
+            string next = null;
+            do
+            {
+                var request = new DescribeImageUsageReportsRequest { ImageIds = ids, MaxResults = 1000, NextToken = next };
+                DescribeImageUsageReportsResponse response = await _calls.InvokeAsync("DescribeImageUsageReports", target, ct => _client.DescribeImageUsageReportsAsync(request, ct), cancellationToken).ConfigureAwait(false);
+                result.AddRange((response.ImageUsageReports ?? new List<ImageUsageReport>()).Select(StatusOf));
+                next = string.IsNullOrEmpty(response.NextToken) ? null : response.NextToken;
+            }
+            while (next != null);
+
+            return result;
+        }
+
+        private static ImageUsageReportStatus StatusOf(ImageUsageReport report) => new ImageUsageReportStatus
+        {
+            ReportId = report.ReportId,
+            ImageId = report.ImageId,
+            State = report.State,
+            StateReason = report.StateReason,
+            CreationTime = report.CreationTime?.ToUniversalTime(),
+            ResourceTypes = (report.ResourceTypes ?? new List<ImageUsageResourceType>()).Select(t => t.ResourceType).Where(t => !string.IsNullOrEmpty(t)).ToList(),
+            AccountIds = (report.AccountIds ?? new List<string>()).ToList(),
+        };
 
         private static void CheckReportIdCount(IReadOnlyList<string> reportIds, string method)
         {

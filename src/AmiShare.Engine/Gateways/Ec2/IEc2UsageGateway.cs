@@ -33,5 +33,11 @@ namespace AmiShare.Engine.Gateways
         /// per report, account and resource type, how many resources reference the AMI. A pending report has no entries yet.
         /// </summary>
         Task<IReadOnlyList<ImageUsageReportLine>> DescribeImageUsageReportEntriesAsync(IReadOnlyList<string> reportIds, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// DescribeImageUsageReports ImageId.N (at most <see cref="Ec2Limits.MaxUsageReportIdsPerCall"/> AMIs; every page): the caller's
+        /// reports on those AMIs that EC2 still keeps (30 days), with their state, creation time, resource types and accounts.
+        /// </summary>
+        Task<IReadOnlyList<ImageUsageReportStatus>> DescribeImageUsageReportsOfImagesAsync(IReadOnlyList<string> imageIds, CancellationToken cancellationToken);
     }
 }

@@ -23,5 +23,14 @@ namespace AmiShare.Engine.Gateways
 
         /// <summary>Gets or sets EC2's reason when <see cref="State"/> is <see cref="Error"/>, or null.</summary>
         public string StateReason { get; set; }
+
+        /// <summary>Gets or sets when EC2 created the report (UTC), or null when not said.</summary>
+        public System.DateTime? CreationTime { get; set; }
+
+        /// <summary>Gets or sets the resource types the report counts (<see cref="ImageUsageResourceTypes"/>); empty when not said.</summary>
+        public System.Collections.Generic.IReadOnlyList<string> ResourceTypes { get; set; } = System.Array.Empty<string>();
+
+        /// <summary>Gets or sets the accounts the report was asked about; empty: every account the AMI is shared with.</summary>
+        public System.Collections.Generic.IReadOnlyList<string> AccountIds { get; set; } = System.Array.Empty<string>();
     }
 }
