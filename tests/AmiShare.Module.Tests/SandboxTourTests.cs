@@ -54,7 +54,9 @@ public sealed class SandboxTourTests
         Assert.Contains("WARNING: -Force: removing launch access to ami-0a1b2c3d4e5f60005", text);
 
         // The consumers chapter: the member's view, the refusal naming the owner's snapshot grant, two copies, a rerun that reuses them.
-        Assert.Matches(@"ami-0a1b2c3d4e5f60002 123456789012 DirectOrOrganization yes +NO", text);
+        // The table shows Via DirectOrOrganization as Direct/Org, so at 80 columns the name keeps 24 characters.
+        Assert.Matches(@"ami-0a1b2c3d4e5f60002 123456789012 Direct/Org yes +NO +app-server-cmk", text);
+        Assert.Contains("legacy-aws-ebs (re-encrypted)", text);
         Assert.Contains("Grant-AmiLaunchPermission -ImageId ami-0a1b2c3d4e5f60002 -AccountId 111122223333 -IncludeSnapshot -Region us-east-1", flat);
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(text, @"(us-east-1|us-west-2) +ami-[0-9a-f]{17} available Created c0c0c0c0-").Count);
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Matches(text, @"(us-east-1|us-west-2): ami-[0-9a-f]{17} Reused\r?\n").Count);

@@ -62,7 +62,7 @@ Describe 'Get-AmiSharedWithMe' -Tag CI {
         $text = Get-AmiSharedWithMe @AsConsumer | Out-String -Width 80
         $text | Should -Match 'Region: us-east-1'
         $text | Should -Match 'Via\s+Key\s+Copy\s+Name'
-        $text | Should -Match "$($Demo.Unencrypted)\s+$($Demo.OwnerAccount)\s+DirectOrOrganization\s+-\s+NO"
+        $text | Should -Match "$($Demo.Unencrypted)\s+$($Demo.OwnerAccount)\s+Direct/Org\s+-\s+NO\s+web-server-2026\.11"
     }
 
     It 'has help with examples' {
