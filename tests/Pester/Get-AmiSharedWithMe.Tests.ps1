@@ -65,6 +65,23 @@ Describe 'Get-AmiSharedWithMe' -Tag CI {
         $text | Should -Match "$($Demo.Unencrypted)\s+$($Demo.OwnerAccount)\s+Direct/Org\s+-\s+NO\s+web-server-2026\.11"
     }
 
+    It 'shows a progress bar over the regions it reads, and completes it' {
+        $shell = [PowerShell]::Create()
+        try {
+            $null = $shell.AddCommand('Import-Module').AddArgument((Get-AmiShareModuleManifest)).AddStatement()
+            $parameters = @{ Region = @('us-east-1', 'eu-west-1') } + $AsConsumer
+            $null = $shell.AddCommand('Get-AmiSharedWithMe').AddParameters($parameters)
+            $null = $shell.Invoke()
+            $shell.HadErrors | Should -BeFalse
+            $records = @($shell.Streams.Progress | Where-Object Activity -EQ 'Get-AmiSharedWithMe')
+            @($records | ForEach-Object StatusDescription) | Should -Contain '0 of 2 region(s) read'
+            $records[-1].RecordType | Should -Be 'Completed'
+        }
+        finally {
+            $shell.Dispose()
+        }
+    }
+
     It 'has help with examples' {
         $help = Get-Help Get-AmiSharedWithMe -Full
         @($help.examples.example).Count | Should -BeGreaterThan 0

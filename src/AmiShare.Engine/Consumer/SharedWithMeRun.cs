@@ -14,8 +14,11 @@ namespace AmiShare.Engine.Consumer
     /// </summary>
     public static class SharedWithMeRun
     {
-        /// <summary>Reads <paramref name="regions"/> (the session's region when empty) with <paramref name="session"/>'s credentials and endpoint.</summary>
-        public static async Task<IReadOnlyList<SharedWithMeRegion>> ReadAsync(AwsSession session, IReadOnlyList<string> regions, bool includePublic, IShareReporter reporter, CancellationToken cancellationToken)
+        /// <summary>
+        /// Reads <paramref name="regions"/> (the session's region when empty) with <paramref name="session"/>'s credentials and
+        /// endpoint. <paramref name="progress"/> gets (regions done, regions) as each region finishes.
+        /// </summary>
+        public static async Task<IReadOnlyList<SharedWithMeRegion>> ReadAsync(AwsSession session, IReadOnlyList<string> regions, bool includePublic, IShareReporter reporter, CancellationToken cancellationToken, Action<int, int> progress = null)
         {
             if (session == null)
             {
@@ -34,7 +37,14 @@ namespace AmiShare.Engine.Consumer
                 caller = await sts.GetCallerAccountAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            SharedWithMeRegion[] results = await Task.WhenAll(targets.Select(r => ReadRegionAsync(session, r, caller, includePublic, reporter, cancellationToken))).ConfigureAwait(false);
+            int done = 0;
+            progress?.Invoke(0, targets.Count);
+            SharedWithMeRegion[] results = await Task.WhenAll(targets.Select(async r =>
+            {
+                SharedWithMeRegion result = await ReadRegionAsync(session, r, caller, includePublic, reporter, cancellationToken).ConfigureAwait(false);
+                progress?.Invoke(Interlocked.Increment(ref done), targets.Count);
+                return result;
+            })).ConfigureAwait(false);
             return results;
         }
 

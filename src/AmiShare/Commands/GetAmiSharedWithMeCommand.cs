@@ -1,6 +1,9 @@
+using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
+using System.Threading.Tasks;
 using AmiShare.Engine;
 using AmiShare.Engine.Aws;
 using AmiShare.Engine.Consumer;
@@ -16,6 +19,8 @@ namespace AmiShare.Commands
     [OutputType(typeof(AmiSharedImage))]
     public sealed class GetAmiSharedWithMeCommand : AwsSessionCmdlet
     {
+        private const string Activity = "Get-AmiSharedWithMe";
+
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
 
         /// <summary>The regions to list (default: the session's region).</summary>
@@ -36,7 +41,7 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override void EndProcessing()
         {
-            var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var lines = new ConcurrentQueue<KeyValuePair<bool, string>>();
             IReadOnlyList<SharedWithMeRegion> results;
             try
             {
@@ -52,7 +57,24 @@ namespace AmiShare.Commands
                     }
                 }
 
-                results = SharedWithMeRun.ReadAsync(session, regions, IncludePublic.IsPresent, new QueueReporter(lines), _stop.Token).GetAwaiter().GetResult();
+                int done = 0, total = regions == null || regions.Count == 0 ? 1 : regions.Count;
+                WriteProgress(new ProgressRecord(1, Activity, $"0 of {total} region(s) read") { PercentComplete = 0 });
+                Task<IReadOnlyList<SharedWithMeRegion>> work = SharedWithMeRun.ReadAsync(
+                    session, regions, IncludePublic.IsPresent, new QueueReporter(lines), _stop.Token, (d, t) => { Volatile.Write(ref total, t); Volatile.Write(ref done, d); });
+                while (!work.Wait(100))
+                {
+                    WriteLines(lines);
+                    int t = Volatile.Read(ref total), d = Volatile.Read(ref done);
+                    WriteProgress(new ProgressRecord(1, Activity, $"{d} of {t} region(s) read") { PercentComplete = t == 0 ? 0 : d * 100 / t });
+                }
+
+                WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
+                results = work.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException)
+            {
+                WriteLines(lines);
+                throw new PipelineStoppedException();
             }
             catch (AmiShareException e)
             {
@@ -80,28 +102,36 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override void StopProcessing() => _stop.Cancel();
 
-        private void WriteLines(System.Collections.Concurrent.ConcurrentQueue<string> lines)
+        /// <summary>Writes the engine's queued lines on the pipeline thread: warnings as warnings, the rest as verbose.</summary>
+        private void WriteLines(ConcurrentQueue<KeyValuePair<bool, string>> lines)
         {
-            while (lines.TryDequeue(out string line))
+            while (lines.TryDequeue(out KeyValuePair<bool, string> line))
             {
-                WriteVerbose(line);
+                if (line.Key)
+                {
+                    WriteWarning(line.Value);
+                }
+                else
+                {
+                    WriteVerbose(line.Value);
+                }
             }
         }
 
-        /// <summary>Keeps the engine's verbose lines (written on pool threads) for the pipeline thread.</summary>
+        /// <summary>Keeps the engine's messages (written on pool threads) for the pipeline thread; Key true marks a warning.</summary>
         private sealed class QueueReporter : IShareReporter
         {
-            private readonly System.Collections.Concurrent.ConcurrentQueue<string> _lines;
+            private readonly ConcurrentQueue<KeyValuePair<bool, string>> _lines;
 
-            internal QueueReporter(System.Collections.Concurrent.ConcurrentQueue<string> lines) => _lines = lines;
+            internal QueueReporter(ConcurrentQueue<KeyValuePair<bool, string>> lines) => _lines = lines;
 
-            public void Verbose(string message) => _lines.Enqueue(message);
+            public void Verbose(string message) => _lines.Enqueue(new KeyValuePair<bool, string>(false, message));
 
             public void Debug(string message)
             {
             }
 
-            public void Warning(string message) => _lines.Enqueue("WARNING: " + message);
+            public void Warning(string message) => _lines.Enqueue(new KeyValuePair<bool, string>(true, message));
         }
     }
 }
