@@ -39,5 +39,9 @@ namespace AmiShare.Engine.Aws
                    "If it is a typo, the call fails with EndpointUnreachable and nothing is changed. Known regions: " +
                    string.Join(", ", Known.Select(k => k.Key)) + ".";
         }
+
+        /// <summary>The <see cref="UnknownRegionWarning"/> of each of <paramref name="regions"/> that has one, in order.</summary>
+        public static IEnumerable<string> UnknownRegionWarnings(IEnumerable<string> regions, string source) =>
+            (regions ?? Enumerable.Empty<string>()).Select(r => UnknownRegionWarning(r, source)).Where(w => w != null);
     }
 }

@@ -99,7 +99,7 @@ namespace AmiShare.Commands
                     SharedCopyRequest check = _template.ForSource(null, null);
                     check.Validate();
                     _template = check;
-                    foreach (string unknown in _template.Regions.Select(r => AwsRegions.UnknownRegionWarning(r, "-Region")).Where(w => w != null))
+                    foreach (string unknown in AwsRegions.UnknownRegionWarnings(_template.Regions, "-Region"))
                     {
                         // Said before the key check, which would otherwise blame the key for a mistyped region.
                         WriteWarning(unknown);

@@ -31,7 +31,7 @@ namespace AmiShare.Commands
         private const string UsageTypeName = "AmiShare.AmiShareReportRow#Usage";
 
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
-        private readonly ConcurrentQueue<KeyValuePair<bool, string>> _messages = new ConcurrentQueue<KeyValuePair<bool, string>>();
+        private readonly QueuedReporter _messages = new QueuedReporter();
         private AmiShareServiceFactory _factory;
 
         /// <summary>Every region enabled for the account (DescribeRegions, called in the session's region).</summary>
@@ -151,7 +151,7 @@ namespace AmiShare.Commands
             }
             catch (AmiShareException e)
             {
-                FlushMessages();
+                _messages.Flush(this);
                 ThrowTerminatingError(ErrorRecords.From(e, e.Target));
             }
         }
@@ -213,59 +213,10 @@ namespace AmiShare.Commands
             debugLines.ForEach(WriteDebug);
             // A session is resolved per region (and the first region once more for DescribeRegions): each warning once.
             warnings.Where(_warned.Add).ToList().ForEach(WriteWarning);
-            _factory = _factory ?? new AmiShareServiceFactory(new QueueReporter(_messages));
+            _factory = _factory ?? new AmiShareServiceFactory(_messages);
             return session;
         }
 
-        /// <summary>Waits for <paramref name="task"/> on the pipeline thread, writing queued messages and progress meanwhile.</summary>
-        private T Wait<T>(Task<T> task, Action tick = null)
-        {
-            while (!task.Wait(100))
-            {
-                FlushMessages();
-                tick?.Invoke();
-            }
-
-            FlushMessages();
-            try
-            {
-                return task.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException)
-            {
-                throw new PipelineStoppedException();
-            }
-        }
-
-        private void FlushMessages()
-        {
-            while (_messages.TryDequeue(out KeyValuePair<bool, string> message))
-            {
-                if (message.Key)
-                {
-                    WriteWarning(message.Value);
-                }
-                else
-                {
-                    WriteVerbose(message.Value);
-                }
-            }
-        }
-
-        /// <summary>Engine messages from worker threads, written on the pipeline thread by <see cref="FlushMessages"/>.</summary>
-        private sealed class QueueReporter : IShareReporter
-        {
-            private readonly ConcurrentQueue<KeyValuePair<bool, string>> _queue;
-
-            public QueueReporter(ConcurrentQueue<KeyValuePair<bool, string>> queue) => _queue = queue;
-
-            public void Verbose(string message) => _queue.Enqueue(new KeyValuePair<bool, string>(false, message));
-
-            public void Debug(string message)
-            {
-            }
-
-            public void Warning(string message) => _queue.Enqueue(new KeyValuePair<bool, string>(true, message));
-        }
+        private T Wait<T>(Task<T> task, Action tick = null) => _messages.Wait(this, task, tick);
     }
 }

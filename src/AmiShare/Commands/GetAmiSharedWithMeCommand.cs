@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -41,49 +42,38 @@ namespace AmiShare.Commands
         /// <inheritdoc />
         protected override void EndProcessing()
         {
-            var lines = new ConcurrentQueue<KeyValuePair<bool, string>>();
+            var lines = new QueuedReporter();
             IReadOnlyList<SharedWithMeRegion> results;
             try
             {
                 // Every -Region is checked before any call (the session checks only the first, which it signs with).
                 IReadOnlyList<string> regions = Region == null ? null : SessionInput.ParseRegions(Region, "-Region");
                 AwsSession session = new AwsSessionResolver(ProcessEnvironment.Instance).Resolve(ReadSessionParameters(), WriteDebug, WriteWarning);
-                foreach (string region in regions ?? new string[0])
+                // The session's region was warned about when the session was resolved.
+                foreach (string unknown in AwsRegions.UnknownRegionWarnings(regions?.Where(r => r != session.Region), "-Region"))
                 {
-                    string unknown = region == session.Region ? null : AwsRegions.UnknownRegionWarning(region, "-Region");
-                    if (unknown != null)
-                    {
-                        WriteWarning(unknown);
-                    }
+                    WriteWarning(unknown);
                 }
 
                 int done = 0, total = regions == null || regions.Count == 0 ? 1 : regions.Count;
                 WriteProgress(new ProgressRecord(1, Activity, $"0 of {total} region(s) read") { PercentComplete = 0 });
                 Task<IReadOnlyList<SharedWithMeRegion>> work = SharedWithMeRun.ReadAsync(
-                    session, regions, IncludePublic.IsPresent, new QueueReporter(lines), _stop.Token, (d, t) => { Volatile.Write(ref total, t); Volatile.Write(ref done, d); });
-                while (!work.Wait(100))
+                    session, regions, IncludePublic.IsPresent, lines, _stop.Token, (d, t) => { Volatile.Write(ref total, t); Volatile.Write(ref done, d); });
+                results = lines.Wait(this, work, () =>
                 {
-                    WriteLines(lines);
                     int t = Volatile.Read(ref total), d = Volatile.Read(ref done);
                     WriteProgress(new ProgressRecord(1, Activity, $"{d} of {t} region(s) read") { PercentComplete = t == 0 ? 0 : d * 100 / t });
-                }
-
+                });
                 WriteProgress(new ProgressRecord(1, Activity, "Done") { RecordType = ProgressRecordType.Completed });
-                results = work.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException)
-            {
-                WriteLines(lines);
-                throw new PipelineStoppedException();
             }
             catch (AmiShareException e)
             {
-                WriteLines(lines);
+                lines.Flush(this);
                 ThrowTerminatingError(ErrorRecords.From(e, e.Target));
                 return;
             }
 
-            WriteLines(lines);
+            lines.Flush(this);
             foreach (SharedWithMeRegion region in results)
             {
                 if (region.Error != null)
@@ -101,37 +91,5 @@ namespace AmiShare.Commands
 
         /// <inheritdoc />
         protected override void StopProcessing() => _stop.Cancel();
-
-        /// <summary>Writes the engine's queued lines on the pipeline thread: warnings as warnings, the rest as verbose.</summary>
-        private void WriteLines(ConcurrentQueue<KeyValuePair<bool, string>> lines)
-        {
-            while (lines.TryDequeue(out KeyValuePair<bool, string> line))
-            {
-                if (line.Key)
-                {
-                    WriteWarning(line.Value);
-                }
-                else
-                {
-                    WriteVerbose(line.Value);
-                }
-            }
-        }
-
-        /// <summary>Keeps the engine's messages (written on pool threads) for the pipeline thread; Key true marks a warning.</summary>
-        private sealed class QueueReporter : IShareReporter
-        {
-            private readonly ConcurrentQueue<KeyValuePair<bool, string>> _lines;
-
-            internal QueueReporter(ConcurrentQueue<KeyValuePair<bool, string>> lines) => _lines = lines;
-
-            public void Verbose(string message) => _lines.Enqueue(new KeyValuePair<bool, string>(false, message));
-
-            public void Debug(string message)
-            {
-            }
-
-            public void Warning(string message) => _lines.Enqueue(new KeyValuePair<bool, string>(true, message));
-        }
     }
 }

@@ -188,13 +188,9 @@ namespace AmiShare.Commands
             }
 
             _regionsChecked = true;
-            foreach (string region in _template.Regions)
+            foreach (string unknown in AwsRegions.UnknownRegionWarnings(_template.Regions, "-Region"))
             {
-                string unknown = AwsRegions.UnknownRegionWarning(region, "-Region");
-                if (unknown != null)
-                {
-                    WriteWarning(unknown);
-                }
+                WriteWarning(unknown);
             }
         }
 
